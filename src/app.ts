@@ -1,0 +1,42 @@
+/**
+ * Wires the application: database, store, services and HTTP server. `main.ts` calls it with the
+ * environment's configuration; end-to-end tests call it with their own.
+ */
+import type { Config } from './config';
+import { openDatabase } from './db/client';
+import { SqliteStore } from './db/sqlite-store';
+import { createLogger, type Logger } from './logger';
+import { createServices, type Services } from './services';
+import { startHttpServer, type RunningServer } from './server/http-server';
+
+export interface App {
+  services: Services;
+  server: RunningServer;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<App> {
+  const database = openDatabase(config.dbPath);
+  const store = new SqliteStore(database);
+  const services = createServices(store);
+  const server = await startHttpServer({
+    services,
+    logger,
+    port: config.port,
+    host: config.host,
+    adminToken: config.adminToken,
+    maxBodyBytes: config.maxBodyBytes,
+    responseCacheBytes: config.responseCacheBytes,
+  });
+  logger.log('info', 'PhyloLM server ready', { url: server.url, db: config.dbPath });
+  return {
+    services,
+    server,
+    logger,
+    async close() {
+      await server.stop();
+      database.close();
+    },
+  };
+}

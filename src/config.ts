@@ -1,0 +1,46 @@
+/**
+ * Configuration from the environment (contract: "Running it"). Bad values stop start-up with a
+ * message naming the variable, rather than running with a surprise.
+ */
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dbPath: string;
+  adminToken?: string;
+  demo: boolean;
+  maxBodyBytes: number;
+  responseCacheBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const demo = env.PHYLOLM_DEMO ?? '1';
+  if (demo !== '0' && demo !== '1') throw new Error(`PHYLOLM_DEMO must be 0 or 1, got "${demo}"`);
+  const logLevel = env.PHYLOLM_LOG_LEVEL ?? 'info';
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
+    throw new Error(`PHYLOLM_LOG_LEVEL must be one of debug, info, warn, error, silent; got "${logLevel}"`);
+  }
+  const dbPath = env.PHYLOLM_DB ?? join(cwd, 'data', 'phylolm.db');
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dbPath: dbPath === ':memory:' ? dbPath : resolve(cwd, dbPath),
+    adminToken: env.PHYLOLM_ADMIN_TOKEN || undefined,
+    demo: demo === '1',
+    maxBodyBytes: integer(env, 'PHYLOLM_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    responseCacheBytes: integer(env, 'PHYLOLM_RESPONSE_CACHE_BYTES', 256 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
+    logLevel: logLevel as Config['logLevel'],
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * The database schema, as code. drizzle-kit generates the SQL migrations in `migrations/` from
+ * this file (`npm run db:generate`); never edit an applied migration by hand.
+ *
+ * What is stored is the raw evidence (every sample's full text, with the endpoint and settings
+ * that produced it) plus caches derived from it. Caches are keyed by content fingerprints, so a
+ * stale entry can never be served: it simply stops matching.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  foreignKey,
+} from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  text('created_at')
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+
+/** A taxon: one endpoint with its sampling settings (method.md: each endpoint is its own taxon). */
+export const models = sqliteTable(
+  'models',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    provider: text('provider').notNull(),
+    providerModel: text('provider_model'),
+    family: text('family'),
+    mode: text('mode', { enum: ['COMPLETION', 'CHAT'] }).notNull(),
+    temperature: real('temperature').notNull(),
+    topP: real('top_p').notNull(),
+    maxTokens: integer('max_tokens').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('models_name_unique').on(t.name), index('models_provider_idx').on(t.provider)],
+);
+
+/** An ordered set of genes; `fingerprint` is a hash of the gene texts in order. */
+export const genomes = sqliteTable(
+  'genomes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    geneCount: integer('gene_count').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('genomes_name_unique').on(t.name), index('genomes_fingerprint_idx').on(t.fingerprint)],
+);
+
+export const genes = sqliteTable(
+  'genes',
+  {
+    genomeId: integer('genome_id')
+      .notNull()
+      .references(() => genomes.id, { onDelete: 'cascade' }),
+    index: integer('gene_index').notNull(),
+    text: text('text').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.genomeId, t.index] })],
+);
+
+/**
+ * One probe: a sampled completion of a gene by a model. `sampleIndex` numbers the samples of one
+ * (model, genome, gene); the unique index is what makes re-imports and resumed probing jobs
+ * idempotent (a sample is never stored twice).
+ */
+export const samples = sqliteTable(
+  'samples',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    genomeId: integer('genome_id').notNull(),
+    geneIndex: integer('gene_index').notNull(),
+    sampleIndex: integer('sample_index').notNull(),
+    text: text('text').notNull(),
+    source: text('source', { enum: ['IMPORTED', 'PROBED'] }).notNull(),
+    jobId: integer('job_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('samples_identity_unique').on(t.modelId, t.genomeId, t.geneIndex, t.sampleIndex),
+    foreignKey({ columns: [t.genomeId, t.geneIndex], foreignColumns: [genes.genomeId, genes.index] }).onDelete(
+      'cascade',
+    ),
+  ],
+);
+
+/**
+ * Allele counts of one model on one genome, maintained in the same transaction as the samples
+ * they count. `revision` is the id of the newest sample counted: it changes exactly when the
+ * population does, so it is what result fingerprints are built from.
+ */
+export const populations = sqliteTable(
+  'populations',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    genomeId: integer('genome_id')
+      .notNull()
+      .references(() => genomes.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    sampleCount: integer('sample_count').notNull(),
+    alleleLength: integer('allele_length').notNull(),
+    counts: text('counts').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.genomeId] }), index('populations_genome_idx').on(t.genomeId)],
+);
+
+/** Benchmark scores in [0, 1] (or any finite scale the user chooses), one per model and benchmark. */
+export const scores = sqliteTable(
+  'scores',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    benchmark: text('benchmark').notNull(),
+    value: real('value').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.benchmark] }), index('scores_benchmark_idx').on(t.benchmark)],
+);
+
+/**
+ * Cached computations (distance matrices, trees, predictions). `key` is a fingerprint of every
+ * input; `dependencies` lists the (model, revision) pairs it was computed from, so entries made
+ * stale by new samples can be found and dropped.
+ */
+export const computations = sqliteTable(
+  'computations',
+  {
+    key: text('key').primaryKey(),
+    kind: text('kind').notNull(),
+    genomeId: integer('genome_id')
+      .notNull()
+      .references(() => genomes.id, { onDelete: 'cascade' }),
+    dependencies: text('dependencies').notNull(),
+    payload: blob('payload', { mode: 'buffer' }).notNull(),
+    createdAt: createdAt(),
+    usedAt: text('used_at').notNull(),
+  },
+  (t) => [index('computations_genome_kind_idx').on(t.genomeId, t.kind)],
+);
+
+/**
+ * Monotonic counter of writes to user data (models, genomes, samples, scores). Response caches
+ * key on it; derived-cache writes do not bump it. A table rather than process memory so that
+ * several processes sharing one database agree on it.
+ */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: integer('value').notNull(),
+});
+
+export type ModelRow = typeof models.$inferSelect;
+export type NewModelRow = typeof models.$inferInsert;
+export type GenomeRow = typeof genomes.$inferSelect;
+export type SampleRow = typeof samples.$inferSelect;
+export type PopulationRow = typeof populations.$inferSelect;
+export type ScoreRow = typeof scores.$inferSelect;
+export type ComputationRow = typeof computations.$inferSelect;

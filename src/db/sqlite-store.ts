@@ -1,0 +1,377 @@
+/**
+ * The `Store` on SQLite (better-sqlite3 through drizzle-orm). better-sqlite3 transactions are
+ * synchronous, which is what makes each method atomic: nothing else runs on this connection
+ * between BEGIN and COMMIT.
+ */
+import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import type { DatabaseHandle, Db } from './client';
+import { computations, genes, genomes, meta, models, populations, samples, scores } from './schema';
+import { DuplicateError } from './store';
+import type {
+  AppendSamplesInput,
+  AppendSamplesResult,
+  ComputationRow,
+  GenomeRow,
+  ModelFilter,
+  ModelRow,
+  NewComputation,
+  PopulationRevision,
+  PopulationState,
+  ScoreEntry,
+  ScoreRow,
+  Store,
+  StoredSample,
+} from './store';
+import type { NewModelRow } from './schema';
+
+/** SQLite allows 32,766 bound variables per statement; stay well below it. */
+const INSERT_CHUNK = 2000;
+const DATA_REVISION = 'data_revision';
+
+export class SqliteStore implements Store {
+  private readonly db: Db;
+
+  constructor(handle: DatabaseHandle) {
+    this.db = handle.db;
+  }
+
+  async dataRevision(): Promise<number> {
+    return this.readDataRevision();
+  }
+
+  private readDataRevision(): number {
+    const row = this.db.select({ value: meta.value }).from(meta).where(eq(meta.key, DATA_REVISION)).get();
+    return row?.value ?? 0;
+  }
+
+  /** Called inside every transaction that changes user data. */
+  private bumpDataRevision(tx: Db): void {
+    tx.insert(meta)
+      .values({ key: DATA_REVISION, value: 1 })
+      .onConflictDoUpdate({ target: meta.key, set: { value: sql`${meta.value} + 1` } })
+      .run();
+  }
+
+  async createModel(input: NewModelRow): Promise<ModelRow> {
+    return uniquely(`a model named "${input.name}" already exists`, () =>
+      this.db.transaction((tx) => {
+        const row = tx.insert(models).values(input).returning().get();
+        this.bumpDataRevision(tx);
+        return row;
+      }),
+    );
+  }
+
+  async getModel(id: number): Promise<ModelRow | undefined> {
+    return this.db.select().from(models).where(eq(models.id, id)).get();
+  }
+
+  async getModelByName(name: string): Promise<ModelRow | undefined> {
+    return this.db.select().from(models).where(eq(models.name, name)).get();
+  }
+
+  async getModels(ids: readonly number[]): Promise<ModelRow[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(models)
+      .where(inArray(models.id, [...ids]))
+      .all();
+  }
+
+  private modelConditions(filter: ModelFilter): SQL[] {
+    const conditions: SQL[] = [];
+    if (filter.provider !== undefined) conditions.push(eq(models.provider, filter.provider));
+    if (filter.family !== undefined) conditions.push(eq(models.family, filter.family));
+    if (filter.mode !== undefined) conditions.push(eq(models.mode, filter.mode));
+    if (filter.nameContains !== undefined) {
+      // LIKE is case-insensitive for ASCII in SQLite; escape its wildcards so they match literally.
+      const escaped = filter.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`);
+      conditions.push(sql`${models.name} LIKE ${`%${escaped}%`} ESCAPE '\\'`);
+    }
+    if (filter.genomeId !== undefined) {
+      conditions.push(
+        sql`EXISTS (SELECT 1 FROM ${populations} WHERE ${populations.modelId} = ${models.id} AND ${populations.genomeId} = ${filter.genomeId})`,
+      );
+    }
+    return conditions;
+  }
+
+  async listModels(filter: ModelFilter, afterId: number | null, limit: number): Promise<ModelRow[]> {
+    const conditions = this.modelConditions(filter);
+    if (afterId !== null) conditions.push(gt(models.id, afterId));
+    return this.db
+      .select()
+      .from(models)
+      .where(and(...conditions))
+      .orderBy(asc(models.id))
+      .limit(limit)
+      .all();
+  }
+
+  async countModels(filter: ModelFilter): Promise<number> {
+    const row = this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(models)
+      .where(and(...this.modelConditions(filter)))
+      .get();
+    return row?.n ?? 0;
+  }
+
+  async createGenome(input: { name: string; fingerprint: string; genes: readonly string[] }): Promise<GenomeRow> {
+    return uniquely(`a genome named "${input.name}" already exists`, () =>
+      this.db.transaction((tx) => {
+      const genome = tx
+        .insert(genomes)
+        .values({ name: input.name, fingerprint: input.fingerprint, geneCount: input.genes.length })
+        .returning()
+        .get();
+      const rows = input.genes.map((text, index) => ({ genomeId: genome.id, index, text }));
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        tx.insert(genes)
+          .values(rows.slice(i, i + INSERT_CHUNK))
+          .run();
+      }
+      this.bumpDataRevision(tx);
+      return genome;
+      }),
+    );
+  }
+
+  async getGenome(id: number): Promise<GenomeRow | undefined> {
+    return this.db.select().from(genomes).where(eq(genomes.id, id)).get();
+  }
+
+  async getGenomeByName(name: string): Promise<GenomeRow | undefined> {
+    return this.db.select().from(genomes).where(eq(genomes.name, name)).get();
+  }
+
+  async listGenomes(): Promise<GenomeRow[]> {
+    return this.db.select().from(genomes).orderBy(asc(genomes.id)).all();
+  }
+
+  async listGenes(genomeId: number, afterIndex: number | null, limit: number) {
+    const conditions = [eq(genes.genomeId, genomeId)];
+    if (afterIndex !== null) conditions.push(gt(genes.index, afterIndex));
+    return this.db
+      .select({ index: genes.index, text: genes.text })
+      .from(genes)
+      .where(and(...conditions))
+      .orderBy(asc(genes.index))
+      .limit(limit)
+      .all();
+  }
+
+  async geneTexts(genomeId: number): Promise<string[]> {
+    const rows = await this.listGenes(genomeId, null, Number.MAX_SAFE_INTEGER);
+    return rows.map((r) => r.text);
+  }
+
+  async appendSamples(input: AppendSamplesInput): Promise<AppendSamplesResult> {
+    const { modelId, genomeId } = input;
+    return this.db.transaction((tx) => {
+      const next = this.nextSampleIndices(tx, modelId, genomeId);
+      const rows = input.samples.map((s) => {
+        let sampleIndex = s.sampleIndex;
+        if (sampleIndex === undefined) {
+          sampleIndex = next.get(s.gene) ?? 0;
+        }
+        next.set(s.gene, Math.max(next.get(s.gene) ?? 0, sampleIndex + 1));
+        return {
+          modelId,
+          genomeId,
+          geneIndex: s.gene,
+          sampleIndex,
+          text: s.text,
+          source: input.source,
+          jobId: input.jobId ?? null,
+        };
+      });
+      const inserted: { id: number; gene: number; text: string }[] = [];
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const got = tx
+          .insert(samples)
+          .values(rows.slice(i, i + INSERT_CHUNK))
+          .onConflictDoNothing()
+          .returning({ id: samples.id, gene: samples.geneIndex, text: samples.text })
+          .all();
+        inserted.push(...got);
+      }
+      const previous = this.readPopulation(tx, modelId, genomeId);
+      if (inserted.length === 0) {
+        return { accepted: 0, rejected: rows.length, population: previous };
+      }
+      const updated = input.updatePopulation(previous, inserted);
+      const population: PopulationState = {
+        modelId,
+        genomeId,
+        revision: inserted.reduce((m, r) => Math.max(m, r.id), previous?.revision ?? 0),
+        sampleCount: (previous?.sampleCount ?? 0) + inserted.length,
+        alleleLength: updated.alleleLength,
+        counts: updated.counts,
+      };
+      tx.insert(populations)
+        .values(population)
+        .onConflictDoUpdate({
+          target: [populations.modelId, populations.genomeId],
+          set: {
+            revision: population.revision,
+            sampleCount: population.sampleCount,
+            alleleLength: population.alleleLength,
+            counts: population.counts,
+          },
+        })
+        .run();
+      this.bumpDataRevision(tx);
+      return { accepted: inserted.length, rejected: rows.length - inserted.length, population };
+    });
+  }
+
+  /** Next free sample index per gene for one (model, genome). */
+  private nextSampleIndices(tx: Db, modelId: number, genomeId: number): Map<number, number> {
+    const rows = tx
+      .select({ gene: samples.geneIndex, last: sql<number>`max(${samples.sampleIndex})` })
+      .from(samples)
+      .where(and(eq(samples.modelId, modelId), eq(samples.genomeId, genomeId)))
+      .groupBy(samples.geneIndex)
+      .all();
+    return new Map(rows.map((r) => [r.gene, r.last + 1]));
+  }
+
+  private readPopulation(tx: Db, modelId: number, genomeId: number): PopulationState | null {
+    return (
+      tx
+        .select()
+        .from(populations)
+        .where(and(eq(populations.modelId, modelId), eq(populations.genomeId, genomeId)))
+        .get() ?? null
+    );
+  }
+
+  async listSamples(
+    query: { modelId: number; genomeId: number; gene?: number },
+    afterId: number | null,
+    limit: number,
+  ): Promise<StoredSample[]> {
+    const conditions = [eq(samples.modelId, query.modelId), eq(samples.genomeId, query.genomeId)];
+    if (query.gene !== undefined) conditions.push(eq(samples.geneIndex, query.gene));
+    if (afterId !== null) conditions.push(gt(samples.id, afterId));
+    return this.db
+      .select()
+      .from(samples)
+      .where(and(...conditions))
+      .orderBy(asc(samples.id))
+      .limit(limit)
+      .all();
+  }
+
+  async getPopulations(genomeId: number, modelIds?: readonly number[]): Promise<PopulationState[]> {
+    const conditions = [eq(populations.genomeId, genomeId)];
+    if (modelIds) conditions.push(inArray(populations.modelId, [...modelIds]));
+    return this.db
+      .select()
+      .from(populations)
+      .where(and(...conditions))
+      .orderBy(asc(populations.modelId))
+      .all();
+  }
+
+  async populationRevisions(genomeId: number, modelIds?: readonly number[]): Promise<PopulationRevision[]> {
+    const conditions = [eq(populations.genomeId, genomeId)];
+    if (modelIds) conditions.push(inArray(populations.modelId, [...modelIds]));
+    return this.db
+      .select({
+        modelId: populations.modelId,
+        revision: populations.revision,
+        sampleCount: populations.sampleCount,
+      })
+      .from(populations)
+      .where(and(...conditions))
+      .orderBy(asc(populations.modelId))
+      .all();
+  }
+
+  async setScores(entries: readonly ScoreEntry[]): Promise<ScoreRow[]> {
+    const updatedAt = new Date().toISOString();
+    return this.db.transaction((tx) => {
+      const rows = entries.map((e) =>
+        tx
+          .insert(scores)
+          .values({ ...e, updatedAt })
+          .onConflictDoUpdate({ target: [scores.modelId, scores.benchmark], set: { value: e.value, updatedAt } })
+          .returning()
+          .get(),
+      );
+      this.bumpDataRevision(tx);
+      return rows;
+    });
+  }
+
+  async scoresOf(modelIds: readonly number[]): Promise<ScoreRow[]> {
+    if (modelIds.length === 0) return [];
+    return this.db
+      .select()
+      .from(scores)
+      .where(inArray(scores.modelId, [...modelIds]))
+      .orderBy(asc(scores.modelId), asc(scores.benchmark))
+      .all();
+  }
+
+  async scoresFor(benchmark: string): Promise<ScoreRow[]> {
+    return this.db.select().from(scores).where(eq(scores.benchmark, benchmark)).orderBy(asc(scores.modelId)).all();
+  }
+
+  async getComputation(key: string): Promise<ComputationRow | undefined> {
+    return this.db.select().from(computations).where(eq(computations.key, key)).get();
+  }
+
+  async recentComputations(genomeId: number, kind: string, limit: number): Promise<ComputationRow[]> {
+    return this.db
+      .select()
+      .from(computations)
+      .where(and(eq(computations.genomeId, genomeId), eq(computations.kind, kind)))
+      .orderBy(desc(computations.usedAt))
+      .limit(limit)
+      .all();
+  }
+
+  async computationIndex(genomeId: number, kind: string) {
+    return this.db
+      .select({ key: computations.key, dependencies: computations.dependencies })
+      .from(computations)
+      .where(and(eq(computations.genomeId, genomeId), eq(computations.kind, kind)))
+      .orderBy(desc(computations.usedAt))
+      .all();
+  }
+
+  async putComputation(entry: NewComputation): Promise<void> {
+    const usedAt = new Date().toISOString();
+    this.db
+      .insert(computations)
+      .values({ ...entry, usedAt })
+      .onConflictDoUpdate({ target: computations.key, set: { payload: entry.payload, usedAt } })
+      .run();
+  }
+
+  async touchComputation(key: string): Promise<void> {
+    this.db.update(computations).set({ usedAt: new Date().toISOString() }).where(eq(computations.key, key)).run();
+  }
+
+  async deleteComputations(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    this.db
+      .delete(computations)
+      .where(inArray(computations.key, [...keys]))
+      .run();
+  }
+}
+
+/** Runs a write, turning SQLite's unique-constraint failure into a `DuplicateError`. */
+function uniquely<T>(message: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateError(message);
+    throw error;
+  }
+}

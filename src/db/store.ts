@@ -1,0 +1,146 @@
+/**
+ * The store: every read and write the services need, as coarse atomic operations. Services and
+ * the core never see SQL, so a Postgres backend (or several worker processes sharing one
+ * database) can come later behind this same interface. Methods are async for that reason even
+ * though better-sqlite3 is synchronous.
+ *
+ * Each mutating method is one transaction: it either writes everything or nothing.
+ */
+import type { ComputationRow, GenomeRow, ModelRow, NewModelRow, ScoreRow } from './schema';
+
+export type { ComputationRow, GenomeRow, ModelRow, ScoreRow };
+
+export type Mode = 'COMPLETION' | 'CHAT';
+
+/** Thrown when a write would break a uniqueness rule (a model or genome name already taken). */
+export class DuplicateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DuplicateError';
+  }
+}
+export type SampleSource = 'IMPORTED' | 'PROBED';
+
+export interface ModelFilter {
+  provider?: string;
+  family?: string;
+  mode?: Mode;
+  /** case-insensitive substring of the name */
+  nameContains?: string;
+  /** only models with samples on this genome */
+  genomeId?: number;
+}
+
+export interface NewSample {
+  gene: number;
+  text: string;
+  /** when given, a sample already stored at this index is skipped (idempotent re-import) */
+  sampleIndex?: number;
+}
+
+export interface StoredSample {
+  id: number;
+  modelId: number;
+  genomeId: number;
+  geneIndex: number;
+  sampleIndex: number;
+  text: string;
+  source: SampleSource;
+  jobId: number | null;
+  createdAt: string;
+}
+
+export interface PopulationState {
+  modelId: number;
+  genomeId: number;
+  /** id of the newest sample counted; changes exactly when the population changes */
+  revision: number;
+  sampleCount: number;
+  alleleLength: number;
+  /** serialized allele counts (JSON), parsed by the service */
+  counts: string;
+}
+
+export interface PopulationRevision {
+  modelId: number;
+  revision: number;
+  sampleCount: number;
+}
+
+export interface AppendSamplesInput {
+  modelId: number;
+  genomeId: number;
+  source: SampleSource;
+  jobId?: number | null;
+  samples: readonly NewSample[];
+  /**
+   * Computes the new serialized population from the previous one (null when none) and the
+   * samples actually inserted. Runs inside the transaction, so counts and samples never diverge.
+   */
+  updatePopulation(previous: PopulationState | null, inserted: readonly { gene: number; text: string }[]): {
+    counts: string;
+    alleleLength: number;
+  };
+}
+
+export interface AppendSamplesResult {
+  accepted: number;
+  rejected: number;
+  population: PopulationState | null;
+}
+
+export interface ScoreEntry {
+  modelId: number;
+  benchmark: string;
+  value: number;
+}
+
+export interface NewComputation {
+  key: string;
+  kind: string;
+  genomeId: number;
+  dependencies: string;
+  payload: Buffer;
+}
+
+export interface Store {
+  /** Monotonic counter of writes to user data; derived caches do not bump it. */
+  dataRevision(): Promise<number>;
+
+  createModel(input: NewModelRow): Promise<ModelRow>;
+  getModel(id: number): Promise<ModelRow | undefined>;
+  getModelByName(name: string): Promise<ModelRow | undefined>;
+  getModels(ids: readonly number[]): Promise<ModelRow[]>;
+  /** Models ordered by id, after the given id, at most `limit`. */
+  listModels(filter: ModelFilter, afterId: number | null, limit: number): Promise<ModelRow[]>;
+  countModels(filter: ModelFilter): Promise<number>;
+
+  createGenome(input: { name: string; fingerprint: string; genes: readonly string[] }): Promise<GenomeRow>;
+  getGenome(id: number): Promise<GenomeRow | undefined>;
+  getGenomeByName(name: string): Promise<GenomeRow | undefined>;
+  listGenomes(): Promise<GenomeRow[]>;
+  listGenes(genomeId: number, afterIndex: number | null, limit: number): Promise<{ index: number; text: string }[]>;
+  geneTexts(genomeId: number): Promise<string[]>;
+
+  appendSamples(input: AppendSamplesInput): Promise<AppendSamplesResult>;
+  listSamples(
+    query: { modelId: number; genomeId: number; gene?: number },
+    afterId: number | null,
+    limit: number,
+  ): Promise<StoredSample[]>;
+  getPopulations(genomeId: number, modelIds?: readonly number[]): Promise<PopulationState[]>;
+  populationRevisions(genomeId: number, modelIds?: readonly number[]): Promise<PopulationRevision[]>;
+
+  setScores(entries: readonly ScoreEntry[]): Promise<ScoreRow[]>;
+  scoresOf(modelIds: readonly number[]): Promise<ScoreRow[]>;
+  scoresFor(benchmark: string): Promise<ScoreRow[]>;
+
+  getComputation(key: string): Promise<ComputationRow | undefined>;
+  /** Most recently used computations of a kind on a genome (candidates for incremental reuse). */
+  recentComputations(genomeId: number, kind: string, limit: number): Promise<ComputationRow[]>;
+  /** Keys and dependencies (no payloads) of a kind on a genome, most recently used first. */
+  computationIndex(genomeId: number, kind: string): Promise<{ key: string; dependencies: string }[]>;
+  putComputation(entry: NewComputation): Promise<void>;
+  touchComputation(key: string): Promise<void>;
+  deleteComputations(keys: readonly string[]): Promise<void>;
+}

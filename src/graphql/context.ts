@@ -1,0 +1,34 @@
+/**
+ * Per-request context. Loaders are created anew for every request (DataLoader's own advice), so
+ * batching never serves one request's data to another.
+ */
+import DataLoader from 'dataloader';
+import type { ModelRow, ScoreRow } from '../db/store';
+import type { Services } from '../services';
+
+export interface Context {
+  services: Services;
+  /** the request's Authorization header, checked for mutations by the admin-token plugin */
+  authorization?: string;
+  loaders: {
+    model: DataLoader<number, ModelRow | null>;
+    scores: DataLoader<number, ScoreRow[]>;
+  };
+}
+
+export function createContext(services: Services, authorization?: string): Context {
+  return {
+    services,
+    authorization,
+    loaders: {
+      model: new DataLoader(async (ids) => {
+        const byId = new Map((await services.store.getModels(ids)).map((m) => [m.id, m]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
+      scores: new DataLoader(async (ids) => {
+        const rows = await services.scores.of(ids);
+        return ids.map((id) => rows.filter((r) => r.modelId === id));
+      }),
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { Field, ObjectType } from 'type-graphql';
+import type { SimilarityMatrix } from '../../services/distance.service';
+import { Genome } from '../genome/genome.type';
+
+@ObjectType({ description: 'Nei similarities and distances between models on one genome, rows in `models` order.' })
+export class DistanceMatrix {
+  matrix!: SimilarityMatrix;
+
+  @Field(() => Genome)
+  genome!: Genome;
+
+  @Field(() => String, { description: 'fingerprint of every input; changes exactly when the matrix does' })
+  fingerprint!: string;
+}
+

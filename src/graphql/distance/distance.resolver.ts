@@ -1,0 +1,59 @@
+import { Arg, Ctx, FieldResolver, Float, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { formatPhylipDistances } from '../../core/format/phylip';
+import { distancesOf } from '../../services/distance.service';
+import type { Context } from '../context';
+import { Model } from '../model/model.type';
+import { DistanceMatrix } from './distance-matrix.type';
+
+/** Splits a row-major n x n matrix into rows, the shape GraphQL returns. */
+function rows(values: Float64Array, n: number): number[][] {
+  const out: number[][] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = Array.from(values.subarray(i * n, (i + 1) * n));
+  return out;
+}
+
+@Resolver(() => DistanceMatrix)
+export class DistanceResolver {
+  @Query(() => DistanceMatrix, {
+    description: 'Nei distances (method.md). Without `models`: every model with samples on the genome, by id.',
+  })
+  async distanceMatrix(
+    @Ctx() { services }: Context,
+    @Arg('genome', () => ID) genomeId: string,
+    @Arg('models', () => [ID], { nullable: true }) modelIds?: string[] | null,
+  ): Promise<DistanceMatrix> {
+    const genome = await services.genomes.get(genomeId);
+    const models = modelIds ? await services.models.getMany(modelIds) : undefined;
+    const matrix = await services.distances.similarity(genome, models);
+    return { matrix, genome, fingerprint: matrix.key };
+  }
+
+  @FieldResolver(() => [Model])
+  async models(@Root() { matrix }: DistanceMatrix, @Ctx() { loaders }: Context): Promise<Model[]> {
+    return (await loaders.model.loadMany(matrix.modelIds)) as Model[];
+  }
+
+  @FieldResolver(() => [[Float]], { description: 'Nei identity S = J_AB / sqrt(J_A J_B)' })
+  similarity(@Root() { matrix }: DistanceMatrix): number[][] {
+    return rows(matrix.similarity, matrix.modelIds.length);
+  }
+
+  @FieldResolver(() => [[Float]], { description: 'Nei distance D = -ln(max(S, 1e-10))' })
+  distance(@Root() { matrix }: DistanceMatrix): number[][] {
+    return rows(distancesOf(matrix.similarity), matrix.modelIds.length);
+  }
+
+  @FieldResolver(() => String, { description: 'the square PHYLIP distance-matrix text, names are model names' })
+  async phylip(
+    @Root() { matrix }: DistanceMatrix,
+    @Ctx() { loaders }: Context,
+    @Arg('digits', () => Int, { defaultValue: 6 }) digits: number,
+  ): Promise<string> {
+    const models = (await loaders.model.loadMany(matrix.modelIds)) as Model[];
+    return formatPhylipDistances(
+      models.map((m) => m.name),
+      distancesOf(matrix.similarity),
+      Math.max(0, Math.min(17, digits)),
+    );
+  }
+}

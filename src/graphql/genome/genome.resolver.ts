@@ -1,0 +1,45 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { CreateGenomeInput } from './genome.input';
+import { GeneConnection, Genome } from './genome.type';
+
+@Resolver(() => Genome)
+export class GenomeResolver {
+  @Query(() => [Genome])
+  genomes(@Ctx() { services }: Context): Promise<Genome[]> {
+    return services.genomes.list();
+  }
+
+  @Query(() => Genome, { nullable: true, description: 'A genome by id or by name (give one).' })
+  genome(
+    @Ctx() { services }: Context,
+    @Arg('id', () => ID, { nullable: true }) id?: string,
+    @Arg('name', () => String, { nullable: true }) name?: string,
+  ): Promise<Genome | null> {
+    return services.genomes.find({ id, name });
+  }
+
+  @Mutation(() => Genome)
+  createGenome(
+    @Ctx() { services }: Context,
+    @Arg('input', () => CreateGenomeInput) input: CreateGenomeInput,
+  ): Promise<Genome> {
+    return services.genomes.create(input);
+  }
+
+  @FieldResolver(() => GeneConnection)
+  async genes(
+    @Root() genome: Genome,
+    @Ctx() { services }: Context,
+    @Arg('first', () => Int, { nullable: true, description: 'page size, default 200, at most 10000' }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<GeneConnection> {
+    const page = await services.genomes.genes(genome, first, after);
+    return {
+      nodes: page.nodes,
+      edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      totalCount: page.totalCount,
+    };
+  }
+}

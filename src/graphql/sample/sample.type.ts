@@ -1,0 +1,68 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PageInfo } from '../common/page-info.type';
+
+export enum SampleSource {
+  IMPORTED = 'IMPORTED',
+  PROBED = 'PROBED',
+}
+registerEnumType(SampleSource, { name: 'SampleSource' });
+
+@ObjectType({ description: 'One probe: a completion of a gene sampled from a model, kept in full.' })
+export class Sample {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => Int, { description: 'gene index in the genome' })
+  geneIndex!: number;
+
+  @Field(() => Int, { description: '0-based index among the samples of this gene' })
+  sampleIndex!: number;
+
+  @Field(() => String, { description: 'the full completion text' })
+  text!: string;
+
+  @Field(() => String, { description: 'the allele: the text cut down by the reference rule' })
+  allele!: string;
+
+  @Field(() => SampleSource)
+  source!: SampleSource;
+
+  @Field(() => ID, { nullable: true })
+  jobId!: number | null;
+
+  @Field(() => String)
+  createdAt!: string;
+}
+
+@ObjectType()
+export class SampleEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => Sample)
+  node!: Sample;
+}
+
+@ObjectType()
+export class SampleConnection {
+  @Field(() => [Sample])
+  nodes!: Sample[];
+
+  @Field(() => [SampleEdge])
+  edges!: SampleEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@ObjectType()
+export class ImportResult {
+  @Field(() => Int, { description: 'samples stored' })
+  accepted!: number;
+
+  @Field(() => Int, { description: 'samples skipped because that (gene, sample) index was already stored' })
+  rejected!: number;
+
+  @Field(() => Int, { description: "the model's sample count on this genome after the import" })
+  sampleCount!: number;
+}

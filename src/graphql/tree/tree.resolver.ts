@@ -1,0 +1,39 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { Model } from '../model/model.type';
+import { Tree, TreeMethod, TreeNode } from './tree.type';
+
+@Resolver(() => Tree)
+export class TreeResolver {
+  @Query(() => Tree, { description: 'A tree over the Nei distances. Without `models`: every model with samples.' })
+  async tree(
+    @Ctx() { services }: Context,
+    @Arg('genome', () => ID) genomeId: string,
+    @Arg('models', () => [ID], { nullable: true }) modelIds?: string[] | null,
+    @Arg('method', () => TreeMethod, { defaultValue: TreeMethod.NJ }) method: TreeMethod = TreeMethod.NJ,
+  ): Promise<Tree> {
+    const genome = await services.genomes.get(genomeId);
+    const models = modelIds ? await services.models.getMany(modelIds) : undefined;
+    const result = await services.trees.tree(genome, models, method);
+    return {
+      method,
+      rooted: result.rooted,
+      newick: result.newick,
+      nodes: result.tree.nodes.map((node) => ({
+        id: node.id,
+        parent: node.parent,
+        branchLength: node.branchLength,
+        modelId: node.taxon === null ? null : result.modelIds[node.taxon],
+        model: null,
+      })),
+    };
+  }
+}
+
+@Resolver(() => TreeNode)
+export class TreeNodeResolver {
+  @FieldResolver(() => Model, { nullable: true })
+  async model(@Root() node: TreeNode, @Ctx() { loaders }: Context): Promise<Model | null> {
+    return node.modelId === null ? null : ((await loaders.model.load(node.modelId)) as Model | null);
+  }
+}

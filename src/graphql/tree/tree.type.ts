@@ -1,0 +1,48 @@
+import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Model } from '../model/model.type';
+
+export enum TreeMethod {
+  NJ = 'NJ',
+  UPGMA = 'UPGMA',
+}
+registerEnumType(TreeMethod, {
+  name: 'TreeMethod',
+  valuesConfig: {
+    NJ: { description: 'neighbour joining (Saitou & Nei 1987), the reference; unrooted' },
+    UPGMA: { description: 'average linkage (Sokal & Michener 1958); rooted, ultrametric' },
+  },
+});
+
+@ObjectType()
+export class TreeNode {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => ID, { nullable: true })
+  parent!: number | null;
+
+  @Field(() => Model, { nullable: true, description: 'the model at a leaf; null at inner nodes' })
+  model!: Model | null;
+
+  modelId!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'length of the edge to the parent; null at the root' })
+  branchLength!: number | null;
+}
+
+@ObjectType({ description: 'A phylogenetic tree of models.' })
+export class Tree {
+  @Field(() => TreeMethod)
+  method!: TreeMethod;
+
+  @Field(() => Boolean, {
+    description: 'false for NJ: the tree is unrooted and the root shown is only where it is drawn from',
+  })
+  rooted!: boolean;
+
+  @Field(() => String, { description: 'Newick text; leaf names are model names' })
+  newick!: string;
+
+  @Field(() => [TreeNode])
+  nodes!: TreeNode[];
+}

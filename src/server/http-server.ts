@@ -1,0 +1,168 @@
+/**
+ * The HTTP front: `/graphql` through Apollo Server, `/healthz`, a request-body size limit and the
+ * response cache. Built on node:http directly (Apollo's `executeHTTPGraphQLRequest`), which is
+ * all an integration package would add here.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { Logger } from '../logger';
+import type { Services } from '../services';
+import { createContext, type Context } from '../graphql/context';
+import { createFormatError } from '../graphql/errors';
+import { getSchema } from '../graphql/schema';
+import { adminTokenPlugin } from './admin-token';
+import { isCleanAnswer, ResponseCache } from './response-cache';
+
+export interface HttpServerOptions {
+  services: Services;
+  logger: Logger;
+  port: number;
+  host: string;
+  /** when set, every mutation needs `Authorization: Bearer <token>` */
+  adminToken?: string;
+  maxBodyBytes: number;
+  responseCacheBytes: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: Server;
+  stop(): Promise<void>;
+}
+
+class BodyTooLargeError extends Error {}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const { services, logger } = options;
+  const httpServer = createServer();
+  const apollo = new ApolloServer<Context>({
+    schema: await getSchema(),
+    formatError: createFormatError((message, error) => logger.log('error', message, { error })),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), adminTokenPlugin(options.adminToken)],
+    introspection: true,
+  });
+  await apollo.start();
+  const cache = new ResponseCache(options.responseCacheBytes);
+
+  httpServer.on('request', (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.log('error', 'request failed', { error });
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (url.pathname !== '/graphql') {
+      sendJson(res, 404, { error: `no route ${url.pathname}; GraphQL is served at /graphql` });
+      return;
+    }
+    let raw: string;
+    try {
+      raw = await readBody(req, options.maxBodyBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      sendJson(res, 413, {
+        errors: [
+          {
+            message: `request body is larger than the limit of ${options.maxBodyBytes} bytes`,
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ],
+      });
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown = raw;
+    if ((headers.get('content-type') ?? '').includes('json') && raw.length > 0) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
+    }
+
+    const key = cache.keyOf(req.method === 'POST' ? body : null, url.search, await services.store.dataRevision());
+    const cached = key ? cache.get(key) : undefined;
+    if (cached) {
+      res.writeHead(200, Object.fromEntries([...cached.headers, ['x-phylolm-cache', 'hit']]));
+      res.end(cached.body);
+      return;
+    }
+
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => createContext(services, headers.get('authorization')),
+    });
+    const responseHeaders: [string, string][] = [...response.headers];
+    res.writeHead(response.status ?? 200, Object.fromEntries(responseHeaders));
+    if (response.body.kind === 'complete') {
+      const text = response.body.string;
+      if (key && (response.status ?? 200) === 200 && isCleanAnswer(text)) {
+        cache.set(key, { headers: responseHeaders, body: Buffer.from(text) });
+      }
+      res.end(text);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    port,
+    httpServer,
+    stop: () => apollo.stop(),
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Reads the body, refusing early (by content-length) or as soon as the limit is passed. */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      reject(new BodyTooLargeError());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+

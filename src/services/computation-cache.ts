@@ -1,0 +1,104 @@
+/**
+ * Derived results (distance matrices, trees, predictions) cached in memory and in the database,
+ * keyed by a fingerprint of every input. A key can never name a stale result: when a sample or
+ * score changes, the inputs' revisions change, the key changes, and the old entry simply stops
+ * being asked for (and is pruned by `prune`). Cached entries survive restarts through the store.
+ */
+import type { ComputationRow, Store } from '../db/store';
+import { LruCache } from './lru-cache';
+
+/** (model id, revision) pairs a result was computed from, in the result's own order. */
+export type Dependencies = readonly (readonly [modelId: number, revision: number])[];
+
+export interface CachedEntry<T> {
+  key: string;
+  genomeId: number;
+  dependencies: Dependencies;
+  value: T;
+}
+
+export interface Codec<T> {
+  encode(value: T): Buffer;
+  decode(payload: Buffer): T;
+  /** bytes held in memory, for the LRU bound */
+  size(value: T): number;
+}
+
+export class ComputationCache<T> {
+  private readonly memory: LruCache<CachedEntry<T>>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly kind: string,
+    private readonly codec: Codec<T>,
+    memoryBytes = 256 * 1024 * 1024,
+  ) {
+    this.memory = new LruCache(memoryBytes, (entry) => this.codec.size(entry.value));
+  }
+
+  async get(key: string): Promise<CachedEntry<T> | undefined> {
+    const hit = this.memory.get(key);
+    if (hit) return hit;
+    const row = await this.store.getComputation(key);
+    if (!row) return undefined;
+    const entry = this.fromRow(row);
+    this.memory.set(key, entry);
+    await this.store.touchComputation(key);
+    return entry;
+  }
+
+  async put(entry: CachedEntry<T>): Promise<void> {
+    this.memory.set(entry.key, entry);
+    await this.store.putComputation({
+      key: entry.key,
+      kind: this.kind,
+      genomeId: entry.genomeId,
+      dependencies: JSON.stringify(entry.dependencies),
+      payload: this.codec.encode(entry.value),
+    });
+  }
+
+  /**
+   * Recently used entries on a genome: candidates whose still-valid parts can be reused. Entries
+   * already in memory come first; the database is read only when memory has none (after a restart).
+   */
+  async recent(genomeId: number, limit: number): Promise<CachedEntry<T>[]> {
+    const inMemory = this.memory
+      .values()
+      .reverse()
+      .filter((entry) => entry.genomeId === genomeId)
+      .slice(0, limit);
+    if (inMemory.length > 0) return inMemory;
+    const rows = await this.store.recentComputations(genomeId, this.kind, limit);
+    return rows.map((row) => this.fromRow(row));
+  }
+
+  /**
+   * Drops entries on a genome that depend on a model at an older revision than `current`: they
+   * can never be asked for again. Entries beyond the newest `keep` are dropped too.
+   */
+  async prune(genomeId: number, current: ReadonlyMap<number, number>, keep = 16): Promise<void> {
+    const rows = await this.store.computationIndex(genomeId, this.kind);
+    const stale = rows
+      .filter((row, position) => {
+        if (position >= keep) return true;
+        const deps = JSON.parse(row.dependencies) as Dependencies;
+        return deps.some(([modelId, revision]) => {
+          const now = current.get(modelId);
+          return now !== undefined && now !== revision;
+        });
+      })
+      .map((row) => row.key);
+    for (const key of stale) this.memory.delete(key);
+    await this.store.deleteComputations(stale);
+  }
+
+  private fromRow(row: ComputationRow): CachedEntry<T> {
+    return {
+      key: row.key,
+      genomeId: row.genomeId,
+      dependencies: JSON.parse(row.dependencies) as Dependencies,
+      value: this.codec.decode(row.payload),
+    };
+  }
+}

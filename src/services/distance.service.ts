@@ -1,0 +1,121 @@
+/**
+ * Nei distance matrices between models on one genome (method.md, "Similarity and distance"),
+ * computed lazily on first request and cached under a fingerprint of the genome, the allele rule
+ * and each model's population revision.
+ *
+ * Incremental: when no cached matrix matches exactly, the most recently used cached matrices on
+ * the genome donate every pair whose two models are still at the same revision, so adding one
+ * model to a cached set of M computes M new pairs, not M^2 / 2.
+ */
+import { neiDistance, neiSimilarityMatrix } from '../core/genetics/nei';
+import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store';
+import { float64Codec } from './codecs';
+import { ComputationCache, type CachedEntry, type Dependencies } from './computation-cache';
+import { badInput } from './errors';
+import { fingerprint } from './fingerprint';
+import { ALLELE_LENGTH, PopulationService } from './population.service';
+
+export interface SimilarityMatrix {
+  key: string;
+  genome: GenomeRow;
+  modelIds: number[];
+  /** (model id, population revision) of each row */
+  dependencies: Dependencies;
+  /** row-major n x n Nei identities S */
+  similarity: Float64Array;
+}
+
+/** How many recently used matrices may donate pairs to a new one. */
+const DONORS = 4;
+
+export class DistanceService {
+  private readonly cache: ComputationCache<Float64Array>;
+
+  constructor(
+    store: Store,
+    private readonly populations: PopulationService,
+  ) {
+    this.cache = new ComputationCache(store, 'nei-similarity/v1', float64Codec);
+  }
+
+  /** S for the given models (in that order), or for every model with samples on the genome. */
+  async similarity(genome: GenomeRow, models?: readonly ModelRow[]): Promise<SimilarityMatrix> {
+    const revisions = await this.revisionsFor(genome, models);
+    const key = this.keyOf(genome, revisions);
+    const hit = await this.cache.get(key);
+    if (hit) {
+      const modelIds = hit.dependencies.map(([m]) => m);
+      return { key, genome, modelIds, dependencies: hit.dependencies, similarity: hit.value };
+    }
+
+    const loaded = await this.populations.load(genome.id, revisions);
+    const dependencies: Dependencies = loaded.map((p) => [p.modelId, p.revision] as const);
+    const known = await this.donatedPairs(genome.id, dependencies);
+    const similarity = neiSimilarityMatrix(
+      loaded.map((p) => p.counts),
+      known,
+    );
+    const entry: CachedEntry<Float64Array> = {
+      key: this.keyOf(genome, loaded),
+      genomeId: genome.id,
+      dependencies,
+      value: similarity,
+    };
+    await this.cache.put(entry);
+    await this.cache.prune(genome.id, new Map(dependencies.map(([m, r]) => [m, r])));
+    return { key: entry.key, genome, modelIds: loaded.map((p) => p.modelId), dependencies, similarity };
+  }
+
+  private async revisionsFor(genome: GenomeRow, models?: readonly ModelRow[]): Promise<PopulationRevision[]> {
+    if (models === undefined) {
+      const all = await this.populations.revisions(genome.id);
+      if (all.length === 0) throw badInput(`no model has samples on genome "${genome.name}"`);
+      return all;
+    }
+    if (models.length === 0) throw badInput('the models list is empty');
+    const byModel = new Map(
+      (await this.populations.revisions(
+        genome.id,
+        models.map((m) => m.id),
+      )).map((r) => [r.modelId, r]),
+    );
+    return models.map((model) => {
+      const revision = byModel.get(model.id);
+      if (!revision) throw badInput(`model "${model.name}" has no samples on genome "${genome.name}"`);
+      return revision;
+    });
+  }
+
+  private keyOf(genome: GenomeRow, revisions: readonly { modelId: number; revision: number }[]): string {
+    const deps = revisions.map((r) => `${r.modelId}@${r.revision}`).join(',');
+    return fingerprint('nei-similarity/v1', genome.id, genome.fingerprint, ALLELE_LENGTH, deps);
+  }
+
+  /** A lookup of S for pairs still valid in recently cached matrices (same model revisions). */
+  private async donatedPairs(
+    genomeId: number,
+    dependencies: Dependencies,
+  ): Promise<((i: number, j: number) => number | undefined) | undefined> {
+    const donors = await this.cache.recent(genomeId, DONORS);
+    if (donors.length === 0) return undefined;
+    const maps = donors.map((donor) => {
+      const position = new Map(donor.dependencies.map(([m, r], index) => [`${m}@${r}`, index]));
+      // at[i]: where model i of the new matrix sits in the donor, or -1
+      const at = Int32Array.from(dependencies, ([m, r]) => position.get(`${m}@${r}`) ?? -1);
+      return { at, size: donor.dependencies.length, s: donor.value };
+    });
+    return (i, j) => {
+      for (const { at, size, s } of maps) {
+        const a = at[i];
+        const b = at[j];
+        if (a >= 0 && b >= 0) return s[a * size + b];
+      }
+      return undefined;
+    };
+  }
+}
+
+/** D = -ln(max(S, 1e-10)) for every entry (method.md). */
+export function distancesOf(similarity: Float64Array): Float64Array {
+  return similarity.map((s) => neiDistance(s));
+}

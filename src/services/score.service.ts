@@ -1,0 +1,41 @@
+/** Benchmark scores attached to models; predictions (later) learn from them. */
+import type { ScoreRow, Store } from '../db/store';
+import { badInput } from './errors';
+import type { ModelService } from './model.service';
+import { requireText } from './validate';
+
+export interface ScoreInput {
+  model: string;
+  benchmark: string;
+  value: number;
+}
+
+export class ScoreService {
+  constructor(
+    private readonly store: Store,
+    private readonly models: ModelService,
+  ) {}
+
+  /** Validates every entry, then writes them all in one transaction (or none). */
+  async set(entries: readonly ScoreInput[]): Promise<ScoreRow[]> {
+    if (entries.length === 0) throw badInput('no scores given');
+    const seen = new Set<string>();
+    const rows = [];
+    for (const [i, entry] of entries.entries()) {
+      const model = await this.models.get(entry.model);
+      const benchmark = requireText(`scores[${i}].benchmark`, entry.benchmark, 100);
+      if (!Number.isFinite(entry.value)) {
+        throw badInput(`scores[${i}].value must be a finite number, got ${entry.value}`);
+      }
+      const pair = `${model.id}\u0000${benchmark}`;
+      if (seen.has(pair)) throw badInput(`scores[${i}] repeats model "${model.name}" and benchmark "${benchmark}"`);
+      seen.add(pair);
+      rows.push({ modelId: model.id, benchmark, value: entry.value });
+    }
+    return this.store.setScores(rows);
+  }
+
+  of(modelIds: readonly number[]): Promise<ScoreRow[]> {
+    return this.store.scoresOf(modelIds);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The real-data fixture: outputs of 59 LLMs on 52 prompts (MisguidedAttention, CC0; see
+ * test/fixtures/misguided-attention/README.md), read as GraphQL inputs.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const fixtureDir = join(__dirname, '..', 'fixtures', 'misguided-attention');
+
+export interface FixtureModel {
+  name: string;
+  family: string;
+  file: string;
+  score: number | null;
+}
+
+const jsonl = <T>(path: string): T[] =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
+
+export function fixtureGenes(): { id: string; text: string }[] {
+  return jsonl<{ gene_id: string; prompt: string }>(join(fixtureDir, 'genes.jsonl')).map((g) => ({
+    id: g.gene_id,
+    text: g.prompt,
+  }));
+}
+
+export function fixtureModels(): FixtureModel[] {
+  const [header, ...lines] = readFileSync(join(fixtureDir, 'models.csv'), 'utf8').trim().split('\n');
+  const columns = header.split(',');
+  return lines.map((line) => {
+    const cells = line.split(',');
+    const get = (name: string) => cells[columns.indexOf(name)];
+    const score = get('score_mean_judge');
+    return { name: get('model'), family: get('family_guess'), file: get('file'), score: score ? Number(score) : null };
+  });
+}
+
+export function fixtureCompletions(model: FixtureModel, geneIndex: Map<string, number>) {
+  return jsonl<{ gene_id: string; sample_idx: number; completion: string }>(join(fixtureDir, model.file)).map((c) => ({
+    gene: geneIndex.get(c.gene_id)!,
+    sample: c.sample_idx,
+    text: c.completion,
+  }));
+}
+
+export function expectedSimilarity(): { models: string[]; similarity: number[][] } {
+  return JSON.parse(readFileSync(join(fixtureDir, 'expected-nei.json'), 'utf8'));
+}
