@@ -56,7 +56,7 @@ export async function postGraphQL<T>(
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as GraphQLAnswer<T>;
-  return { status: response.status, ...body };
+  return { ...body, status: response.status };
 }
 
 /** The data of an answer that must have succeeded; fails the test with the errors otherwise. */

@@ -1,0 +1,282 @@
+/**
+ * The API as a client sees it over real HTTP: registration, pagination, bad input (clear error,
+ * nothing written), the admin token, health, body limits, caching and invalidation, restarts.
+ */
+import { dataOf, postGraphQL, startTestApp, type TestApp } from '../helpers/app';
+
+const REGISTER = `mutation ($input: RegisterModelInput!) { registerModel(input: $input) { id name provider mode temperature topP maxTokens } }`;
+const CREATE_GENOME = `mutation ($input: CreateGenomeInput!) { createGenome(input: $input) { id name geneCount fingerprint } }`;
+const IMPORT = `mutation ($input: ImportCompletionsInput!) { importCompletions(input: $input) { accepted rejected sampleCount } }`;
+const MATRIX = `query ($genome: ID!, $models: [ID!]) { distanceMatrix(genome: $genome, models: $models) { fingerprint models { name } similarity distance phylip } }`;
+
+let app: TestApp;
+let genome: string;
+const model: Record<string, string> = {};
+
+async function register(name: string, extra: Record<string, unknown> = {}) {
+  const answer = await app.gql(REGISTER, { input: { name, provider: 'external', ...extra } });
+  return dataOf(answer).registerModel as { id: string; name: string };
+}
+
+async function importTexts(modelId: string, texts: string[][]) {
+  const completions = texts.flatMap((samples, gene) => samples.map((text) => ({ gene, text })));
+  return dataOf(await app.gql(IMPORT, { input: { model: modelId, genome, completions } })).importCompletions;
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  genome = dataOf(await app.gql(CREATE_GENOME, { input: { name: 'g', genes: ['The cat', 'Once upon', '1 + 1 ='] } }))
+    .createGenome.id;
+  for (const name of ['a', 'b', 'c', 'd']) model[name] = (await register(name)).id;
+  await importTexts(model.a, [['  sat on', 'sat on'], ['a time', 'a time'], [' 2', '2']]);
+  await importTexts(model.b, [['sat on', 'is'], ['a time', 'there'], ['2', '2']]);
+  await importTexts(model.c, [['is', 'is'], ['there', 'there'], ['3', '3']]);
+  await importTexts(model.d, [['ran', 'is'], ['there', 'a ti'], ['3', '2']]);
+});
+
+afterAll(() => app.stopAndClean());
+
+describe('models', () => {
+  it('registerModel fills the reference sampling settings', async () => {
+    const m = await register('defaults', { provider: 'external' });
+    expect(m).toMatchObject({ provider: 'external', mode: 'CHAT', temperature: 0.7, topP: 1, maxTokens: 5 });
+  });
+
+  it('models() pages with cursors and counts the filtered total', async () => {
+    const first = dataOf(
+      await app.gql(`{ models(first: 2) { totalCount nodes { name } edges { cursor } pageInfo { hasNextPage endCursor } } }`),
+    ).models;
+    expect(first.nodes.map((n: { name: string }) => n.name)).toEqual(['a', 'b']);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect(first.edges[1].cursor).toBe(first.pageInfo.endCursor);
+    const rest = dataOf(
+      await app.gql(`query ($after: String) { models(first: 100, after: $after) { nodes { name } pageInfo { hasNextPage } } }`, {
+        after: first.pageInfo.endCursor,
+      }),
+    ).models;
+    expect(rest.nodes[0].name).toBe('c');
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+    const filtered = dataOf(
+      await app.gql(`query ($g: ID) { models(filter: { genome: $g, nameContains: "A" }) { totalCount nodes { name } } }`, {
+        g: genome,
+      }),
+    ).models;
+    expect(filtered).toEqual({ totalCount: 1, nodes: [{ name: 'a' }] });
+  });
+
+  it('model() finds by id or by name', async () => {
+    const byName = dataOf(await app.gql(`{ model(name: "b") { id name } }`)).model;
+    expect(byName).toEqual({ id: model.b, name: 'b' });
+    expect(dataOf(await app.gql(`query ($id: ID) { model(id: $id) { name } }`, { id: model.c })).model.name).toBe('c');
+    expect(dataOf(await app.gql(`{ model(name: "nope") { id } }`)).model).toBeNull();
+  });
+});
+
+describe('genomes', () => {
+  it('the same genes give the same fingerprint, other genes another', async () => {
+    const same = dataOf(await app.gql(CREATE_GENOME, { input: { name: 'g-copy', genes: ['The cat', 'Once upon', '1 + 1 ='] } }))
+      .createGenome;
+    const other = dataOf(await app.gql(CREATE_GENOME, { input: { name: 'g-other', genes: ['The cat', 'Once upon'] } }))
+      .createGenome;
+    const original = dataOf(await app.gql(`query ($id: ID) { genome(id: $id) { fingerprint } }`, { id: genome })).genome;
+    expect(same.fingerprint).toBe(original.fingerprint);
+    expect(other.fingerprint).not.toBe(original.fingerprint);
+  });
+
+  it('genes() pages in order', async () => {
+    const page = dataOf(
+      await app.gql(`query ($id: ID) { genome(id: $id) { geneCount genes(first: 2) { totalCount nodes { index text } pageInfo { hasNextPage endCursor } } } }`, {
+        id: genome,
+      }),
+    ).genome;
+    expect(page.genes.nodes).toEqual([
+      { index: 0, text: 'The cat' },
+      { index: 1, text: 'Once upon' },
+    ]);
+    expect(page.genes.pageInfo.hasNextPage).toBe(true);
+  });
+});
+
+describe('samples', () => {
+  it('keeps the full text and shows the allele by the reference rule', async () => {
+    const page = dataOf(
+      await app.gql(`query ($m: ID!, $g: ID!) { samples(model: $m, genome: $g, gene: 0) { nodes { text allele source sampleIndex } } }`, {
+        m: model.a,
+        g: genome,
+      }),
+    ).samples;
+    expect(page.nodes).toEqual([
+      { text: '  sat on', allele: 'sat ', source: 'IMPORTED', sampleIndex: 0 },
+      { text: 'sat on', allele: 'sat ', source: 'IMPORTED', sampleIndex: 1 },
+    ]);
+  });
+
+  it('re-importing samples with explicit indices is idempotent', async () => {
+    const m = await register('idem');
+    const completions = [
+      { gene: 0, sample: 0, text: 'x' },
+      { gene: 0, sample: 1, text: 'y' },
+    ];
+    const first = dataOf(await app.gql(IMPORT, { input: { model: m.id, genome, completions } })).importCompletions;
+    const again = dataOf(await app.gql(IMPORT, { input: { model: m.id, genome, completions } })).importCompletions;
+    expect(first).toEqual({ accepted: 2, rejected: 0, sampleCount: 2 });
+    expect(again).toEqual({ accepted: 0, rejected: 2, sampleCount: 2 });
+  });
+});
+
+describe('distanceMatrix and tree', () => {
+  it('is symmetric with a zero diagonal and a PHYLIP text of the same numbers', async () => {
+    const m = dataOf(await app.gql(MATRIX, { genome, models: [model.a, model.b, model.c, model.d] })).distanceMatrix;
+    for (let i = 0; i < 4; i++) {
+      expect(m.distance[i][i]).toBe(0);
+      for (let j = 0; j < 4; j++) expect(m.distance[i][j]).toBe(m.distance[j][i]);
+    }
+    const lines = m.phylip.trim().split('\n');
+    expect(lines[0].trim()).toBe('4');
+    expect(Number(lines[1].trim().split(/\s+/)[2])).toBeCloseTo(m.distance[0][1], 5);
+  });
+
+  it('a new sample changes exactly the matrices that include its model', async () => {
+    const abc = [model.a, model.b, model.c];
+    const bcd = [model.b, model.c, model.d];
+    const before = {
+      abc: dataOf(await app.gql(MATRIX, { genome, models: abc })).distanceMatrix,
+      bcd: dataOf(await app.gql(MATRIX, { genome, models: bcd })).distanceMatrix,
+    };
+    await importTexts(model.a, [['is'], [], []]);
+    const after = {
+      abc: dataOf(await app.gql(MATRIX, { genome, models: abc })).distanceMatrix,
+      bcd: dataOf(await app.gql(MATRIX, { genome, models: bcd })).distanceMatrix,
+    };
+    expect(after.abc.fingerprint).not.toBe(before.abc.fingerprint);
+    expect(after.abc.similarity[0][1]).not.toBe(before.abc.similarity[0][1]);
+    expect(after.abc.similarity[1][2]).toBe(before.abc.similarity[1][2]);
+    expect(after.bcd).toEqual(before.bcd);
+  });
+
+  it('tree answers NJ (unrooted) and UPGMA (rooted) with a node per model', async () => {
+    const q = `query ($g: ID!, $method: TreeMethod) { tree(genome: $g, method: $method) { method rooted newick nodes { id parent branchLength model { name } } } }`;
+    const nj = dataOf(await app.gql(q, { g: genome })).tree;
+    const up = dataOf(await app.gql(q, { g: genome, method: 'UPGMA' })).tree;
+    expect([nj.method, nj.rooted, up.method, up.rooted]).toEqual(['NJ', false, 'UPGMA', true]);
+    for (const t of [nj, up]) {
+      const names = t.nodes.filter((n: { model: unknown }) => n.model).map((n: { model: { name: string } }) => n.model.name);
+      expect(names.sort()).toEqual(['a', 'b', 'c', 'd', 'idem'].sort());
+      expect(t.nodes.filter((n: { parent: string | null }) => n.parent === null)).toHaveLength(1);
+    }
+  });
+});
+
+describe('bad input answers a clear error and writes nothing', () => {
+  const cases: [string, () => [string, Record<string, unknown>], string, string][] = [
+    ['an unknown model id', () => [IMPORT, { input: { model: '999', genome, completions: [{ gene: 0, text: 'x' }] } }], 'NOT_FOUND', 'no model with id "999"'],
+    ['an unknown genome id', () => [IMPORT, { input: { model: model.a, genome: '999', completions: [{ gene: 0, text: 'x' }] } }], 'NOT_FOUND', 'no genome'],
+    ['a malformed id', () => [MATRIX, { genome: 'abc' }], 'NOT_FOUND', 'no genome with id "abc"'],
+    ['a gene index out of range', () => [IMPORT, { input: { model: model.a, genome, completions: [{ gene: 0, text: 'ok' }, { gene: 3, text: 'x' }] } }], 'BAD_USER_INPUT', 'gene index 3 is out of range'],
+    ['a negative gene index', () => [IMPORT, { input: { model: model.a, genome, completions: [{ gene: -1, text: 'x' }] } }], 'BAD_USER_INPUT', 'out of range'],
+    ['an empty genome', () => [CREATE_GENOME, { input: { name: 'empty', genes: [] } }], 'BAD_USER_INPUT', 'at least one gene'],
+    ['an empty gene', () => [CREATE_GENOME, { input: { name: 'blank', genes: ['ok', ''] } }], 'BAD_USER_INPUT', 'gene 1 is empty'],
+    ['a duplicate genome name', () => [CREATE_GENOME, { input: { name: 'g', genes: ['x'] } }], 'BAD_USER_INPUT', 'already exists'],
+    ['a duplicate model name', () => [REGISTER, { input: { name: 'a', provider: 'external' } }], 'BAD_USER_INPUT', 'a model named "a" already exists'],
+    ['an unknown provider', () => [REGISTER, { input: { name: 'z', provider: 'nope' } }], 'BAD_USER_INPUT', 'unknown provider "nope"'],
+    ['a temperature out of range', () => [REGISTER, { input: { name: 'z', provider: 'external', temperature: 9 } }], 'BAD_USER_INPUT', 'temperature'],
+    ['a tree over fewer than 3 models', () => [`query ($g: ID!, $m: [ID!]) { tree(genome: $g, models: $m) { newick } }`, { g: genome, m: [model.a, model.b] }], 'BAD_USER_INPUT', 'at least 3 models'],
+    ['a model listed twice', () => [MATRIX, { genome, models: [model.a, model.a] }], 'BAD_USER_INPUT', 'more than once'],
+    ['a score that is not a finite number', () => [`mutation ($v: Float!, $m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: $v }]) { value } }`, { v: 'NaN', m: model.a }], 'BAD_USER_INPUT', 'Float'],
+    ['an empty benchmark name', () => [`mutation ($m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: 0.5 }, { model: $m, benchmark: " ", value: 0.1 }]) { value } }`, { m: model.a }], 'BAD_USER_INPUT', 'benchmark must not be empty'],
+    ['a bad cursor', () => [`{ models(after: "bad") { totalCount } }`, {}], 'BAD_USER_INPUT', 'cursor'],
+  ];
+
+  it.each(cases)('%s', async (_name, request, code, fragment) => {
+    const revision = await app.services.store.dataRevision();
+    const [query, variables] = request();
+    const answer = await app.gql(query, variables);
+    expect(answer.errors?.[0].extensions?.code).toBe(code);
+    expect(answer.errors?.[0].message).toContain(fragment);
+    expect(await app.services.store.dataRevision()).toBe(revision);
+  });
+
+  it('a model without samples on the genome is named in the error', async () => {
+    const lonely = await register('lonely');
+    const answer = await app.gql(MATRIX, { genome, models: [model.a, lonely.id] });
+    expect(answer.errors?.[0].message).toBe('model "lonely" has no samples on genome "g"');
+  });
+
+  it('a request body over the limit gets 413 and a GraphQL-shaped error', async () => {
+    const small = await startTestApp({ maxBodyBytes: 10_000 });
+    try {
+      const answer = await postGraphQL(small.url, CREATE_GENOME, { input: { name: 'huge', genes: ['x'.repeat(20_000)] } });
+      expect(answer.status).toBe(413);
+      expect(answer.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(dataOf(await small.gql(`{ genomes { name } }`)).genomes).toEqual([]);
+    } finally {
+      await small.stopAndClean();
+    }
+  });
+});
+
+describe('the HTTP server', () => {
+  it('GET /healthz answers 200 {"status":"ok"}', async () => {
+    const response = await fetch(app.url.replace('/graphql', '/healthz'));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('replays a repeated query from the response cache until data changes', async () => {
+    const body = JSON.stringify({ query: MATRIX, variables: { genome } });
+    const post = () => fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const first = await post();
+    const firstText = await first.text();
+    const second = await post();
+    expect(second.headers.get('x-phylolm-cache')).toBe('hit');
+    expect(await second.text()).toBe(firstText);
+    await importTexts(model.d, [['ran'], [], []]);
+    const third = await post();
+    expect(third.headers.get('x-phylolm-cache')).toBeNull();
+    expect(await third.text()).not.toBe(firstText);
+  });
+});
+
+describe('PHYLOLM_ADMIN_TOKEN', () => {
+  let secured: TestApp;
+  beforeAll(async () => {
+    secured = await startTestApp({ adminToken: 's3cret-token' });
+  });
+  afterAll(() => secured.stopAndClean());
+
+  it('refuses mutations without the bearer token and writes nothing', async () => {
+    const answer = await secured.gql(REGISTER, { input: { name: 'x', provider: 'external' } });
+    expect(answer.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const wrong = await secured.gql(REGISTER, { input: { name: 'x', provider: 'external' } }, { authorization: 'Bearer nope' });
+    expect(wrong.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(dataOf(await secured.gql(`{ models { totalCount } }`)).models.totalCount).toBe(0);
+  });
+
+  it('accepts mutations with the token and leaves queries open', async () => {
+    const answer = await secured.gql(REGISTER, { input: { name: 'x', provider: 'external' } }, { authorization: 'Bearer s3cret-token' });
+    expect(dataOf(answer).registerModel.name).toBe('x');
+    expect(dataOf(await secured.gql(`{ models { totalCount } }`)).models.totalCount).toBe(1);
+  });
+});
+
+describe('restarts', () => {
+  it('cached matrices and all data survive a restart on the same file', async () => {
+    const dir = app.dir;
+    const first = await startTestApp({}, dir + '/restart');
+    const g = dataOf(await first.gql(CREATE_GENOME, { input: { name: 'r', genes: ['x', 'y'] } })).createGenome.id;
+    for (const name of ['r1', 'r2', 'r3']) {
+      const id = dataOf(await first.gql(REGISTER, { input: { name, provider: 'external' } })).registerModel.id;
+      await first.gql(IMPORT, { input: { model: id, genome: g, completions: [{ gene: 0, text: name }, { gene: 1, text: 'same' }] } });
+    }
+    const before = dataOf(await first.gql(MATRIX, { genome: g })).distanceMatrix;
+    await first.close();
+    const second = await startTestApp({}, dir + '/restart');
+    try {
+      const computations = await second.services.store.computationIndex(Number(g), 'nei-similarity/v1');
+      expect(computations.map((c) => c.key)).toContain(before.fingerprint);
+      expect(dataOf(await second.gql(MATRIX, { genome: g })).distanceMatrix).toEqual(before);
+    } finally {
+      await second.close();
+    }
+  });
+});
