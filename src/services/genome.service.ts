@@ -2,6 +2,7 @@
 import type { GenomeRow, Store } from '../db/store';
 import { DuplicateError } from '../db/store';
 import { badInput, notFound, parseId } from './errors';
+import { BUILTIN_GENOMES, builtinGenes, findBuiltinGenome } from '../genomes/builtin';
 import { genomeFingerprint } from './fingerprint';
 import { decodeCursor, encodeCursor, pageSize, requireText } from './validate';
 
@@ -28,6 +29,28 @@ export class GenomeService {
       if (error instanceof DuplicateError) throw badInput(error.message);
       throw error;
     }
+  }
+
+  /** The shipped genomes that `installBuiltin` can create. */
+  builtins() {
+    return BUILTIN_GENOMES;
+  }
+
+  /** Creates a shipped genome under its own name, or returns it when it is already there. */
+  async installBuiltin(name: string): Promise<GenomeRow> {
+    const builtin = findBuiltinGenome(name);
+    if (!builtin) {
+      throw badInput(`no built-in genome "${name}"; available: ${BUILTIN_GENOMES.map((g) => g.name).join(', ')}`);
+    }
+    const genes = builtinGenes(builtin).map((g) => g.text);
+    const existing = await this.store.getGenomeByName(name);
+    if (existing) {
+      if (existing.fingerprint !== genomeFingerprint(genes)) {
+        throw badInput(`a different genome is already named "${name}"`);
+      }
+      return existing;
+    }
+    return this.create({ name, genes });
   }
 
   async get(id: string): Promise<GenomeRow> {

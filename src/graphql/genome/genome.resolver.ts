@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { CreateGenomeInput } from './genome.input';
-import { GeneConnection, Genome } from './genome.type';
+import { BuiltinGenome, GeneConnection, Genome } from './genome.type';
 
 @Resolver(() => Genome)
 export class GenomeResolver {
@@ -25,6 +25,16 @@ export class GenomeResolver {
     @Arg('input', () => CreateGenomeInput) input: CreateGenomeInput,
   ): Promise<Genome> {
     return services.genomes.create(input);
+  }
+
+  @Query(() => [BuiltinGenome], { description: 'Genomes shipped with the server (128 genes drawn with a fixed seed).' })
+  builtinGenomes(@Ctx() { services }: Context): BuiltinGenome[] {
+    return [...services.genomes.builtins()];
+  }
+
+  @Mutation(() => Genome, { description: 'Installs a shipped genome under its own name; returns it if already there.' })
+  installBuiltinGenome(@Ctx() { services }: Context, @Arg('name', () => String) name: string): Promise<Genome> {
+    return services.genomes.installBuiltin(name);
   }
 
   @FieldResolver(() => GeneConnection)

@@ -51,3 +51,21 @@ export class Genome {
   @Field(() => String)
   createdAt!: string;
 }
+
+@ObjectType({ description: 'A genome shipped with the server, ready to install with installBuiltinGenome.' })
+export class BuiltinGenome {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => Int, { description: 'number of genes' })
+  size!: number;
+
+  @Field(() => String, { description: 'the 4,096-gene pool it is drawn from (assets/genomes/pools)' })
+  pool!: string;
+
+  @Field(() => Int, { description: 'seed of the draw' })
+  seed!: number;
+}

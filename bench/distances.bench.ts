@@ -1,0 +1,106 @@
+/**
+ * Issue targets for the core pipeline, at 1,000 models x 128 genes x 32 samples:
+ *   cold distance matrix <= 2 s; cached through HTTP <= 50 ms; one more model <= 100 ms;
+ *   NJ on 1,000 taxa <= 1 s (beside R ape::nj when R is installed); one model's 4,096-sample
+ *   import <= 300 ms.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { neighborJoining } from '../src/core/tree/neighbor-joining';
+import { silentLogger } from '../src/logger';
+import { distancesOf } from '../src/services/distance.service';
+import { syntheticGenome, syntheticSamples } from './synthetic';
+import { median, report, time } from './timing';
+
+const MODELS = Number(process.env.BENCH_MODELS ?? 1000);
+const GENES = 128;
+const SAMPLES = 32;
+
+async function post(url: string, query: string, variables: Record<string, unknown>): Promise<string> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  if (!text.startsWith('{"data"')) throw new Error(`GraphQL error: ${text.slice(0, 300)}`);
+  return text;
+}
+
+export async function benchDistances(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'phylolm-bench-'));
+  const app = await startApp({ ...loadConfig({ PHYLOLM_DEMO: '0' }), port: 0, dbPath: join(dir, 'bench.db') }, silentLogger);
+  const { services, server } = app;
+  try {
+    const synthetic = syntheticGenome(GENES);
+    const genome = await services.genomes.create({ name: 'bench', genes: synthetic.genes });
+    process.stdout.write(`setup: ${MODELS} models x ${GENES} genes x ${SAMPLES} samples (${MODELS * GENES * SAMPLES} samples)\n`);
+    const setup = await time(async () => {
+      for (let m = 0; m < MODELS; m++) {
+        const model = await services.models.register({ name: `m${m}`, provider: 'external' });
+        await services.samples.append(model, genome, syntheticSamples(synthetic, m, SAMPLES), 'IMPORTED');
+      }
+    });
+    report('setup (service-level inserts, not a target)', setup.ms);
+
+    const importQuery = `mutation ($input: ImportCompletionsInput!) { importCompletions(input: $input) { accepted } }`;
+    const importTimes: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      const model = await services.models.register({ name: `import-${k}`, provider: 'external' });
+      const completions = syntheticSamples(synthetic, 5000 + k, SAMPLES);
+      importTimes.push((await time(() => post(server.url, importQuery, { input: { model: String(model.id), genome: String(genome.id), completions } }))).ms);
+    }
+    importTimes.sort((a, b) => a - b);
+    report('import one model, 4,096 samples, HTTP (median of 5)', importTimes[2], 300);
+
+    const all = (await services.store.listModels({}, null, MODELS)).filter((m) => m.name.startsWith('m'));
+    const ids = all.map((m) => String(m.id));
+    const matrixQuery = `query ($g: ID!, $m: [ID!]) { distanceMatrix(genome: $g, models: $m) { fingerprint distance } }`;
+    const variables = { g: String(genome.id), m: ids };
+
+    const cold = await time(() => services.distances.similarity(genome, all));
+    report(`cold distance matrix, ${all.length} models (computed, stored)`, cold.ms, 2000);
+    const coldHttp = await time(() => post(server.url, matrixQuery, variables));
+    report('first HTTP answer of that matrix (GraphQL serialises 1M floats)', coldHttp.ms);
+    const cachedHttp = await median(7, () => post(server.url, matrixQuery, variables));
+    report('cached distance matrix through HTTP (median of 7)', cachedHttp, 50);
+
+    const extra = await services.models.register({ name: 'one-more', provider: 'external' });
+    await services.samples.append(extra, genome, syntheticSamples(synthetic, 9999, SAMPLES), 'IMPORTED');
+    const plusOne = await time(() => services.distances.similarity(genome, [...all, extra]));
+    report(`add one model to the cached ${all.length} (matrix of ${all.length + 1})`, plusOne.ms, 100);
+    const plusOneHttp = await time(() => post(server.url, matrixQuery, { g: String(genome.id), m: [...ids, String(extra.id)] }));
+    report('same, first HTTP answer (incl. GraphQL serialisation)', plusOneHttp.ms);
+
+    const distance = distancesOf(cold.value.similarity);
+    const names = all.map((m) => m.name);
+    const nj = await median(3, () => neighborJoining(distance, names));
+    report(`NJ on ${all.length} taxa (median of 3)`, nj, 1000);
+    benchApe(distance, all.length, dir);
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** R ape::nj on the same matrix, timed inside R (excluding reading the file). */
+function benchApe(distance: Float64Array, n: number, dir: string): void {
+  if (spawnSync('Rscript', ['--version']).status !== 0) {
+    process.stdout.write('R ape::nj: Rscript not installed, skipped\n');
+    return;
+  }
+  const file = join(dir, 'd.bin');
+  writeFileSync(file, Buffer.from(distance.buffer));
+  const script = `suppressMessages(library(ape)); d <- matrix(readBin("${file}", "double", ${n * n}), ${n}, ${n});
+    t <- system.time(for (i in 1:3) ape::nj(d))[["elapsed"]] / 3; cat(t * 1000)`;
+  const out = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
+  if (out.status !== 0) {
+    process.stdout.write(`R ape::nj failed: ${out.stderr.slice(0, 200)}\n`);
+    return;
+  }
+  report(`R ape::nj on the same ${n} taxa (mean of 3, for comparison)`, Number(out.stdout));
+}

@@ -1,0 +1,27 @@
+/**
+ * `npm run bench`: runs every benchmark and prints each measurement beside its target with the
+ * ratio (measured / target). Timings are reported, never asserted by tests.
+ *   BENCH=distances npm run bench   runs one group; BENCH_MODELS=200 shrinks the data set.
+ */
+import 'reflect-metadata';
+import { benchDistances } from './distances.bench';
+
+const GROUPS: Record<string, () => Promise<void>> = {
+  distances: benchDistances,
+};
+
+async function main(): Promise<void> {
+  const chosen = process.env.BENCH ? process.env.BENCH.split(',') : Object.keys(GROUPS);
+  process.stdout.write(`PhyloLM benchmarks on node ${process.version}, ${new Date().toISOString()}\n`);
+  for (const name of chosen) {
+    const group = GROUPS[name];
+    if (!group) throw new Error(`unknown benchmark group "${name}"; available: ${Object.keys(GROUPS).join(', ')}`);
+    process.stdout.write(`\n== ${name}\n`);
+    await group();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

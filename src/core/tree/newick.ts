@@ -1,0 +1,169 @@
+/**
+ * Newick text <-> Tree. String conversion only; no file access.
+ *
+ * Grammar (Olsen 1990, the Newick spec as published with PHYLIP):
+ *     tree   = subtree [":" length] ";"
+ *     subtree = "(" subtree {"," subtree} ")" [label] | label
+ * Unquoted labels may not contain blanks, parentheses, square brackets, single quotes,
+ * colons, semicolons or commas, and their underscores stand for blanks. Quoted labels
+ * are enclosed in single quotes, with a single quote inside written twice. Comments are
+ * in square brackets and ignored, except a leading [&R] / [&U] rooting hint.
+ *
+ * Parsed trees are `rooted` when the text says [&R], unrooted for [&U], and otherwise
+ * rooted iff the root has exactly two children (the usual convention: NJ trees are
+ * written with a trifurcation at the root). Leaves get `taxon` = order of appearance.
+ *
+ * Complexity: O(length of text) both ways.
+ *
+ * @see https://phylipweb.github.io/phylip/newicktree.html
+ */
+import { PhyloInputError } from '../errors';
+import type { Tree, TreeNode } from './tree';
+
+export interface NewickFormatOptions {
+  /** significant digits for branch lengths; default: shortest text that reads back exactly */
+  digits?: number;
+}
+
+const UNQUOTED_FORBIDDEN = /[\s()[\]':;,_]/;
+
+/** Newick text of `tree` (children in stored order), ending with ";". */
+export function formatNewick(tree: Tree, options: NewickFormatOptions = {}): string {
+  const { digits } = options;
+  if (digits !== undefined && (!Number.isInteger(digits) || digits < 1 || digits > 17)) {
+    throw new RangeError(`digits must be an integer in 1..17, got ${digits}`);
+  }
+  const parts: string[] = [];
+  // iterative post-order writer so that deep (caterpillar) trees cannot overflow the stack
+  const stack: { id: number; next: number }[] = [{ id: tree.root, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const node = tree.nodes[top.id];
+    if (top.next < node.children.length) {
+      parts.push(top.next === 0 ? '(' : ',');
+      stack.push({ id: node.children[top.next++], next: 0 });
+      continue;
+    }
+    if (node.children.length > 0) parts.push(')');
+    parts.push(formatLabel(node.name));
+    if (node.branchLength !== null) parts.push(':' + formatLength(node.branchLength, digits));
+    stack.pop();
+  }
+  return parts.join('') + ';';
+}
+
+/** A label, quoted (with '' for ') when unquoted text would not read back the same. */
+export function formatLabel(name: string | null): string {
+  if (name === null || name === '') return '';
+  if (!UNQUOTED_FORBIDDEN.test(name)) return name;
+  return `'${name.replace(/'/g, "''")}'`;
+}
+
+function formatLength(length: number, digits: number | undefined): string {
+  if (!Number.isFinite(length)) throw new PhyloInputError(`branch lengths must be finite, got ${length}`);
+  // String(x) is the shortest repr that round-trips (ECMA-262 Number::toString)
+  return digits === undefined ? String(length) : String(Number(length.toPrecision(digits)));
+}
+
+/** Parses one Newick tree. Throws PhyloInputError naming the position of malformed input. */
+export function parseNewick(text: string): Tree {
+  return new NewickParser(text).parse();
+}
+
+class NewickParser {
+  private pos = 0;
+  private readonly nodes: TreeNode[] = [];
+  private leafCount = 0;
+  private rootedHint: boolean | null = null;
+
+  constructor(private readonly text: string) {}
+
+  parse(): Tree {
+    this.skipSpaceAndComments(true);
+    if (this.pos >= this.text.length) this.fail('expected a tree, got empty input');
+    const root = this.subtree(null);
+    this.skipSpaceAndComments(false);
+    if (this.text[this.pos] !== ';') this.fail(`expected ';' at the end of the tree, got ${this.describe()}`);
+    this.pos++;
+    this.skipSpaceAndComments(false);
+    if (this.pos < this.text.length) this.fail(`unexpected text after ';': ${this.describe()}`);
+    const rooted = this.rootedHint ?? this.nodes[root].children.length === 2;
+    return { nodes: this.nodes, root, rooted };
+  }
+
+  private subtree(parent: number | null): number {
+    const id = this.nodes.length;
+    this.nodes.push({ id, parent, children: [], taxon: null, name: null, branchLength: null });
+    this.skipSpaceAndComments(false);
+    if (this.text[this.pos] === '(') {
+      this.pos++;
+      do {
+        this.nodes[id].children.push(this.subtree(id));
+        this.skipSpaceAndComments(false);
+      } while (this.text[this.pos] === ',' && ++this.pos);
+      if (this.text[this.pos] !== ')') this.fail(`expected ',' or ')', got ${this.describe()}`);
+      this.pos++;
+    } else {
+      this.nodes[id].taxon = this.leafCount++;
+    }
+    this.nodes[id].name = this.label();
+    this.skipSpaceAndComments(false);
+    if (this.text[this.pos] === ':') {
+      this.pos++;
+      this.nodes[id].branchLength = this.number();
+    }
+    return id;
+  }
+
+  private label(): string | null {
+    this.skipSpaceAndComments(false);
+    if (this.text[this.pos] === "'") return this.quoted();
+    const start = this.pos;
+    while (this.pos < this.text.length && !/[\s()[\]':;,]/.test(this.text[this.pos])) this.pos++;
+    // underscores in unquoted labels stand for blanks
+    return this.pos > start ? this.text.slice(start, this.pos).replace(/_/g, ' ') : null;
+  }
+
+  private quoted(): string {
+    const start = this.pos;
+    let value = '';
+    this.pos++;
+    for (;;) {
+      const end = this.text.indexOf("'", this.pos);
+      if (end < 0) this.fail('unterminated quoted label', start);
+      value += this.text.slice(this.pos, end);
+      this.pos = end + 1;
+      if (this.text[this.pos] !== "'") return value;
+      value += "'";
+      this.pos++;
+    }
+  }
+
+  private number(): number {
+    this.skipSpaceAndComments(false);
+    const match = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(this.text.slice(this.pos, this.pos + 64));
+    if (match === null) this.fail(`expected a branch length after ':', got ${this.describe()}`);
+    this.pos += match[0].length;
+    return Number(match[0]);
+  }
+
+  private skipSpaceAndComments(atStart: boolean): void {
+    for (;;) {
+      while (this.pos < this.text.length && /\s/.test(this.text[this.pos])) this.pos++;
+      if (this.text[this.pos] !== '[') return;
+      const end = this.text.indexOf(']', this.pos);
+      if (end < 0) this.fail('unterminated comment', this.pos);
+      const comment = this.text.slice(this.pos + 1, end).trim().toUpperCase();
+      if (atStart && (comment === '&R' || comment === '&U')) this.rootedHint = comment === '&R';
+      this.pos = end + 1;
+    }
+  }
+
+  private describe(): string {
+    return this.pos >= this.text.length ? 'end of input' : `'${this.text[this.pos]}'`;
+  }
+
+  private fail(message: string, at = this.pos): never {
+    throw new PhyloInputError(`Newick: ${message} at position ${at}`);
+  }
+}
