@@ -1,0 +1,142 @@
+/**
+ * The provider plugin interface, version 1.
+ *
+ * A provider turns one PhyloLM probe request (a bare gene, the sampling settings of
+ * method.md "Probing (reference settings)") into sampled completions. It makes ONE attempt per
+ * `doSample` call: retries live in `withRetry` (retry.ts) and pacing in the rate limiter
+ * (rate-limiter.ts), so a job can account for every request it sends.
+ *
+ * The interface is versioned the way the Vercel AI SDK versions its model specs
+ * (`specificationVersion: 'v3'` in @ai-sdk/provider): a future 'v2' gets its own file and both
+ * can be loaded side by side. Methods the framework calls carry the `do` prefix so that nobody
+ * calls them by accident instead of going through the job engine.
+ */
+
+export const SPECIFICATION_VERSION = 'v1' as const;
+
+export type Mode = 'COMPLETION' | 'CHAT';
+
+export const MODES: readonly Mode[] = ['COMPLETION', 'CHAT'];
+
+export interface SampleRequest {
+  /** the provider's own model id */
+  model: string;
+  mode: Mode;
+  /** the bare gene: sent as-is, no system prompt, no template, no stop sequence */
+  prompt: string;
+  /** samples wanted; a call returns at most min(n, capabilities.maxSamplesPerRequest) */
+  n: number;
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  /** only sent where the provider supports it (and, for local servers, where it is enabled) */
+  seed?: number;
+  /**
+   * Index of the first sample of this call within the (model, gene) population. Remote APIs
+   * ignore it; deterministic providers (simulated) use it so that a job that is killed and
+   * resumed with the number of probes already stored draws exactly the samples it still lacks.
+   */
+  sampleOffset?: number;
+  signal?: AbortSignal;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  requests: number;
+}
+
+export interface SampleResult {
+  texts: string[];
+  usage: Usage;
+  /** settings the provider could not honour (for example a seed it does not send) */
+  warnings: string[];
+}
+
+export interface ModelPrice {
+  /** USD per million input tokens */
+  inputPerMTok: number;
+  /** USD per million output tokens */
+  outputPerMTok: number;
+}
+
+export interface ProviderCapabilities {
+  /** samples one request can return (OpenAI's `n`); 1 where the API has no `n` */
+  maxSamplesPerRequest: number;
+  modes: Mode[];
+  maxConcurrency: number;
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  supportsSeed: boolean;
+  /** by provider model id; '*' is the default for models not listed */
+  prices: Record<string, ModelPrice>;
+}
+
+export interface ProviderModelInfo {
+  id: string;
+  family: string | null;
+  /** known lineage (another model's or an ancestor's id) where the provider knows it */
+  parent: string | null;
+  mode: Mode;
+}
+
+export interface Provider {
+  readonly specificationVersion: 'v1';
+  readonly id: string;
+  readonly name: string;
+  /** false when the provider lacks what it needs (usually an API key); it is still listed */
+  readonly configured: boolean;
+  readonly capabilities: ProviderCapabilities;
+  listModels(): Promise<ProviderModelInfo[]>;
+  doSample(request: SampleRequest): Promise<SampleResult>;
+}
+
+/** A secret given as a value or read lazily (for example from the environment at request time). */
+export type SecretSource = string | (() => string | undefined);
+
+export function readSecret(source: SecretSource | undefined): string | undefined {
+  const value = typeof source === 'function' ? source() : source;
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Price of one model, falling back to the '*' row, or undefined when neither exists. */
+export function priceOf(capabilities: ProviderCapabilities, model: string): ModelPrice | undefined {
+  return capabilities.prices[model] ?? capabilities.prices['*'];
+}
+
+/** USD cost of a usage record at the provider's price for `model` (0 when no price is known). */
+export function costOf(capabilities: ProviderCapabilities, model: string, usage: Usage): number {
+  const price = priceOf(capabilities, model);
+  if (!price) return 0;
+  return (usage.promptTokens * price.inputPerMTok + usage.completionTokens * price.outputPerMTok) / 1e6;
+}
+
+/**
+ * Checks a request at the plugin boundary. Bad settings are programming errors of the caller,
+ * so they throw TypeError/RangeError (never a retryable ProviderError) naming the rule.
+ */
+export function assertValidSampleRequest(request: SampleRequest): void {
+  if (typeof request.model !== 'string' || request.model === '') {
+    throw new TypeError('model must be a non-empty string');
+  }
+  if (!MODES.includes(request.mode)) {
+    throw new TypeError(`unknown mode: ${String(request.mode)} (expected COMPLETION or CHAT)`);
+  }
+  if (typeof request.prompt !== 'string') throw new TypeError('prompt must be a string');
+  if (!Number.isInteger(request.n) || request.n < 1) throw new RangeError('n must be an integer >= 1');
+  if (!Number.isInteger(request.maxTokens) || request.maxTokens < 1) {
+    throw new RangeError('maxTokens must be an integer >= 1');
+  }
+  if (!Number.isFinite(request.temperature) || request.temperature < 0) {
+    throw new RangeError('temperature must be a finite number >= 0');
+  }
+  if (!Number.isFinite(request.topP) || request.topP <= 0 || request.topP > 1) {
+    throw new RangeError('topP must be in (0, 1]');
+  }
+  if (request.seed !== undefined && !Number.isInteger(request.seed)) {
+    throw new RangeError('seed must be an integer');
+  }
+  if (request.sampleOffset !== undefined && (!Number.isInteger(request.sampleOffset) || request.sampleOffset < 0)) {
+    throw new RangeError('sampleOffset must be an integer >= 0');
+  }
+}

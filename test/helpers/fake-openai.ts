@@ -1,0 +1,148 @@
+/**
+ * A fake OpenAI HTTP server on 127.0.0.1 (random port) for driving the real `openai` SDK over
+ * real HTTP. It records every request (method, path, headers, parsed body) and answers from a
+ * script of steps, one per request, falling back to a normal answer with `n` choices.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FakeStep =
+  | { kind: 'ok'; delayMs?: number; texts?: string[] }
+  | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
+  | { kind: 'hang' }
+  | { kind: 'malformed' }
+  | { kind: 'empty' }
+  | { kind: 'null-content' };
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: any;
+}
+
+export interface FakeServer {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** what the SDK takes as baseURL */
+  baseURL: string;
+  requests: RecordedRequest[];
+  /** appends steps to the script */
+  enqueue(...steps: FakeStep[]): void;
+  close(): Promise<void>;
+}
+
+export type Responder = (step: FakeStep, request: RecordedRequest, res: ServerResponse) => void;
+
+export interface FakeOptions {
+  script?: FakeStep[];
+  /** text of choice i; default ` sample ${i}` */
+  text?: (i: number, body: any) => string;
+}
+
+/** Generic engine shared by the OpenAI and Anthropic fakes. */
+export async function startFakeServer(
+  options: { script?: FakeStep[]; basePath: string; routes: string[] },
+  respond: Responder,
+): Promise<FakeServer> {
+  const script = [...(options.script ?? [])];
+  const requests: RecordedRequest[] = [];
+  const server = createServer((req, res) => {
+    void readBody(req).then((raw) => {
+      let body: unknown = raw;
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        // keep the raw text: a test may want to see it
+      }
+      const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
+      requests.push(recorded);
+      const route = (req.url ?? '').split('?')[0];
+      if (!options.routes.includes(`${req.method} ${route}`)) {
+        sendJson(res, 404, { error: { message: `no route ${req.method} ${route}` } });
+        return;
+      }
+      respond(script.shift() ?? { kind: 'ok' }, recorded, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    baseURL: `${url}${options.basePath}`,
+    requests,
+    enqueue: (...steps) => script.push(...steps),
+    close: () =>
+      new Promise<void>((resolve) => {
+        // Hung requests keep their sockets open; without this close() would wait forever.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** Applies the steps every fake handles the same way; returns false when the caller must answer. */
+export function commonStep(step: FakeStep, res: ServerResponse, errorBody: (status: number) => unknown): boolean {
+  switch (step.kind) {
+    case 'hang':
+      return true;
+    case 'malformed':
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id": "cmpl-1", "choices": [');
+      return true;
+    case 'status':
+      sendJson(res, step.status, step.body ?? errorBody(step.status), step.headers);
+      return true;
+    default:
+      return false;
+  }
+}
+
+export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeServer> {
+  const text = options.text ?? ((i: number) => ` sample ${i}`);
+  return startFakeServer(
+    { script: options.script, basePath: '/v1', routes: ['POST /v1/completions', 'POST /v1/chat/completions', 'GET /v1/models'] },
+    (step, request, res) => {
+      if (commonStep(step, res, (status) => ({ error: { message: `fake error ${status}`, type: 'fake_error', code: null } }))) return;
+      if (request.method === 'GET') {
+        sendJson(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'fake' }] });
+        return;
+      }
+      const chat = request.path.startsWith('/v1/chat');
+      const n: number = request.body?.n ?? 1;
+      const texts = step.kind === 'ok' && step.texts ? step.texts : Array.from({ length: n }, (_, i) => text(i, request.body));
+      const choices =
+        step.kind === 'empty'
+          ? []
+          : texts.map((t, index) =>
+              chat
+                ? { index, message: { role: 'assistant', content: step.kind === 'null-content' ? null : t }, finish_reason: 'length' }
+                : { index, text: step.kind === 'null-content' ? null : t, finish_reason: 'length', logprobs: null },
+            );
+      const body = {
+        id: 'fake-1',
+        object: chat ? 'chat.completion' : 'text_completion',
+        created: 0,
+        model: request.body?.model,
+        choices,
+        usage: { prompt_tokens: 7, completion_tokens: 5 * texts.length, total_tokens: 7 + 5 * texts.length },
+      };
+      const delay = step.kind === 'ok' ? step.delayMs ?? 0 : 0;
+      setTimeout(() => sendJson(res, 200, body), delay);
+    },
+  );
+}

@@ -1,0 +1,109 @@
+import {
+  NoSuchProviderError,
+  ProviderError,
+  UnsupportedCapabilityError,
+  parseRetryAfter,
+  scrubSecrets,
+  toProviderError,
+} from '../../src/providers/errors';
+
+describe('ProviderError', () => {
+  it.each([
+    [408, true],
+    [409, true],
+    [429, true],
+    [500, true],
+    [529, true],
+    [400, false],
+    [401, false],
+    [403, false],
+    [404, false],
+    [422, false],
+  ])('new ProviderError({ statusCode: %i }).isRetryable is %s', (statusCode, retryable) => {
+    const e = new ProviderError({ providerId: 'p', message: 'm', statusCode });
+    expect(e).toMatchObject({ name: 'ProviderError', providerId: 'p', statusCode, isRetryable: retryable, kind: 'http' });
+    expect(e).toBeInstanceOf(Error);
+  });
+
+  it.each([
+    ['timeout', true],
+    ['connection', true],
+    ['malformed-response', true],
+    ['empty-response', true],
+    ['aborted', false],
+    ['not-configured', false],
+  ] as const)('kind %s defaults isRetryable to %s', (kind, retryable) => {
+    expect(new ProviderError({ providerId: 'p', message: 'm', kind }).isRetryable).toBe(retryable);
+  });
+
+  it('scrubs the given secrets and key-shaped strings from the message', () => {
+    const e = new ProviderError({ providerId: 'p', message: 'bad key abcdef123456 or sk-live-zzzzzzzzz, Bearer tok_0123456789', secrets: ['abcdef123456'] });
+    expect(e.message).toBe('bad key [REDACTED] or [REDACTED], Bearer [REDACTED]');
+  });
+
+  it('isInstance() recognises errors by marker, not by class identity', () => {
+    const e = new ProviderError({ providerId: 'p', message: 'm' });
+    expect(ProviderError.isInstance(e)).toBe(true);
+    expect(ProviderError.isInstance(new Error('m'))).toBe(false);
+    expect(UnsupportedCapabilityError.isInstance(UnsupportedCapabilityError.forMode('p', 'COMPLETION', ['CHAT']))).toBe(true);
+  });
+});
+
+describe('scrubSecrets', () => {
+  it('scrubSecrets(text, secrets) leaves short or empty secrets alone', () => {
+    expect(scrubSecrets('a b c', ['', undefined, 'a'])).toBe('a b c');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it.each<[Record<string, string>, number | undefined]>([
+    [{ 'retry-after': '2' }, 2_000],
+    [{ 'retry-after': '0.5' }, 500],
+    [{ 'retry-after-ms': '120' }, 120],
+    [{ 'retry-after-ms': '120', 'retry-after': '9' }, 120],
+    [{ 'retry-after': 'soon' }, undefined],
+    [{ 'retry-after': '-1' }, undefined],
+    [{}, undefined],
+  ])('parseRetryAfter(%j) is %s', (headers, expected) => {
+    expect(parseRetryAfter(headers)).toBe(expected);
+    expect(parseRetryAfter(new Headers(headers))).toBe(expected);
+  });
+
+  it('parseRetryAfter() reads an HTTP-date relative to now', () => {
+    const now = Date.parse('2025-01-01T00:00:00Z');
+    expect(parseRetryAfter({ 'retry-after': 'Wed, 01 Jan 2025 00:00:30 GMT' }, () => now)).toBe(30_000);
+  });
+});
+
+describe('toProviderError', () => {
+  const ctx = { providerId: 'p', secrets: ['secret-key-123456'] };
+  class APIConnectionError extends Error {}
+
+  it.each<[string, unknown, Partial<ProviderError>]>([
+    ['an HTTP error', Object.assign(new Error('429 slow down'), { status: 429, headers: new Headers({ 'retry-after': '3' }) }), { statusCode: 429, retryAfterMs: 3_000, isRetryable: true }],
+    ['a connection error', new APIConnectionError('Connection error.'), { kind: 'connection', isRetryable: true }],
+    ['a SyntaxError', new SyntaxError('Unexpected end of JSON input'), { kind: 'malformed-response', isRetryable: true }],
+    ['a non-error value', 'weird', { kind: 'unknown', isRetryable: false }],
+  ])('toProviderError(%s)', (_label, error, expected) => {
+    expect(toProviderError(error, ctx)).toMatchObject(expected);
+  });
+
+  it('toProviderError() trusts the deadline cause and scrubs secrets', () => {
+    const e = toProviderError(new Error('aborted with secret-key-123456'), { ...ctx, cause: 'timeout' });
+    expect(e).toMatchObject({ kind: 'timeout', isRetryable: true });
+    expect(e.message).not.toContain('secret-key-123456');
+  });
+
+  it('toProviderError() passes ProviderError and UnsupportedCapabilityError through', () => {
+    const e = new ProviderError({ providerId: 'p', message: 'm' });
+    expect(toProviderError(e, ctx)).toBe(e);
+  });
+});
+
+describe('NoSuchProviderError', () => {
+  it('lists the available ids in its message', () => {
+    const e = new NoSuchProviderError('x', ['a', 'b']);
+    expect(e.message).toBe('no such provider: x (available: a, b)');
+    expect(e.name).toBe('NoSuchProviderError');
+  });
+});
