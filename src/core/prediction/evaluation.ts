@@ -1,0 +1,174 @@
+/**
+ * Honest evaluation of benchmark predictors: leave-one-family-out (LOFO) point predictions,
+ * and conformal intervals whose calibration never sees the held-out family.
+ *
+ * LOFO (the PhyloLM protocol): for each family F, fit on all models outside F and predict
+ * every model of F from its distances to those training models. Pearson r and MAE are taken
+ * over all held-out predictions.
+ *
+ * Nested intervals: for each family F, the calibration residuals are the LOFO residuals of a
+ * run on the models outside F only (an inner LOFO), and the interval for a model of F is its
+ * outer prediction +/- the split-conformal quantile of those residuals (conformal.ts), clipped
+ * to [0, 1]. Residuals come from fits on slightly fewer models than the outer fit, which makes
+ * the interval mildly conservative; this is the cross-conformal / jackknife+ idea of
+ * Barber et al. 2021 with families as folds.
+ *
+ * Complexity: F fits for LOFO, F + F(F-1) fits for evaluatePredictor (F = number of families).
+ *
+ * @see Yax, Oudeyer, Palminteri. PhyloLM. arXiv 2404.04671 (ICLR 2025).
+ * @see Barber RF, Candès EJ, Ramdas A, Tibshirani RJ. 2021. Predictive inference with the
+ *   jackknife+. Ann Stat 49:486-507.
+ * @see Lei J et al. 2018. J Am Stat Assoc 113:1094-1111.
+ */
+import { PhyloInputError } from '../errors';
+import { conformalInterval } from './conformal';
+import { clamp01, type FitOptions, type FittedPredictor, MIN_TRAINING_MODELS, type Predictor, type TrainingSet, validateTrainingSet } from './types';
+
+export interface LabelledSet {
+  distances: Float64Array;
+  scores: readonly number[];
+  families: readonly string[];
+}
+
+export interface LofoResult {
+  predicted: number[];
+  pearson: number;
+  mae: number;
+}
+
+export interface EvaluationPoint {
+  index: number;
+  actual: number;
+  predicted: number;
+  low: number;
+  high: number;
+}
+
+export interface Evaluation {
+  n: number;
+  pearson: number;
+  mae: number;
+  coverage: number;
+  level: number;
+  /** Mean interval width high - low. */
+  meanWidth: number;
+  points: EvaluationPoint[];
+}
+
+export function leaveOneFamilyOut(predictor: Predictor, all: LabelledSet, options: FitOptions = {}): LofoResult {
+  const n = validateLabelledSet(all);
+  const predicted = new Array<number>(n).fill(NaN);
+  for (const members of familyGroups(all.families).values()) {
+    const train = complement(members, n);
+    if (train.length < MIN_TRAINING_MODELS) {
+      throw new PhyloInputError(`leave-one-family-out needs at least ${MIN_TRAINING_MODELS} models outside each family; family "${all.families[members[0]]}" leaves ${train.length}`);
+    }
+    const fitted = predictor.fit(subset(all, train), options);
+    for (const i of members) predicted[i] = fitted.predict(train.map((j) => all.distances[i * n + j]));
+  }
+  return { predicted, pearson: pearson(predicted, all.scores), mae: meanAbsoluteError(predicted, all.scores) };
+}
+
+export function evaluatePredictor(predictor: Predictor, all: LabelledSet, options: FitOptions & { level?: number } = {}): Evaluation {
+  const { level = 0.8 } = options;
+  const n = validateLabelledSet(all);
+  const outer = leaveOneFamilyOut(predictor, all, options);
+  const points: EvaluationPoint[] = [];
+  for (const members of familyGroups(all.families).values()) {
+    // calibrate on models outside the held-out family only (inner LOFO)
+    const inside = complement(members, n);
+    const inner = subset(all, inside);
+    const innerLofo = leaveOneFamilyOut(predictor, inner as LabelledSet, options);
+    const residuals = inner.scores.map((y, k) => y - innerLofo.predicted[k]);
+    const { lower, upper } = conformalInterval(residuals, level);
+    for (const i of members) {
+      const p = outer.predicted[i];
+      points.push({ index: i, actual: all.scores[i], predicted: p, low: clamp01(p + lower), high: clamp01(p + upper) });
+    }
+  }
+  points.sort((a, b) => a.index - b.index);
+  const covered = points.filter((p) => p.low <= p.actual && p.actual <= p.high).length;
+  const meanWidth = points.reduce((s, p) => s + (p.high - p.low), 0) / n;
+  return { n, pearson: outer.pearson, mae: outer.mae, coverage: covered / n, level, meanWidth, points };
+}
+
+/** A fitted predictor that also returns a conformal interval calibrated by LOFO on its training set. */
+export interface CalibratedPredictor {
+  halfWidth: number;
+  level: number;
+  predict(distancesToTraining: readonly number[]): { value: number; low: number; high: number };
+}
+
+/**
+ * Fits on all of `train` and calibrates the interval with LOFO residuals on `train` (each model
+ * with a null or missing family is its own family, i.e. leave-one-out).
+ */
+export function fitWithInterval(predictor: Predictor, train: TrainingSet, options: FitOptions & { level?: number } = {}): CalibratedPredictor {
+  const { level = 0.8 } = options;
+  const n = validateTrainingSet(train);
+  // a unique key per unlabelled model; "\u0000" cannot collide with user family names in practice
+  const families = Array.from({ length: n }, (_, i) => train.families?.[i] ?? `\u0000${i}`);
+  const lofo = leaveOneFamilyOut(predictor, { distances: train.distances, scores: train.scores, families }, options);
+  const { upper } = conformalInterval(train.scores.map((y, i) => y - lofo.predicted[i]), level);
+  const fitted: FittedPredictor = predictor.fit(train, options);
+  return {
+    halfWidth: upper,
+    level,
+    predict(d: readonly number[]) {
+      const value = fitted.predict(d);
+      return { value, low: clamp01(value - upper), high: clamp01(value + upper) };
+    },
+  };
+}
+
+/** Pearson correlation; defined as 0 when either side has zero variance. */
+export function pearson(x: readonly number[], y: readonly number[]): number {
+  const n = x.length;
+  const mx = x.reduce((s, v) => s + v, 0) / n;
+  const my = y.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  // r = s_xy / sqrt(s_xx s_yy)
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+}
+
+export function meanAbsoluteError(x: readonly number[], y: readonly number[]): number {
+  return x.reduce((s, v, i) => s + Math.abs(v - y[i]), 0) / x.length;
+}
+
+function validateLabelledSet(all: LabelledSet): number {
+  const n = validateTrainingSet(all);
+  if (all.families.length !== n) throw new PhyloInputError(`families must have one entry per model: ${all.families.length} families for ${n} scores`);
+  if (new Set(all.families).size < 2) throw new PhyloInputError('leave-one-family-out needs at least 2 families');
+  return n;
+}
+
+/** family -> member indices, in order of first appearance. */
+function familyGroups(families: readonly string[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  families.forEach((f, i) => {
+    const g = groups.get(f);
+    if (g) g.push(i);
+    else groups.set(f, [i]);
+  });
+  return groups;
+}
+
+function complement(members: number[], n: number): number[] {
+  const out = new Set(members);
+  return Array.from({ length: n }, (_, i) => i).filter((i) => !out.has(i));
+}
+
+function subset(all: LabelledSet, idx: number[]): LabelledSet {
+  const n = all.scores.length;
+  const m = idx.length;
+  const distances = new Float64Array(m * m);
+  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) distances[a * m + b] = all.distances[idx[a] * n + idx[b]];
+  return { distances, scores: idx.map((i) => all.scores[i]), families: idx.map((i) => all.families[i]) };
+}

@@ -1,0 +1,105 @@
+/**
+ * Contracts shared by the benchmark-score predictors, plus input validation at their entry.
+ *
+ * Inputs are Nei distances D = -ln S between models (Nei 1972) and benchmark scores in [0, 1].
+ * A predictor is fitted on the training block of D (n x n, row-major) and predicts a new model
+ * from its row of distances to the same n training models, in the same order.
+ *
+ * @see Nei M. 1972. Genetic distance between populations. Am Nat 106:283-292.
+ * @see Yax, Oudeyer, Palminteri. PhyloLM. arXiv 2404.04671 (ICLR 2025), benchmark prediction.
+ */
+import { PhyloInputError } from '../errors';
+
+export interface TrainingSet {
+  /** n x n row-major Nei distances among the training models. */
+  distances: Float64Array;
+  /** Benchmark scores of the training models, each in [0, 1]. */
+  scores: readonly number[];
+  /** Optional family of each training model; null means "a family of its own". */
+  families?: readonly (string | null)[];
+}
+
+export interface FitOptions {
+  /** Seed of the PRNG used for initialisation and subsampling (default 0). */
+  seed?: number;
+}
+
+export interface Predictor {
+  readonly name: string;
+  fit(train: TrainingSet, options?: FitOptions): FittedPredictor;
+}
+
+export interface FittedPredictor {
+  /** Predicted score in [0, 1] from the distances to the n training models. */
+  predict(distancesToTraining: readonly number[]): number;
+}
+
+/** The minimum training size every predictor accepts. */
+export const MIN_TRAINING_MODELS = 3;
+
+/** Throws PhyloInputError naming the broken rule; returns n. */
+export function validateTrainingSet(train: TrainingSet): number {
+  const n = train.scores.length;
+  if (n < MIN_TRAINING_MODELS) {
+    throw new PhyloInputError(`need at least ${MIN_TRAINING_MODELS} training models, got ${n}`);
+  }
+  if (train.distances.length !== n * n) {
+    throw new PhyloInputError(`distance matrix must be ${n} x ${n} (${n * n} values) for ${n} scores, got ${train.distances.length} values`);
+  }
+  train.scores.forEach((y, i) => {
+    if (!Number.isFinite(y) || y < 0 || y > 1) throw new PhyloInputError(`scores must be finite and in [0, 1]: score ${i} is ${y}`);
+  });
+  for (let k = 0; k < train.distances.length; k++) {
+    const d = train.distances[k];
+    if (!Number.isFinite(d) || d < 0) {
+      throw new PhyloInputError(`distances must be finite and non-negative: entry (${Math.floor(k / n)}, ${k % n}) is ${d}`);
+    }
+  }
+  if (train.families !== undefined && train.families.length !== n) {
+    throw new PhyloInputError(`families must have one entry per model: ${train.families.length} families for ${n} scores`);
+  }
+  return n;
+}
+
+/** Throws unless `d` holds n finite non-negative distances. */
+export function validateQuery(d: readonly number[], n: number): void {
+  if (d.length !== n) throw new PhyloInputError(`need distances to all ${n} training models, got ${d.length}`);
+  for (let j = 0; j < n; j++) {
+    if (!Number.isFinite(d[j]) || d[j] < 0) throw new PhyloInputError(`distances must be finite and non-negative: distance ${j} is ${d[j]}`);
+  }
+}
+
+export function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}
+
+/** Median of the off-diagonal entries of an n x n matrix (1 when it is 0, so bandwidths stay positive). */
+export function medianOffDiagonal(d: Float64Array, n: number): number {
+  // upper triangle only, as a typed array so sort() is numeric and fast
+  const off = new Float64Array((n * (n - 1)) / 2);
+  let k = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off[k++] = (d[i * n + j] + d[j * n + i]) / 2;
+  off.sort();
+  const mid = off.length >> 1;
+  const med = off.length % 2 ? off[mid] : (off[mid - 1] + off[mid]) / 2;
+  return med > 0 ? med : 1;
+}
+
+/**
+ * Group label per model for grouped (leave-one-family-out) hyperparameter selection: the family
+ * when given, otherwise a unique group per model (plain leave-one-out).
+ */
+export function groupIds(train: TrainingSet, n: number): Int32Array {
+  const ids = new Int32Array(n);
+  const seen = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const f = train.families?.[i] ?? null;
+    if (f === null) {
+      ids[i] = seen.size + n + i;
+      continue;
+    }
+    if (!seen.has(f)) seen.set(f, i);
+    ids[i] = seen.get(f)!;
+  }
+  return ids;
+}
