@@ -19,7 +19,7 @@ export interface App {
 export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<App> {
   const database = openDatabase(config.dbPath);
   const store = new SqliteStore(database);
-  const services = createServices(store);
+  const services = createServices(store, { logger });
   const server = await startHttpServer({
     services,
     logger,
@@ -36,6 +36,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     logger,
     async close() {
       await server.stop();
+      await services.writes.flush();
       database.close();
     },
   };

@@ -6,6 +6,7 @@
  */
 import type { ComputationRow, Store } from '../db/store';
 import { LruCache } from './lru-cache';
+import type { WriteBehind } from './write-behind';
 
 /** (model id, revision) pairs a result was computed from, in the result's own order. */
 export type Dependencies = readonly (readonly [modelId: number, revision: number])[];
@@ -31,6 +32,7 @@ export class ComputationCache<T> {
     private readonly store: Store,
     private readonly kind: string,
     private readonly codec: Codec<T>,
+    private readonly writes: WriteBehind,
     memoryBytes = 256 * 1024 * 1024,
   ) {
     this.memory = new LruCache(memoryBytes, (entry) => this.codec.size(entry.value));
@@ -47,14 +49,21 @@ export class ComputationCache<T> {
     return entry;
   }
 
-  async put(entry: CachedEntry<T>): Promise<void> {
+  /**
+   * Keeps the entry in memory now and stores it just after the current request; `current` maps
+   * model ids to their revisions, so entries it makes stale are pruned in the same write.
+   */
+  put(entry: CachedEntry<T>, current: ReadonlyMap<number, number>, keep?: number): void {
     this.memory.set(entry.key, entry);
-    await this.store.putComputation({
-      key: entry.key,
-      kind: this.kind,
-      genomeId: entry.genomeId,
-      dependencies: JSON.stringify(entry.dependencies),
-      payload: this.codec.encode(entry.value),
+    this.writes.schedule(this.kind, async () => {
+      await this.store.putComputation({
+        key: entry.key,
+        kind: this.kind,
+        genomeId: entry.genomeId,
+        dependencies: JSON.stringify(entry.dependencies),
+        payload: this.codec.encode(entry.value),
+      });
+      await this.prune(entry.genomeId, current, keep);
     });
   }
 
@@ -77,7 +86,7 @@ export class ComputationCache<T> {
    * Drops entries on a genome that depend on a model at an older revision than `current`: they
    * can never be asked for again. Entries beyond the newest `keep` are dropped too.
    */
-  async prune(genomeId: number, current: ReadonlyMap<number, number>, keep = 16): Promise<void> {
+  private async prune(genomeId: number, current: ReadonlyMap<number, number>, keep = 16): Promise<void> {
     const rows = await this.store.computationIndex(genomeId, this.kind);
     const stale = rows
       .filter((row, position) => {

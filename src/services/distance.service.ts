@@ -13,7 +13,8 @@ import { float64Codec } from './codecs';
 import { ComputationCache, type CachedEntry, type Dependencies } from './computation-cache';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
-import { ALLELE_LENGTH, PopulationService } from './population.service';
+import { ALLELE_LENGTH, type PopulationService } from './population.service';
+import type { WriteBehind } from './write-behind';
 
 export interface SimilarityMatrix {
   key: string;
@@ -34,8 +35,9 @@ export class DistanceService {
   constructor(
     store: Store,
     private readonly populations: PopulationService,
+    writes: WriteBehind,
   ) {
-    this.cache = new ComputationCache(store, 'nei-similarity/v1', float64Codec);
+    this.cache = new ComputationCache(store, 'nei-similarity/v1', float64Codec, writes);
   }
 
   /** S for the given models (in that order), or for every model with samples on the genome. */
@@ -61,8 +63,7 @@ export class DistanceService {
       dependencies,
       value: similarity,
     };
-    await this.cache.put(entry);
-    await this.cache.prune(genome.id, new Map(dependencies.map(([m, r]) => [m, r])));
+    this.cache.put(entry, new Map(dependencies.map(([m, r]) => [m, r])));
     return { key: entry.key, genome, modelIds: loaded.map((p) => p.modelId), dependencies, similarity };
   }
 
@@ -91,27 +92,32 @@ export class DistanceService {
     return fingerprint('nei-similarity/v1', genome.id, genome.fingerprint, ALLELE_LENGTH, deps);
   }
 
-  /** A lookup of S for pairs still valid in recently cached matrices (same model revisions). */
-  private async donatedPairs(
-    genomeId: number,
-    dependencies: Dependencies,
-  ): Promise<((i: number, j: number) => number | undefined) | undefined> {
+  /**
+   * An n x n matrix of S for pairs still valid in recently cached matrices (both models at the
+   * same revision), NaN elsewhere; undefined when nothing can be reused.
+   */
+  private async donatedPairs(genomeId: number, dependencies: Dependencies): Promise<Float64Array | undefined> {
     const donors = await this.cache.recent(genomeId, DONORS);
     if (donors.length === 0) return undefined;
-    const maps = donors.map((donor) => {
+    const n = dependencies.length;
+    const known = new Float64Array(n * n).fill(NaN);
+    // Oldest donor first, so fresher donors overwrite: any donor's value for a pair is valid.
+    for (const donor of [...donors].reverse()) {
+      const size = donor.dependencies.length;
       const position = new Map(donor.dependencies.map(([m, r], index) => [`${m}@${r}`, index]));
-      // at[i]: where model i of the new matrix sits in the donor, or -1
-      const at = Int32Array.from(dependencies, ([m, r]) => position.get(`${m}@${r}`) ?? -1);
-      return { at, size: donor.dependencies.length, s: donor.value };
-    });
-    return (i, j) => {
-      for (const { at, size, s } of maps) {
-        const a = at[i];
-        const b = at[j];
-        if (a >= 0 && b >= 0) return s[a * size + b];
+      // rows: (index in the new matrix, index in the donor) of the models the donor has
+      const rows: [number, number][] = [];
+      dependencies.forEach(([m, r], i) => {
+        const at = position.get(`${m}@${r}`);
+        if (at !== undefined) rows.push([i, at]);
+      });
+      for (const [i, a] of rows) {
+        const from = a * size;
+        const to = i * n;
+        for (const [j, b] of rows) known[to + j] = donor.value[from + b];
       }
-      return undefined;
-    };
+    }
+    return known;
   }
 }
 

@@ -19,22 +19,42 @@ export interface LoadedPopulation {
 }
 
 export class PopulationService {
-  // Keyed by model, genome and revision: an entry can never be stale, only unused.
-  private readonly parsed = new LruCache<AlleleCounts>(20_000);
+  // One entry per (genome, model), holding the newest revision read or written; a lookup for
+  // another revision misses. Bounded by an estimate of the bytes the parsed objects hold.
+  private readonly parsed = new LruCache<{ revision: number; counts: AlleleCounts; bytes: number }>(
+    512 * 1024 * 1024,
+    (entry) => entry.bytes,
+  );
 
   constructor(private readonly store: Store) {}
 
-  /** Serialized counts after adding `inserted` to `previous`; used inside the sample transaction. */
-  static update(
-    geneCount: number,
+  /**
+   * The counts after adding `inserted` to `previous` (a copy: the cached object is never
+   * mutated, in case the transaction that asked rolls back). The previous counts come from
+   * memory when that revision is there, so a model probed batch after batch is not re-parsed.
+   */
+  next(
+    genome: { id: number; geneCount: number },
     previous: PopulationState | null,
     inserted: readonly { gene: number; text: string }[],
-  ): { counts: string; alleleLength: number } {
+  ): AlleleCounts {
+    const cached = previous ? this.cached(genome.id, previous.modelId, previous.revision) : undefined;
     const counts: AlleleCounts = previous
-      ? (JSON.parse(previous.counts) as AlleleCounts)
-      : new Array<null>(geneCount).fill(null);
+      ? (cached ? structuredClone(cached) : (JSON.parse(previous.counts) as AlleleCounts))
+      : new Array<null>(genome.geneCount).fill(null);
     addCounts(counts, inserted, ALLELE_LENGTH);
-    return { counts: JSON.stringify(counts), alleleLength: ALLELE_LENGTH };
+    return counts;
+  }
+
+  /** Keeps freshly written counts in memory under their revision. */
+  remember(state: PopulationState, counts: AlleleCounts): void {
+    // Parsed objects take several times their JSON size; 4x is a fair estimate for the bound.
+    this.parsed.set(`${state.genomeId}:${state.modelId}`, { revision: state.revision, counts, bytes: 4 * state.counts.length });
+  }
+
+  private cached(genomeId: number, modelId: number, revision: number): AlleleCounts | undefined {
+    const entry = this.parsed.get(`${genomeId}:${modelId}`);
+    return entry?.revision === revision ? entry.counts : undefined;
   }
 
   revisions(genomeId: number, modelIds?: readonly number[]): Promise<PopulationRevision[]> {
@@ -47,18 +67,17 @@ export class PopulationService {
    * `wanted`; callers fingerprint results with the returned revisions.
    */
   async load(genomeId: number, wanted: readonly PopulationRevision[]): Promise<LoadedPopulation[]> {
-    const key = (modelId: number, revision: number) => `${genomeId}:${modelId}:${revision}`;
     const loaded = new Map<number, LoadedPopulation>();
     const missing: number[] = [];
     for (const r of wanted) {
-      const counts = this.parsed.get(key(r.modelId, r.revision));
+      const counts = this.cached(genomeId, r.modelId, r.revision);
       if (counts) loaded.set(r.modelId, { ...r, counts });
       else missing.push(r.modelId);
     }
     if (missing.length > 0) {
       for (const state of await this.store.getPopulations(genomeId, missing)) {
         const counts = JSON.parse(state.counts) as AlleleCounts;
-        this.parsed.set(key(state.modelId, state.revision), counts);
+        this.remember(state, counts);
         loaded.set(state.modelId, {
           modelId: state.modelId,
           revision: state.revision,

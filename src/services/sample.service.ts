@@ -4,7 +4,8 @@
  */
 import type { AppendSamplesResult, GenomeRow, ModelRow, SampleSource, Store } from '../db/store';
 import { badInput } from './errors';
-import { PopulationService } from './population.service';
+import type { AlleleCounts } from '../core/genetics/population';
+import { ALLELE_LENGTH, type PopulationService } from './population.service';
 import { decodeCursor, encodeCursor, pageSize } from './validate';
 
 /** One request may import at most this many completions (a whole 4,096-gene x 32 genome fits). */
@@ -19,7 +20,10 @@ export interface CompletionToStore {
 }
 
 export class SampleService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly populations: PopulationService,
+  ) {}
 
   /** Validates every completion first, then writes them all in one transaction (or none). */
   async append(
@@ -46,14 +50,20 @@ export class SampleService {
         throw badInput(`completion ${i}: text is longer than ${MAX_COMPLETION_LENGTH} characters`);
       }
     });
-    return this.store.appendSamples({
+    let counts: AlleleCounts | undefined;
+    const result = await this.store.appendSamples({
       modelId: model.id,
       genomeId: genome.id,
       source,
       jobId,
       samples: completions.map((c) => ({ gene: c.gene, text: c.text, sampleIndex: c.sample ?? undefined })),
-      updatePopulation: (previous, inserted) => PopulationService.update(genome.geneCount, previous, inserted),
+      updatePopulation: (previous, inserted) => {
+        counts = this.populations.next(genome, previous, inserted);
+        return { counts: JSON.stringify(counts), alleleLength: ALLELE_LENGTH };
+      },
     });
+    if (counts && result.accepted > 0 && result.population) this.populations.remember(result.population, counts);
+    return result;
   }
 
   async list(

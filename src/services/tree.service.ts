@@ -13,6 +13,7 @@ import { ComputationCache } from './computation-cache';
 import { distancesOf, type DistanceService } from './distance.service';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
+import type { WriteBehind } from './write-behind';
 
 export type TreeMethod = 'NJ' | 'UPGMA';
 
@@ -38,8 +39,9 @@ export class TreeService {
     store: Store,
     private readonly distances: DistanceService,
     private readonly modelNames: (ids: readonly number[]) => Promise<string[]>,
+    writes: WriteBehind,
   ) {
-    this.cache = new ComputationCache(store, 'tree/v1', jsonCodec<ModelTree>(), 64 * 1024 * 1024);
+    this.cache = new ComputationCache(store, 'tree/v1', jsonCodec<ModelTree>(), writes, 64 * 1024 * 1024);
   }
 
   async tree(genome: GenomeRow, models: readonly ModelRow[] | undefined, method: TreeMethod): Promise<ModelTree> {
@@ -54,8 +56,11 @@ export class TreeService {
     const names = await this.modelNames(matrix.modelIds);
     const tree = BUILD[method](distancesOf(matrix.similarity), names);
     const value: ModelTree = { method, rooted: tree.rooted, newick: formatNewick(tree), tree, modelIds: matrix.modelIds };
-    await this.cache.put({ key, genomeId: genome.id, dependencies: matrix.dependencies, value });
-    await this.cache.prune(genome.id, new Map(matrix.dependencies.map(([m, r]) => [m, r])), 64);
+    this.cache.put(
+      { key, genomeId: genome.id, dependencies: matrix.dependencies, value },
+      new Map(matrix.dependencies.map(([m, r]) => [m, r])),
+      64,
+    );
     return value;
   }
 }

@@ -76,18 +76,19 @@ export function similarityFromSums(jab: number, ja: number, jb: number): number 
 }
 
 /**
- * Row-major n*n matrix of S for all pairs. `known(i, j)` (i < j) may return a cached S;
- * only pairs where it returns undefined are computed. Diagonal is 1 (0 for a model with
+ * Row-major n*n matrix of S for all pairs. `known` (optional, n*n) holds similarities the
+ * caller already has (say, from a cached matrix) with NaN where a pair is unknown; only the
+ * unknown pairs are computed, and `known` is not modified. Diagonal is 1 (0 for a model with
  * no probes at all, consistent with `neiSimilarity(a, a)`).
  */
-export function neiSimilarityMatrix(
-  pops: readonly AlleleCounts[],
-  known?: (i: number, j: number) => number | undefined,
-): Float64Array {
+export function neiSimilarityMatrix(pops: readonly AlleleCounts[], known?: Float64Array): Float64Array {
   const n = pops.length;
-  const s = new Float64Array(n * n).fill(NaN);
+  if (known && known.length !== n * n) {
+    throw new RangeError(`known must hold n*n = ${n * n} values, got ${known.length}`);
+  }
+  const s = known ? Float64Array.from(known) : new Float64Array(n * n).fill(NaN);
   for (let i = 0; i < n; i++) s[i * n + i] = pops[i].some((g) => totalCount(g) > 0) ? 1 : 0;
-  const unknown = known ? fillKnown(s, n, known) : (n * (n - 1)) / 2;
+  const unknown = countUnknown(s, n);
   if (unknown === 0) return s;
   // A few unknown rows (a new model added to a cached matrix): one direct Nei sum per pair costs
   // O(unknown * G), far less than encoding every population for the sparse all-pairs kernel.
@@ -106,19 +107,19 @@ export function neiSimilarityMatrix(
   return s;
 }
 
-/** Copies the caller's cached pairs into `s`; returns how many pairs are still unknown. */
-function fillKnown(s: Float64Array, n: number, known: (i: number, j: number) => number | undefined): number {
+/** Number of unknown pairs i < j; checks the known ones are finite and symmetric. */
+function countUnknown(s: Float64Array, n: number): number {
   let unknown = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const v = known(i, j);
-      if (v === undefined) {
+      const v = s[i * n + j];
+      if (Number.isNaN(v)) {
         unknown++;
         continue;
       }
-      if (!Number.isFinite(v)) throw new RangeError(`known similarity must be finite, got ${v} for (${i}, ${j})`);
-      s[i * n + j] = v;
-      s[j * n + i] = v;
+      if (!Number.isFinite(v) || v !== s[j * n + i]) {
+        throw new RangeError(`known similarity (${i}, ${j}) must be finite and symmetric, got ${v} and ${s[j * n + i]}`);
+      }
     }
   }
   return unknown;

@@ -78,16 +78,27 @@ describe('neiSimilarityMatrix', () => {
   it('neiSimilarityMatrix(pops, known) uses cached values and computes only the rest', () => {
     const n = pops.length;
     const full = neiSimilarityMatrix(pops);
-    const asked: [number, number][] = [];
-    const s = neiSimilarityMatrix(pops, (i, j) => {
-      asked.push([i, j]);
-      return i === 7 || j === 7 ? undefined : -1 - i; // sentinel values prove they were used
-    });
-    expect(asked.every(([i, j]) => i < j)).toBe(true);
-    expect(asked).toHaveLength((n * (n - 1)) / 2);
+    const known = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        // sentinel values prove they were used; row and column 7 are unknown
+        known[i * n + j] = i === 7 || j === 7 ? NaN : -1 - Math.min(i, j);
+      }
+    }
+    const before = Float64Array.from(known);
+    const s = neiSimilarityMatrix(pops, known);
     for (let j = 0; j < n; j++) expect(s[7 * n + j]).toBeCloseTo(full[7 * n + j], 12);
     expect(s[0 * n + 1]).toBe(-1);
     expect(s[1 * n + 0]).toBe(-1);
+    expect(known).toEqual(before);
+  });
+
+  it('neiSimilarityMatrix(pops, known) refuses asymmetric or wrongly sized known values', () => {
+    const n = pops.length;
+    const known = new Float64Array(n * n).fill(NaN);
+    known[1] = 0.5;
+    expect(() => neiSimilarityMatrix(pops, known)).toThrow('symmetric');
+    expect(() => neiSimilarityMatrix(pops, new Float64Array(3))).toThrow('n*n');
   });
 
   it('neiSimilarityMatrix gives a model with no probes S = 0 everywhere, even to itself', () => {
