@@ -280,3 +280,20 @@ describe('restarts', () => {
     }
   });
 });
+
+describe('built-in genomes', () => {
+  it('installBuiltinGenome creates the shipped 128-gene genome once', async () => {
+    const listed = dataOf(await app.gql(`{ builtinGenomes { name size } }`)).builtinGenomes;
+    expect(listed).toEqual([
+      { name: 'math-owm-128', size: 128 },
+      { name: 'code-mbxp-128', size: 128 },
+    ]);
+    const q = `mutation { installBuiltinGenome(name: "math-owm-128") { id geneCount fingerprint } }`;
+    const first = dataOf(await app.gql(q)).installBuiltinGenome;
+    const again = dataOf(await app.gql(q)).installBuiltinGenome;
+    expect(first.geneCount).toBe(128);
+    expect(again).toEqual(first);
+    const unknown = await app.gql(`mutation { installBuiltinGenome(name: "nope") { id } }`);
+    expect(unknown.errors?.[0].message).toContain('available: math-owm-128, code-mbxp-128');
+  });
+});
