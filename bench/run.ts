@@ -5,9 +5,11 @@
  */
 import 'reflect-metadata';
 import { benchDistances } from './distances.bench';
+import { benchPrediction } from './prediction.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
   distances: benchDistances,
+  prediction: benchPrediction,
 };
 
 async function main(): Promise<void> {

@@ -5,7 +5,9 @@
 import type { Config } from './config';
 import { openDatabase } from './db/client';
 import { SqliteStore } from './db/sqlite-store';
+import { startDemo } from './demo';
 import { createLogger, type Logger } from './logger';
+import { createProviderRegistry } from './providers/registry';
 import { createServices, type Services } from './services';
 import { startHttpServer, type RunningServer } from './server/http-server';
 
@@ -19,7 +21,12 @@ export interface App {
 export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<App> {
   const database = openDatabase(config.dbPath);
   const store = new SqliteStore(database);
-  const services = createServices(store, { logger });
+  const registry = createProviderRegistry(config.providers);
+  const services = createServices(store, { logger, registry, probing: {
+      concurrency: config.probeConcurrency,
+      retry: { maxAttempts: config.probeMaxAttempts, baseDelayMs: config.probeRetryBaseMs },
+    },
+  });
   const server = await startHttpServer({
     services,
     logger,
@@ -30,11 +37,15 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     responseCacheBytes: config.responseCacheBytes,
   });
   logger.log('info', 'PhyloLM server ready', { url: server.url, db: config.dbPath });
+  const resumed = await services.jobs.resume();
+  if (resumed > 0) logger.log('info', 'resumed probing jobs', { jobs: resumed });
+  if (config.demo) await startDemo(services, logger);
   return {
     services,
     server,
     logger,
     async close() {
+      await services.jobs.shutdown();
       await server.stop();
       await services.writes.flush();
       database.close();

@@ -3,6 +3,7 @@
  * message naming the variable, rather than running with a surprise.
  */
 import { join, resolve } from 'node:path';
+import { providerConfigFromEnv, type ProviderRegistryConfig } from './providers/registry';
 
 export interface Config {
   port: number;
@@ -13,6 +14,13 @@ export interface Config {
   maxBodyBytes: number;
   responseCacheBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** provider credentials and endpoints (contract: OPENAI_*, ANTHROPIC_*; README: the rest) */
+  providers: ProviderRegistryConfig;
+  /** upper bound on requests in flight per provider */
+  probeConcurrency?: number;
+  /** attempts per provider request (the first included) and the backoff base */
+  probeMaxAttempts: number;
+  probeRetryBaseMs: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -42,5 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxBodyBytes: integer(env, 'PHYLOLM_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     responseCacheBytes: integer(env, 'PHYLOLM_RESPONSE_CACHE_BYTES', 256 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
     logLevel: logLevel as Config['logLevel'],
+    providers: providerConfigFromEnv(env),
+    probeConcurrency: env.PHYLOLM_PROBE_CONCURRENCY ? integer(env, 'PHYLOLM_PROBE_CONCURRENCY', 16, 1, 1024) : undefined,
+    probeMaxAttempts: integer(env, 'PHYLOLM_PROBE_MAX_ATTEMPTS', 6, 1, 100),
+    probeRetryBaseMs: integer(env, 'PHYLOLM_PROBE_RETRY_BASE_MS', 500, 0, 600_000),
   };
 }

@@ -15,7 +15,10 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-export function createLogger(minimum: LogLevel | 'silent' = 'info', write = (line: string) => process.stderr.write(line)): Logger {
+export function createLogger(
+  minimum: LogLevel | 'silent' = 'info',
+  write: (line: string) => unknown = (line) => process.stderr.write(line),
+): Logger {
   return {
     log(level, message, fields = {}) {
       if (minimum === 'silent' || ORDER[level] < ORDER[minimum]) return;

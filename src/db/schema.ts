@@ -169,3 +169,57 @@ export type SampleRow = typeof samples.$inferSelect;
 export type PopulationRow = typeof populations.$inferSelect;
 export type ScoreRow = typeof scores.$inferSelect;
 export type ComputationRow = typeof computations.$inferSelect;
+
+/**
+ * A probing job: sample a model on a genome until every gene has `samplesPerGene` samples.
+ * Progress counters are updated in the same transaction as the samples they count, so a job
+ * killed at any point resumes from exactly what is stored.
+ */
+export const probeJobs = sqliteTable(
+  'probe_jobs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    genomeId: integer('genome_id')
+      .notNull()
+      .references(() => genomes.id, { onDelete: 'cascade' }),
+    samplesPerGene: integer('samples_per_gene').notNull(),
+    maxTokens: integer('max_tokens').notNull(),
+    status: text('status', { enum: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] }).notNull(),
+    completed: integer('completed').notNull(),
+    total: integer('total').notNull(),
+    error: text('error'),
+    warnings: text('warnings').notNull().default('[]'),
+    collapsed: integer('collapsed', { mode: 'boolean' }).notNull().default(false),
+    requests: integer('requests').notNull().default(0),
+    promptTokens: integer('prompt_tokens').notNull().default(0),
+    completionTokens: integer('completion_tokens').notNull().default(0),
+    costUsd: real('cost_usd').notNull().default(0),
+    createdAt: createdAt(),
+    startedAt: text('started_at'),
+    finishedAt: text('finished_at'),
+  },
+  (t) => [index('probe_jobs_status_idx').on(t.status), index('probe_jobs_model_genome_idx').on(t.modelId, t.genomeId)],
+);
+
+/** Every provider request a job made, with its token usage (what probing really cost). */
+export const probeRequests = sqliteTable(
+  'probe_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    jobId: integer('job_id')
+      .notNull()
+      .references(() => probeJobs.id, { onDelete: 'cascade' }),
+    geneIndex: integer('gene_index').notNull(),
+    samples: integer('samples').notNull(),
+    promptTokens: integer('prompt_tokens').notNull(),
+    completionTokens: integer('completion_tokens').notNull(),
+    costUsd: real('cost_usd').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('probe_requests_job_idx').on(t.jobId)],
+);
+
+export type ProbeJobRow = typeof probeJobs.$inferSelect;

@@ -6,9 +6,14 @@
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { DatabaseHandle, Db } from './client';
-import { computations, genes, genomes, meta, models, populations, samples, scores } from './schema';
+import { computations, genes, genomes, meta, models, populations, probeJobs, probeRequests, samples, scores } from './schema';
 import { DuplicateError } from './store';
 import type {
+  GeneSampleStats,
+  JobFilter,
+  JobPatch,
+  NewJob,
+  ProbeJobRow,
   AppendSamplesInput,
   AppendSamplesResult,
   ComputationRow,
@@ -212,6 +217,7 @@ export class SqliteStore implements Store {
         );
         if (got) inserted.push({ id: got.id, gene: r.geneIndex, text: r.text });
       }
+      if (input.request) this.recordRequest(tx, input.request, inserted.length);
       const previous = this.readPopulation(tx, modelId, genomeId);
       if (inserted.length === 0) {
         return { accepted: 0, rejected: rows.length, population: previous };
@@ -240,6 +246,30 @@ export class SqliteStore implements Store {
       this.bumpDataRevision(tx);
       return { accepted: inserted.length, rejected: rows.length - inserted.length, population };
     });
+  }
+
+  private recordRequest(tx: Db, request: NonNullable<AppendSamplesInput['request']>, accepted: number): void {
+    tx.insert(probeRequests)
+      .values({
+        jobId: request.jobId,
+        geneIndex: request.gene,
+        samples: request.samples,
+        promptTokens: request.promptTokens,
+        completionTokens: request.completionTokens,
+        costUsd: request.costUsd,
+      })
+      .run();
+    tx.update(probeJobs)
+      .set({
+        completed: sql`${probeJobs.completed} + ${accepted}`,
+        requests: sql`${probeJobs.requests} + 1`,
+        promptTokens: sql`${probeJobs.promptTokens} + ${request.promptTokens}`,
+        completionTokens: sql`${probeJobs.completionTokens} + ${request.completionTokens}`,
+        costUsd: sql`${probeJobs.costUsd} + ${request.costUsd}`,
+      })
+      .where(eq(probeJobs.id, request.jobId))
+      .run();
+    this.bumpDataRevision(tx);
   }
 
   /** Next free sample index per gene for one (model, genome). */
@@ -278,6 +308,16 @@ export class SqliteStore implements Store {
       .orderBy(asc(samples.id))
       .limit(limit)
       .all();
+  }
+
+  async geneSampleStats(modelId: number, genomeId: number): Promise<Map<number, GeneSampleStats>> {
+    const rows = this.db
+      .select({ gene: samples.geneIndex, count: sql<number>`count(*)`, last: sql<number>`max(${samples.sampleIndex})` })
+      .from(samples)
+      .where(and(eq(samples.modelId, modelId), eq(samples.genomeId, genomeId)))
+      .groupBy(samples.geneIndex)
+      .all();
+    return new Map(rows.map((r) => [r.gene, { count: r.count, nextIndex: r.last + 1 }]));
   }
 
   async getPopulations(genomeId: number, modelIds?: readonly number[]): Promise<PopulationState[]> {
@@ -334,6 +374,47 @@ export class SqliteStore implements Store {
 
   async scoresFor(benchmark: string): Promise<ScoreRow[]> {
     return this.db.select().from(scores).where(eq(scores.benchmark, benchmark)).orderBy(asc(scores.modelId)).all();
+  }
+
+  async benchmarkNames(): Promise<string[]> {
+    const rows = this.db.selectDistinct({ benchmark: scores.benchmark }).from(scores).orderBy(asc(scores.benchmark)).all();
+    return rows.map((r) => r.benchmark);
+  }
+
+  async createJob(job: NewJob): Promise<ProbeJobRow> {
+    return this.db.transaction((tx) => {
+      const row = tx.insert(probeJobs).values(job).returning().get();
+      this.bumpDataRevision(tx);
+      return row;
+    });
+  }
+
+  async getJob(id: number): Promise<ProbeJobRow | undefined> {
+    return this.db.select().from(probeJobs).where(eq(probeJobs.id, id)).get();
+  }
+
+  async listJobs(filter: JobFilter, afterId: number | null, limit: number): Promise<ProbeJobRow[]> {
+    const conditions: SQL[] = [];
+    if (filter.statuses) conditions.push(inArray(probeJobs.status, [...filter.statuses]));
+    if (filter.modelId !== undefined) conditions.push(eq(probeJobs.modelId, filter.modelId));
+    if (filter.genomeId !== undefined) conditions.push(eq(probeJobs.genomeId, filter.genomeId));
+    if (afterId !== null) conditions.push(gt(probeJobs.id, afterId));
+    return this.db
+      .select()
+      .from(probeJobs)
+      .where(and(...conditions))
+      .orderBy(asc(probeJobs.id))
+      .limit(limit)
+      .all();
+  }
+
+  async updateJob(id: number, patch: JobPatch): Promise<ProbeJobRow> {
+    return this.db.transaction((tx) => {
+      const row = tx.update(probeJobs).set(patch).where(eq(probeJobs.id, id)).returning().get();
+      if (!row) throw new Error(`no probe job ${id}`);
+      this.bumpDataRevision(tx);
+      return row;
+    });
   }
 
   async getComputation(key: string): Promise<ComputationRow | undefined> {

@@ -6,9 +6,41 @@
  *
  * Each mutating method is one transaction: it either writes everything or nothing.
  */
-import type { ComputationRow, GenomeRow, ModelRow, NewModelRow, ScoreRow } from './schema';
+import type { ComputationRow, GenomeRow, ModelRow, NewModelRow, ProbeJobRow, ScoreRow } from './schema';
 
-export type { ComputationRow, GenomeRow, ModelRow, ScoreRow };
+export type { ComputationRow, GenomeRow, ModelRow, ProbeJobRow, ScoreRow };
+
+export type JobStatus = ProbeJobRow['status'];
+
+export interface NewJob {
+  modelId: number;
+  genomeId: number;
+  samplesPerGene: number;
+  maxTokens: number;
+  status: JobStatus;
+  completed: number;
+  total: number;
+}
+
+export type JobPatch = Partial<
+  Pick<ProbeJobRow, 'status' | 'error' | 'warnings' | 'collapsed' | 'startedAt' | 'finishedAt' | 'completed'>
+>;
+
+export interface JobFilter {
+  statuses?: readonly JobStatus[];
+  modelId?: number;
+  genomeId?: number;
+}
+
+/** One provider request of a job, recorded with the samples it produced. */
+export interface ProbeRequestRecord {
+  jobId: number;
+  gene: number;
+  samples: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
 
 export type Mode = 'COMPLETION' | 'CHAT';
 
@@ -50,6 +82,11 @@ export interface StoredSample {
   createdAt: string;
 }
 
+export interface GeneSampleStats {
+  count: number;
+  nextIndex: number;
+}
+
 export interface PopulationState {
   modelId: number;
   genomeId: number;
@@ -72,6 +109,8 @@ export interface AppendSamplesInput {
   genomeId: number;
   source: SampleSource;
   jobId?: number | null;
+  /** a probing job's request: recorded, and the job's counters advanced, in the same transaction */
+  request?: ProbeRequestRecord;
   samples: readonly NewSample[];
   /**
    * Computes the new serialized population from the previous one (null when none) and the
@@ -128,12 +167,22 @@ export interface Store {
     afterId: number | null,
     limit: number,
   ): Promise<StoredSample[]>;
+  /** Per gene index of one model on one genome: samples stored, and the next free sample index. */
+  geneSampleStats(modelId: number, genomeId: number): Promise<Map<number, GeneSampleStats>>;
   getPopulations(genomeId: number, modelIds?: readonly number[]): Promise<PopulationState[]>;
   populationRevisions(genomeId: number, modelIds?: readonly number[]): Promise<PopulationRevision[]>;
 
   setScores(entries: readonly ScoreEntry[]): Promise<ScoreRow[]>;
   scoresOf(modelIds: readonly number[]): Promise<ScoreRow[]>;
   scoresFor(benchmark: string): Promise<ScoreRow[]>;
+  /** Every benchmark name that has at least one score, sorted. */
+  benchmarkNames(): Promise<string[]>;
+
+  createJob(job: NewJob): Promise<ProbeJobRow>;
+  getJob(id: number): Promise<ProbeJobRow | undefined>;
+  /** Jobs ordered by id, after the given id, at most `limit`. */
+  listJobs(filter: JobFilter, afterId: number | null, limit: number): Promise<ProbeJobRow[]>;
+  updateJob(id: number, patch: JobPatch): Promise<ProbeJobRow>;
 
   getComputation(key: string): Promise<ComputationRow | undefined>;
   /** Most recently used computations of a kind on a genome (candidates for incremental reuse). */

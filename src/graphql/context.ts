@@ -4,22 +4,25 @@
  */
 import DataLoader from 'dataloader';
 import type { ModelRow, ScoreRow } from '../db/store';
+import type { Logger } from '../logger';
 import type { Services } from '../services';
 
 export interface Context {
   services: Services;
   /** the request's Authorization header, checked for mutations by the admin-token plugin */
   authorization?: string;
+  logger?: Logger;
   loaders: {
     model: DataLoader<number, ModelRow | null>;
     scores: DataLoader<number, ScoreRow[]>;
   };
 }
 
-export function createContext(services: Services, authorization?: string): Context {
+export function createContext(services: Services, authorization?: string, logger?: Logger): Context {
   return {
     services,
     authorization,
+    logger,
     loaders: {
       model: new DataLoader(async (ids) => {
         const byId = new Map((await services.store.getModels(ids)).map((m) => [m.id, m]));

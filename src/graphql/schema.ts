@@ -5,9 +5,12 @@ import { buildSchema } from 'type-graphql';
 import { DistanceResolver } from './distance/distance.resolver';
 import { GenomeResolver } from './genome/genome.resolver';
 import { ModelConnectionResolver, ModelResolver } from './model/model.resolver';
+import { EvaluationPointResolver, PredictionNeighborResolver, PredictionResolver } from './prediction/prediction.resolver';
 import { SampleResolver } from './sample/sample.resolver';
 import { ScoreResolver } from './score/score.resolver';
 import { TreeNodeResolver, TreeResolver } from './tree/tree.resolver';
+import { JobResolver } from './job/job.resolver';
+import { ProviderResolver } from './provider/provider.resolver';
 
 export const resolvers = [
   ModelResolver,
@@ -18,15 +21,34 @@ export const resolvers = [
   TreeResolver,
   TreeNodeResolver,
   ScoreResolver,
+  PredictionResolver,
+  PredictionNeighborResolver,
+  EvaluationPointResolver,
+  ProviderResolver,
+  JobResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
+
+/**
+ * type-graphql insists on a PubSub as soon as there is a subscription, even when every
+ * subscription brings its own `subscribe` function (ours read the services in the request
+ * context, so each server instance streams its own jobs). This one refuses topic-based use.
+ */
+const noTopics = {
+  publish(): void {
+    throw new Error('subscriptions here use their own subscribe functions, not topics');
+  },
+  subscribe(): never {
+    throw new Error('subscriptions here use their own subscribe functions, not topics');
+  },
+};
 
 /**
  * The schema is the same for every server in a process, so it is built once. Input checks live
  * in the services (they serve the demo and scripts too), hence `validate: false`.
  */
 export function getSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers, validate: false });
+  built ??= buildSchema({ resolvers, validate: false, pubSub: noTopics });
   return built;
 }

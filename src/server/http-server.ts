@@ -7,6 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { createContext, type Context } from '../graphql/context';
@@ -38,10 +40,19 @@ class BodyTooLargeError extends Error {}
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { services, logger } = options;
   const httpServer = createServer();
+  const schema = await getSchema();
+  const formatError = createFormatError((message, error) => logger.log('error', message, { error }));
+  // Subscriptions (jobProgress) over graphql-ws on the same path; they only read.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const subscriptions = useServer({ schema, context: () => createContext(services, undefined, logger) }, wsServer);
   const apollo = new ApolloServer<Context>({
-    schema: await getSchema(),
-    formatError: createFormatError((message, error) => logger.log('error', message, { error })),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), adminTokenPlugin(options.adminToken)],
+    schema,
+    formatError,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { serverWillStart: async () => ({ drainServer: async () => subscriptions.dispose() }) },
+      adminTokenPlugin(options.adminToken),
+    ],
     introspection: true,
   });
   await apollo.start();
@@ -104,7 +115,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => createContext(services, headers.get('authorization')),
+      context: async () => createContext(services, headers.get('authorization'), logger),
     });
     const responseHeaders: [string, string][] = [...response.headers];
     res.writeHead(response.status ?? 200, Object.fromEntries(responseHeaders));

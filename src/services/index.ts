@@ -4,24 +4,30 @@
  */
 import type { Store } from '../db/store';
 import type { Logger } from '../logger';
+import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
 import { DistanceService } from './distance.service';
 import { GenomeService } from './genome.service';
 import { ModelService } from './model.service';
 import { PopulationService } from './population.service';
+import { JobService, type ProbingOptions } from './probing/job.service';
+import { PredictionService } from './prediction.service';
 import { SampleService } from './sample.service';
+import { ScoreImportService } from './score-import';
 import { ScoreService } from './score.service';
 import { TreeService } from './tree.service';
 import { WriteBehind } from './write-behind';
 
 export interface ServiceOptions {
   logger?: Logger;
-  /** Provider ids a registered model may name (besides `external`). */
-  providerIds?: () => readonly string[];
+  /** provider plugins; defaults to the built-ins with no credentials (simulated only works) */
+  registry?: ProviderRegistry;
+  probing?: Omit<ProbingOptions, 'registry' | 'logger'>;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}) {
   const writes = new WriteBehind(options.logger);
-  const models = new ModelService(store, options.providerIds ?? (() => []));
+  const registry = options.registry ?? createProviderRegistry();
+  const models = new ModelService(store, () => registry.list().map((p) => p.id));
   const genomes = new GenomeService(store);
   const populations = new PopulationService(store);
   const samples = new SampleService(store, populations);
@@ -32,7 +38,10 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
   };
   const trees = new TreeService(store, distances, modelNames, writes);
   const scores = new ScoreService(store, models);
-  return { store, writes, models, genomes, populations, samples, distances, trees, scores };
+  const scoreImports = new ScoreImportService(store, models);
+  const predictions = new PredictionService(store, models, genomes, distances, writes);
+  const jobs = new JobService(store, samples, populations, { ...options.probing, registry, logger: options.logger });
+  return { store, writes, registry, jobs, models, genomes, populations, samples, distances, trees, scores, scoreImports, predictions };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -2,7 +2,7 @@
  * Storing samples (probes). Imported completions and the server's own probes go through the
  * same path, so they count exactly alike (contract: importCompletions).
  */
-import type { AppendSamplesResult, GenomeRow, ModelRow, SampleSource, Store } from '../db/store';
+import type { AppendSamplesResult, GenomeRow, ModelRow, ProbeRequestRecord, SampleSource, Store } from '../db/store';
 import { badInput } from './errors';
 import type { AlleleCounts } from '../core/genetics/population';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
@@ -31,7 +31,7 @@ export class SampleService {
     genome: GenomeRow,
     completions: readonly CompletionToStore[],
     source: SampleSource,
-    jobId: number | null = null,
+    request?: ProbeRequestRecord,
   ): Promise<AppendSamplesResult> {
     if (completions.length === 0) throw badInput('no completions given');
     if (completions.length > MAX_COMPLETIONS_PER_IMPORT) {
@@ -55,7 +55,8 @@ export class SampleService {
       modelId: model.id,
       genomeId: genome.id,
       source,
-      jobId,
+      jobId: request?.jobId ?? null,
+      request,
       samples: completions.map((c) => ({ gene: c.gene, text: c.text, sampleIndex: c.sample ?? undefined })),
       updatePopulation: (previous, inserted) => {
         counts = this.populations.next(genome, previous, inserted);

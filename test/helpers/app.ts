@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type App } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
-import { silentLogger } from '../../src/logger';
+import { silentLogger, type Logger } from '../../src/logger';
 
 export interface TestApp extends App {
   url: string;
@@ -20,7 +20,11 @@ export interface GraphQLAnswer<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-export async function startTestApp(overrides: Partial<Config> = {}, dir?: string): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<Config> = {},
+  dir?: string,
+  logger: Logger = silentLogger,
+): Promise<TestApp> {
   const folder = dir ?? mkdtempSync(join(tmpdir(), 'phylolm-'));
   const config: Config = {
     ...loadConfig({ PHYLOLM_DEMO: '0' }),
@@ -29,7 +33,7 @@ export async function startTestApp(overrides: Partial<Config> = {}, dir?: string
     logLevel: 'silent',
     ...overrides,
   };
-  const app = await startApp(config, silentLogger);
+  const app = await startApp(config, logger);
   const url = app.server.url;
   return {
     ...app,

@@ -36,13 +36,15 @@ export type Responder = (step: FakeStep, request: RecordedRequest, res: ServerRe
 
 export interface FakeOptions {
   script?: FakeStep[];
+  /** the step used once the script is exhausted; default a plain answer */
+  fallback?: FakeStep;
   /** text of choice i; default ` sample ${i}` */
   text?: (i: number, body: any) => string;
 }
 
 /** Generic engine shared by the OpenAI and Anthropic fakes. */
 export async function startFakeServer(
-  options: { script?: FakeStep[]; basePath: string; routes: string[] },
+  options: { script?: FakeStep[]; fallback?: FakeStep; basePath: string; routes: string[] },
   respond: Responder,
 ): Promise<FakeServer> {
   const script = [...(options.script ?? [])];
@@ -62,7 +64,7 @@ export async function startFakeServer(
         sendJson(res, 404, { error: { message: `no route ${req.method} ${route}` } });
         return;
       }
-      respond(script.shift() ?? { kind: 'ok' }, recorded, res);
+      respond(script.shift() ?? options.fallback ?? { kind: 'ok' }, recorded, res);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -115,7 +117,7 @@ export function commonStep(step: FakeStep, res: ServerResponse, errorBody: (stat
 export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeServer> {
   const text = options.text ?? ((i: number) => ` sample ${i}`);
   return startFakeServer(
-    { script: options.script, basePath: '/v1', routes: ['POST /v1/completions', 'POST /v1/chat/completions', 'GET /v1/models'] },
+    { script: options.script, fallback: options.fallback, basePath: '/v1', routes: ['POST /v1/completions', 'POST /v1/chat/completions', 'GET /v1/models'] },
     (step, request, res) => {
       if (commonStep(step, res, (status) => ({ error: { message: `fake error ${status}`, type: 'fake_error', code: null } }))) return;
       if (request.method === 'GET') {

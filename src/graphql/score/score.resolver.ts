@@ -1,6 +1,8 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { Model, Score } from '../model/model.type';
+import { ImportScoresInput } from './score-import.input';
+import { ScoreImportResult } from './score-import.type';
 import { ScoreInput } from './score.input';
 
 @Resolver(() => Score)
@@ -8,6 +10,24 @@ export class ScoreResolver {
   @Mutation(() => [Score], { description: 'Sets benchmark scores (all or none).' })
   setScores(@Ctx() { services }: Context, @Arg('input', () => [ScoreInput]) input: ScoreInput[]): Promise<Score[]> {
     return services.scores.set(input);
+  }
+
+  @Mutation(() => ScoreImportResult, {
+    description: 'Imports a score table, matching rows to registered models by name; all values are checked before any is written.',
+  })
+  importScores(@Ctx() { services }: Context, @Arg('input', () => ImportScoresInput) input: ImportScoresInput): Promise<ScoreImportResult> {
+    return services.scoreImports.importTable(input);
+  }
+
+  @Mutation(() => ScoreImportResult, {
+    description:
+      'Imports the bundled Open LLM Leaderboard v1 scores (ARC, HellaSwag, MMLU, TruthfulQA, Winogrande, GSM8K, scaled to [0, 1]) for these models, or for every registered model; matched by name or providerModel.',
+  })
+  importLeaderboardScores(
+    @Ctx() { services }: Context,
+    @Arg('models', () => [ID], { nullable: true }) models?: string[] | null,
+  ): Promise<ScoreImportResult> {
+    return services.scoreImports.importLeaderboardFor(models);
   }
 
   @FieldResolver(() => Model)

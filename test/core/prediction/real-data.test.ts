@@ -1,6 +1,6 @@
 /**
  * Leave-one-family-out evaluation of every predictor on real PhyloLM data: 58 scored models
- * of the Misguided Attention benchmark (CC0; test/fixtures/prediction/misguided-attention).
+ * of the Misguided Attention benchmark (CC0; test/fixtures/misguided-attention, the fixture the end-to-end tests use too).
  * Nei distances come from the allele frequencies via src/core/genetics/nei.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -9,8 +9,9 @@ import { neiDistance, neiSimilarity } from '../../../src/core/genetics/nei';
 import type { AlleleCounts } from '../../../src/core/genetics/population';
 import { type Evaluation, evaluatePredictor } from '../../../src/core/prediction/evaluation';
 import { defaultPredictorName, getPredictor, predictorNames } from '../../../src/core/prediction/registry';
+import { fixtureDir } from '../../helpers/misguided-attention';
 
-const dir = join(__dirname, '../../fixtures/prediction/misguided-attention');
+const dir = fixtureDir;
 
 function loadRealSet() {
   const alleles = JSON.parse(readFileSync(join(dir, 'alleles.json'), 'utf8')) as { models: Record<string, AlleleCounts> };

@@ -1,0 +1,109 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PageInfo } from '../common/page-info.type';
+
+export enum JobStatus {
+  QUEUED = 'QUEUED',
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(JobStatus, { name: 'JobStatus' });
+
+@ObjectType({ description: 'A probing job: sampling one model on one genome until every gene has N samples.' })
+export class ProbeJob {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => JobStatus)
+  status!: JobStatus;
+
+  @Field(() => Int, { description: 'samples stored toward the target' })
+  completed!: number;
+
+  @Field(() => Int, { description: 'genes x samplesPerGene' })
+  total!: number;
+
+  @Field(() => String, { nullable: true, description: "why it failed: the provider's last message" })
+  error!: string | null;
+
+  @Field(() => [String], { description: 'warnings from the provider or about the data (e.g. collapsed samples)' })
+  warnings!: string[];
+
+  @Field(() => Boolean, {
+    description: 'almost every gene has a single allele at temperature > 0: the endpoint may be ignoring temperature',
+  })
+  collapsed!: boolean;
+
+  modelId!: number;
+  genomeId!: number;
+
+  @Field(() => Int)
+  samplesPerGene!: number;
+
+  @Field(() => Int)
+  maxTokens!: number;
+
+  @Field(() => Int, { description: 'provider requests made' })
+  requests!: number;
+
+  @Field(() => Int)
+  promptTokens!: number;
+
+  @Field(() => Int)
+  completionTokens!: number;
+
+  @Field(() => Float, { description: 'from the price table; 0 when the model is not priced' })
+  costUsd!: number;
+
+  @Field(() => String)
+  createdAt!: string;
+
+  @Field(() => String, { nullable: true })
+  startedAt!: string | null;
+
+  @Field(() => String, { nullable: true })
+  finishedAt!: string | null;
+}
+
+@ObjectType()
+export class ProbeJobEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => ProbeJob)
+  node!: ProbeJob;
+}
+
+@ObjectType()
+export class ProbeJobConnection {
+  @Field(() => [ProbeJob])
+  nodes!: ProbeJob[];
+
+  @Field(() => [ProbeJobEdge])
+  edges!: ProbeJobEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@ObjectType({ description: 'What a probing would cost before it runs, counting only the missing samples.' })
+export class ProbingEstimate {
+  @Field(() => Int)
+  samplesNeeded!: number;
+
+  @Field(() => Int)
+  requests!: number;
+
+  @Field(() => Int, { description: 'estimated at about 4 characters per token' })
+  promptTokens!: number;
+
+  @Field(() => Int, { description: 'at most maxTokens per sample' })
+  completionTokens!: number;
+
+  @Field(() => Float)
+  costUsd!: number;
+
+  @Field(() => Boolean, { description: 'false when the price table does not know the model' })
+  priced!: boolean;
+}

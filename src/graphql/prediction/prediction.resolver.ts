@@ -1,0 +1,60 @@
+import { Arg, Ctx, FieldResolver, Float, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { Model } from '../model/model.type';
+import { EvaluationPoint, Prediction, PredictionEvaluation, PredictionNeighbor } from './prediction.type';
+
+@Resolver(() => Prediction)
+export class PredictionResolver {
+  @Query(() => Prediction, {
+    description: "A model's predicted benchmark score from its Nei distances to the other scored models on the genome.",
+  })
+  prediction(
+    @Ctx() { services }: Context,
+    @Arg('model', () => ID) model: string,
+    @Arg('benchmark', () => String) benchmark: string,
+    @Arg('genome', () => ID) genome: string,
+    @Arg('method', () => String, { nullable: true, description: 'a name from `predictors`; default `defaultPredictor`' }) method?: string | null,
+    @Arg('level', () => Float, { nullable: true, description: 'interval coverage in (0, 1), default 0.8' }) level?: number | null,
+  ): Promise<Prediction> {
+    return services.predictions.predict({ model, benchmark, genome, method, level });
+  }
+
+  @Query(() => PredictionEvaluation, {
+    description: 'Leave-one-family-out evaluation over the models with a score for the benchmark and samples on the genome.',
+  })
+  predictionEvaluation(
+    @Ctx() { services }: Context,
+    @Arg('benchmark', () => String) benchmark: string,
+    @Arg('genome', () => ID) genome: string,
+    @Arg('method', () => String, { nullable: true }) method?: string | null,
+    @Arg('level', () => Float, { nullable: true }) level?: number | null,
+  ): Promise<PredictionEvaluation> {
+    return services.predictions.evaluate({ benchmark, genome, method, level });
+  }
+
+  @Query(() => [String], { description: 'Names of the benchmark predictors.' })
+  predictors(@Ctx() { services }: Context): readonly string[] {
+    return services.predictions.predictors();
+  }
+
+  @Query(() => String, { description: 'The predictor used when `method` is not given.' })
+  defaultPredictor(@Ctx() { services }: Context): string {
+    return services.predictions.defaultPredictor();
+  }
+}
+
+@Resolver(() => PredictionNeighbor)
+export class PredictionNeighborResolver {
+  @FieldResolver(() => Model)
+  async model(@Root() neighbor: PredictionNeighbor, @Ctx() { loaders }: Context): Promise<Model> {
+    return (await loaders.model.load(neighbor.modelId)) as Model;
+  }
+}
+
+@Resolver(() => EvaluationPoint)
+export class EvaluationPointResolver {
+  @FieldResolver(() => Model)
+  async model(@Root() point: EvaluationPoint, @Ctx() { loaders }: Context): Promise<Model> {
+    return (await loaders.model.load(point.modelId)) as Model;
+  }
+}

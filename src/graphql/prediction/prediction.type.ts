@@ -1,0 +1,77 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A scored model close to the predicted one.' })
+export class PredictionNeighbor {
+  modelId!: number;
+
+  @Field(() => Float, { description: 'Nei distance D = -ln(max(S, 1e-10)) to the predicted model' })
+  distance!: number;
+
+  @Field(() => Float, { description: "the neighbour's score on the benchmark" })
+  score!: number;
+}
+
+@ObjectType({ description: 'A predicted benchmark score with a conformal interval (README, "Predictions").' })
+export class Prediction {
+  @Field(() => Float, { description: 'the point prediction, in [0, 1]' })
+  value!: number;
+
+  @Field(() => Float, { description: 'lower end of the interval, clipped to [0, 1]' })
+  low!: number;
+
+  @Field(() => Float, { description: 'upper end of the interval, clipped to [0, 1]' })
+  high!: number;
+
+  @Field(() => Float, { description: 'nominal coverage of [low, high], calibrated by leave-one-family-out residuals' })
+  level!: number;
+
+  @Field(() => String, { description: 'the predictor used (see `predictors`)' })
+  method!: string;
+
+  @Field(() => [PredictionNeighbor], { description: 'the nearest scored models, nearest first' })
+  neighbors!: PredictionNeighbor[];
+}
+
+@ObjectType({ description: 'One held-out model of a leave-one-family-out evaluation.' })
+export class EvaluationPoint {
+  modelId!: number;
+
+  @Field(() => Float)
+  actual!: number;
+
+  @Field(() => Float, { description: 'predicted without any model of its family' })
+  predicted!: number;
+
+  @Field(() => Float, { description: 'interval calibrated without its family' })
+  low!: number;
+
+  @Field(() => Float)
+  high!: number;
+}
+
+@ObjectType({ description: 'Leave-one-family-out evaluation of a predictor on the scored models of a genome.' })
+export class PredictionEvaluation {
+  @Field(() => String)
+  method!: string;
+
+  @Field(() => Int, { description: 'models evaluated' })
+  n!: number;
+
+  @Field(() => Float, { description: 'Pearson r between actual and predicted' })
+  pearson!: number;
+
+  @Field(() => Float, { description: 'mean absolute error' })
+  mae!: number;
+
+  @Field(() => Float, { description: 'share of actual scores inside [low, high]' })
+  coverage!: number;
+
+  @Field(() => Float, { description: 'nominal coverage of the intervals' })
+  level!: number;
+
+  @Field(() => Float, { description: 'mean interval width high - low' })
+  meanWidth!: number;
+
+  @Field(() => [EvaluationPoint])
+  points!: EvaluationPoint[];
+}

@@ -1,0 +1,79 @@
+/**
+ * A predictor fitted on every training model, with a split-conformal interval calibrated by
+ * leave-family-out residuals (core `fitWithInterval`, made affordable for large training sets).
+ *
+ * Up to CALIBRATION_MODELS training models and MAX_FOLDS families this is exactly
+ * `fitWithInterval`: one fit per family, each predicting the held-out family, and the interval
+ * y_hat +/- q with q the ceil((n + 1) level)-th smallest |residual| (conformal.ts). Beyond that,
+ * the cost of one fit per family (F fits of n models) is capped two ways, both of which keep the
+ * residuals honest (every residual comes from a fit that never saw the model's family):
+ * - residuals come from a seeded sample of CALIBRATION_MODELS training models;
+ * - families are dealt round-robin into MAX_FOLDS folds, each fold held out as a whole.
+ * Both make the interval slightly conservative (calibration fits use fewer models than the final
+ * one). A null family counts as a family of its own (the caller passes a unique label).
+ *
+ * @see Barber RF et al. 2021. Predictive inference with the jackknife+. Ann Stat 49:486-507.
+ */
+import { PhyloInputError } from '../core/errors';
+import {
+  clamp01,
+  conformalInterval,
+  createRandom,
+  leaveOneFamilyOut,
+  type Predictor,
+  sampleIndices,
+  validateTrainingSet,
+} from '../core/prediction';
+
+/** Largest calibration set; above it a seeded sample is used. */
+export const CALIBRATION_MODELS = 200;
+/** Largest number of held-out folds (groups of whole families). */
+export const MAX_FOLDS = 20;
+
+export interface CalibratedFit {
+  /** q: the interval is [value - q, value + q] clipped to [0, 1]; Infinity when too few residuals */
+  halfWidth: number;
+  predict(row: readonly number[]): { value: number; low: number; high: number };
+}
+
+export function fitCalibrated(
+  predictor: Predictor,
+  train: { distances: Float64Array; scores: readonly number[]; families: readonly string[] },
+  { seed, level }: { seed: number; level: number },
+): CalibratedFit {
+  const n = validateTrainingSet(train);
+  const picked = n > CALIBRATION_MODELS ? sampleIndices(createRandom(seed), n, CALIBRATION_MODELS).sort((a, b) => a - b) : range(n);
+  const families = picked.map((i) => train.families[i]);
+  if (new Set(families).size < 2) throw new PhyloInputError('the scored models must span at least 2 families to calibrate the interval');
+  const calibration = { distances: block(train.distances, n, picked), scores: picked.map((i) => train.scores[i]), families: foldsOf(families) };
+  const lofo = leaveOneFamilyOut(predictor, calibration, { seed });
+  const { upper } = conformalInterval(calibration.scores.map((y, k) => y - lofo.predicted[k]), level);
+  const fitted = predictor.fit(train, { seed });
+  return {
+    halfWidth: upper,
+    predict(row) {
+      const value = fitted.predict(row);
+      return { value, low: clamp01(value - upper), high: clamp01(value + upper) };
+    },
+  };
+}
+
+/** Fold label per model: its family, or (over MAX_FOLDS families) family number mod MAX_FOLDS. */
+function foldsOf(families: readonly string[]): string[] {
+  const number = new Map<string, number>();
+  for (const f of families) if (!number.has(f)) number.set(f, number.size);
+  if (number.size <= MAX_FOLDS) return [...families];
+  return families.map((f) => `fold ${number.get(f)! % MAX_FOLDS}`);
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** The sub-matrix idx x idx of an n x n row-major matrix. */
+function block(d: Float64Array, n: number, idx: readonly number[]): Float64Array {
+  const m = idx.length;
+  const out = new Float64Array(m * m);
+  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) out[a * m + b] = d[idx[a] * n + idx[b]];
+  return out;
+}
