@@ -28,7 +28,7 @@ export function fixtureGenes(): { id: string; text: string }[] {
 }
 
 export function fixtureModels(): FixtureModel[] {
-  const [header, ...lines] = readFileSync(join(fixtureDir, 'models.csv'), 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(join(fixtureDir, 'models.csv'), 'utf8').trim().split(/\r?\n/);
   const columns = header.split(',');
   return lines.map((line) => {
     const cells = line.split(',');
