@@ -6,10 +6,12 @@
 import 'reflect-metadata';
 import { benchDistances } from './distances.bench';
 import { benchPrediction } from './prediction.bench';
+import { benchProbing } from './probing.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
   distances: benchDistances,
   prediction: benchPrediction,
+  probing: benchProbing,
 };
 
 async function main(): Promise<void> {

@@ -16,7 +16,7 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** provider credentials and endpoints (contract: OPENAI_*, ANTHROPIC_*; README: the rest) */
   providers: ProviderRegistryConfig;
-  /** upper bound on requests in flight per provider */
+  /** requests in flight per provider, replacing each plugin's default */
   probeConcurrency?: number;
   /** attempts per provider request (the first included) and the backoff base */
   probeMaxAttempts: number;

@@ -12,7 +12,7 @@
  *   honouring retry-after. After the last attempt the job FAILS with the provider's message and
  *   keeps every sample it got.
  */
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter, on, setMaxListeners } from 'node:events';
 import { collapseReport, isCollapsed } from '../../core/genetics/collapse';
 import type { GenomeRow, JobStatus, ModelRow, ProbeJobRow, Store } from '../../db/store';
 import type { Logger } from '../../logger';
@@ -34,7 +34,10 @@ export const REFERENCE_SAMPLES_PER_GENE = 32;
 export interface ProbingOptions {
   registry: ProviderRegistry;
   logger?: Logger;
-  /** upper bound on requests in flight per provider (the provider's own bound applies too) */
+  /**
+   * requests in flight per provider; replaces the plugin's default (a plugin's default is a safe
+   * guess, while the real limit depends on the account or the hardware)
+   */
   concurrency?: number;
   retry?: Partial<RetryOptions>;
   /** re-plan rounds when a provider returns fewer samples than asked */
@@ -278,6 +281,9 @@ export class JobService {
   ): Promise<void> {
     const failFast = new AbortController();
     const signal = AbortSignal.any([outer, failFast.signal]);
+    // Every request in flight listens to this signal (SDK, limiter, backoff sleep): many
+    // listeners are expected here, not a leak.
+    setMaxListeners(0, signal, failFast.signal, outer);
     const workers = Math.min(plan.length, this.concurrencyOf(target.provider));
     let next = 0;
     let failure: unknown;
@@ -389,7 +395,7 @@ export class JobService {
   }
 
   private concurrencyOf(provider: Provider): number {
-    return Math.max(1, Math.min(provider.capabilities.maxConcurrency, this.options.concurrency ?? Infinity));
+    return Math.max(1, this.options.concurrency ?? provider.capabilities.maxConcurrency);
   }
 
   /** One limiter per provider, shared by all its jobs. */
