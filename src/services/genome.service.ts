@@ -4,7 +4,7 @@ import { DuplicateError } from '../db/store';
 import { badInput, notFound, parseId } from './errors';
 import { BUILTIN_GENOMES, builtinGenes, findBuiltinGenome } from '../genomes/builtin';
 import { genomeFingerprint } from './fingerprint';
-import { decodeCursor, encodeCursor, pageSize, requireText } from './validate';
+import { decodeCursor, encodeCursor, findByIdOrName, pageSize, requireText } from './validate';
 
 /** Bounds that keep one request from filling the database by accident. */
 export const MAX_GENES = 100_000;
@@ -59,13 +59,12 @@ export class GenomeService {
     return genome;
   }
 
-  async find(ref: { id?: string | null; name?: string | null }): Promise<GenomeRow | null> {
-    if ((ref.id == null) === (ref.name == null)) throw badInput('give exactly one of id or name');
-    if (ref.id != null) {
-      if (!/^[1-9][0-9]{0,15}$/.test(ref.id)) return null;
-      return (await this.store.getGenome(Number(ref.id))) ?? null;
-    }
-    return (await this.store.getGenomeByName(ref.name!)) ?? null;
+  find(ref: { id?: string | null; name?: string | null }): Promise<GenomeRow | null> {
+    return findByIdOrName(
+      ref,
+      (id) => this.store.getGenome(id),
+      (name) => this.store.getGenomeByName(name),
+    );
   }
 
   list(): Promise<GenomeRow[]> {

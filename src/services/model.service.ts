@@ -2,7 +2,7 @@
 import type { ModelFilter, ModelRow, Mode, Store } from '../db/store';
 import { DuplicateError } from '../db/store';
 import { badInput, notFound, parseId } from './errors';
-import { decodeCursor, encodeCursor, pageSize, requireIntIn, requireNumberIn, requireText } from './validate';
+import { decodeCursor, encodeCursor, findByIdOrName, pageSize, requireIntIn, requireNumberIn, requireText } from './validate';
 
 /** Provider id for models whose samples only ever come from `importCompletions`. */
 export const EXTERNAL_PROVIDER = 'external';
@@ -72,13 +72,12 @@ export class ModelService {
     return model;
   }
 
-  async find(ref: { id?: string | null; name?: string | null }): Promise<ModelRow | null> {
-    if ((ref.id == null) === (ref.name == null)) throw badInput('give exactly one of id or name');
-    if (ref.id != null) {
-      if (!/^[1-9][0-9]{0,15}$/.test(ref.id)) return null;
-      return (await this.store.getModel(Number(ref.id))) ?? null;
-    }
-    return (await this.store.getModelByName(ref.name!)) ?? null;
+  find(ref: { id?: string | null; name?: string | null }): Promise<ModelRow | null> {
+    return findByIdOrName(
+      ref,
+      (id) => this.store.getModel(id),
+      (name) => this.store.getModelByName(name),
+    );
   }
 
   /** Resolves GraphQL ids to models in the given order; unknown or repeated ids are errors. */

@@ -71,7 +71,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await fake?.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 it('a probing job killed with SIGKILL halfway resumes after a restart and ends with exactly G x N samples', async () => {

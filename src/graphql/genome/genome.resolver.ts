@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { toConnection } from '../common/connection';
 import type { Context } from '../context';
 import { CreateGenomeInput } from './genome.input';
 import { BuiltinGenome, GeneConnection, Genome } from './genome.type';
@@ -45,11 +46,6 @@ export class GenomeResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<GeneConnection> {
     const page = await services.genomes.genes(genome, first, after);
-    return {
-      nodes: page.nodes,
-      edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      totalCount: page.totalCount,
-    };
+    return { ...toConnection(page), totalCount: page.totalCount };
   }
 }

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { PageInfo } from '../common/page-info.type';
+import { Connection } from '../common/connection';
 
 @ObjectType({ description: 'One gene: a short text prefix, sent to models as-is.' })
 export class Gene {
@@ -11,25 +11,7 @@ export class Gene {
 }
 
 @ObjectType()
-export class GeneEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Gene)
-  node!: Gene;
-}
-
-@ObjectType()
-export class GeneConnection {
-  @Field(() => [Gene])
-  nodes!: Gene[];
-
-  @Field(() => [GeneEdge])
-  edges!: GeneEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
+export class GeneConnection extends Connection(Gene, 'Gene') {
   @Field(() => Int)
   totalCount!: number;
 }

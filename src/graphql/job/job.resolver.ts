@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { ProbeJobRow } from '../../db/store';
+import { toConnection } from '../common/connection';
 import type { Context } from '../context';
 import { Genome } from '../genome/genome.type';
 import { Model } from '../model/model.type';
@@ -30,12 +31,7 @@ export class JobResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<ProbeJobConnection> {
     const page = await services.jobs.list({ model, genome, status }, first, after);
-    const nodes = page.nodes.map(view);
-    return {
-      nodes,
-      edges: nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-    };
+    return toConnection({ ...page, nodes: page.nodes.map(view) });
   }
 
   @Query(() => ProbingEstimate, { description: 'Requests, tokens and dollars a startProbing would spend.' })

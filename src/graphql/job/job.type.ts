@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { PageInfo } from '../common/page-info.type';
+import { Connection } from '../common/connection';
 
 export enum JobStatus {
   QUEUED = 'QUEUED',
@@ -67,25 +67,7 @@ export class ProbeJob {
 }
 
 @ObjectType()
-export class ProbeJobEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => ProbeJob)
-  node!: ProbeJob;
-}
-
-@ObjectType()
-export class ProbeJobConnection {
-  @Field(() => [ProbeJob])
-  nodes!: ProbeJob[];
-
-  @Field(() => [ProbeJobEdge])
-  edges!: ProbeJobEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class ProbeJobConnection extends Connection(ProbeJob, 'ProbeJob') {}
 
 @ObjectType({ description: 'What a probing would cost before it runs, counting only the missing samples.' })
 export class ProbingEstimate {

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { toConnection } from '../common/connection';
 import type { Context } from '../context';
 import { Model, ModelConnection, Score } from './model.type';
 import { ModelFilter, RegisterModelInput } from './model.input';
@@ -24,12 +25,7 @@ export class ModelResolver {
       first,
       after,
     );
-    return {
-      nodes: page.nodes as Model[],
-      edges: page.nodes.map((node, i) => ({ node: node as Model, cursor: page.cursors[i] })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      totalCountOf: page.totalCount,
-    };
+    return { ...toConnection(page as typeof page & { nodes: Model[] }), totalCountOf: page.totalCount };
   }
 
   @Query(() => Model, { nullable: true, description: 'A model by id or by name (give one).' })

@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { PageInfo } from '../common/page-info.type';
+import { Connection } from '../common/connection';
 
 export enum ModelMode {
   COMPLETION = 'COMPLETION',
@@ -58,24 +58,6 @@ export class Model {
 }
 
 @ObjectType()
-export class ModelEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Model)
-  node!: Model;
-}
-
-@ObjectType()
-export class ModelConnection {
-  @Field(() => [Model])
-  nodes!: Model[];
-
-  @Field(() => [ModelEdge])
-  edges!: ModelEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
+export class ModelConnection extends Connection(Model, 'Model') {
   totalCountOf!: () => Promise<number>;
 }

@@ -1,6 +1,7 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { alleleOf } from '../../core/alleles/allele';
 import { ALLELE_LENGTH } from '../../services/population.service';
+import { toConnection } from '../common/connection';
 import type { Context } from '../context';
 import { ImportCompletionsInput } from './sample.input';
 import { ImportResult, SampleConnection, type SampleSource } from './sample.type';
@@ -35,10 +36,6 @@ export class SampleResolver {
       source: s.source as SampleSource,
       allele: alleleOf(s.text, ALLELE_LENGTH),
     }));
-    return {
-      nodes,
-      edges: nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-    };
+    return toConnection({ ...page, nodes });
   }
 }

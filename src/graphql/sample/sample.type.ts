@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { PageInfo } from '../common/page-info.type';
+import { Connection } from '../common/connection';
 
 export enum SampleSource {
   IMPORTED = 'IMPORTED',
@@ -35,25 +35,7 @@ export class Sample {
 }
 
 @ObjectType()
-export class SampleEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Sample)
-  node!: Sample;
-}
-
-@ObjectType()
-export class SampleConnection {
-  @Field(() => [Sample])
-  nodes!: Sample[];
-
-  @Field(() => [SampleEdge])
-  edges!: SampleEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export class SampleConnection extends Connection(Sample, 'Sample') {}
 
 @ObjectType()
 export class ImportResult {
