@@ -14,22 +14,13 @@ import { neighborJoining } from '../src/core/tree/neighbor-joining';
 import { silentLogger } from '../src/logger';
 import { distancesOf } from '../src/services/distance.service';
 import { syntheticGenome, syntheticSamples } from './synthetic';
+import { postGraphQL } from './http';
 import { median, report, time } from './timing';
 
 const MODELS = Number(process.env.BENCH_MODELS ?? 1000);
 const GENES = 128;
 const SAMPLES = 32;
 
-async function post(url: string, query: string, variables: Record<string, unknown>): Promise<string> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await response.text();
-  if (!text.startsWith('{"data"')) throw new Error(`GraphQL error: ${text.slice(0, 300)}`);
-  return text;
-}
 
 export async function benchDistances(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'phylolm-bench-'));
@@ -52,7 +43,7 @@ export async function benchDistances(): Promise<void> {
     for (let k = 0; k < 5; k++) {
       const model = await services.models.register({ name: `import-${k}`, provider: 'external' });
       const completions = syntheticSamples(synthetic, 5000 + k, SAMPLES);
-      importTimes.push((await time(() => post(server.url, importQuery, { input: { model: String(model.id), genome: String(genome.id), completions } }))).ms);
+      importTimes.push((await time(() => postGraphQL(server.url, importQuery, { input: { model: String(model.id), genome: String(genome.id), completions } }))).ms);
     }
     importTimes.sort((a, b) => a - b);
     report('import one model, 4,096 samples, HTTP (median of 5)', importTimes[2], 300);
@@ -64,16 +55,16 @@ export async function benchDistances(): Promise<void> {
 
     const cold = await time(() => services.distances.similarity(genome, all));
     report(`cold distance matrix, ${all.length} models (computed, stored)`, cold.ms, 2000);
-    const coldHttp = await time(() => post(server.url, matrixQuery, variables));
+    const coldHttp = await time(() => postGraphQL(server.url, matrixQuery, variables));
     report('first HTTP answer of that matrix (GraphQL serialises 1M floats)', coldHttp.ms);
-    const cachedHttp = await median(7, () => post(server.url, matrixQuery, variables));
+    const cachedHttp = await median(7, () => postGraphQL(server.url, matrixQuery, variables));
     report('cached distance matrix through HTTP (median of 7)', cachedHttp, 50);
 
     const extra = await services.models.register({ name: 'one-more', provider: 'external' });
     await services.samples.append(extra, genome, syntheticSamples(synthetic, 9999, SAMPLES), 'IMPORTED');
     const plusOne = await time(() => services.distances.similarity(genome, [...all, extra]));
     report(`add one model to the cached ${all.length} (matrix of ${all.length + 1})`, plusOne.ms, 100);
-    const plusOneHttp = await time(() => post(server.url, matrixQuery, { g: String(genome.id), m: [...ids, String(extra.id)] }));
+    const plusOneHttp = await time(() => postGraphQL(server.url, matrixQuery, { g: String(genome.id), m: [...ids, String(extra.id)] }));
     report('same, first HTTP answer (incl. GraphQL serialisation)', plusOneHttp.ms);
 
     const distance = distancesOf(cold.value.similarity);

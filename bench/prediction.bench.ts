@@ -13,6 +13,7 @@ import { neiDistance } from '../src/core/genetics/nei';
 import { createRandom, getPredictor, normal } from '../src/core/prediction';
 import { silentLogger } from '../src/logger';
 import { syntheticGenome, syntheticSamples } from './synthetic';
+import { postGraphQL } from './http';
 import { median, report, time } from './timing';
 
 const MODELS = Number(process.env.BENCH_MODELS ?? 1000);
@@ -20,16 +21,6 @@ const GENES = 128;
 const SAMPLES = 32;
 const FAMILIES = 40;
 
-async function post(url: string, query: string, variables: Record<string, unknown>): Promise<string> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await response.text();
-  if (!text.startsWith('{"data"')) throw new Error(`GraphQL error: ${text.slice(0, 300)}`);
-  return text;
-}
 
 const PREDICT = `query ($m: ID!, $g: ID!) { prediction(model: $m, benchmark: "bench", genome: $g) { value low high method neighbors { model { id name } distance score } } }`;
 
@@ -60,14 +51,14 @@ export async function benchPrediction(): Promise<void> {
     const targets = matrix.value.modelIds.slice(MODELS).map(String);
     const g = String(genome.id);
     const cold: number[] = [];
-    for (const m of targets.slice(0, 3)) cold.push((await time(() => post(server.url, PREDICT, { m, g }))).ms);
+    for (const m of targets.slice(0, 3)) cold.push((await time(() => postGraphQL(server.url, PREDICT, { m, g }))).ms);
     cold.sort((a, b) => a - b);
     report(`cold prediction vs ${MODELS} scored models, HTTP (median of 3)`, cold[1], 1000);
     const direct = await time(() => services.predictions.predict({ model: targets[3], benchmark: 'bench', genome: g }));
     report('  same, service call without HTTP', direct.ms);
     await services.writes.flush();
 
-    const cached = await median(15, () => post(server.url, PREDICT, { m: targets[0], g }));
+    const cached = await median(15, () => postGraphQL(server.url, PREDICT, { m: targets[0], g }));
     report('cached prediction through HTTP (median of 15)', cached, 20);
     const cachedService = await median(15, () => services.predictions.predict({ model: targets[0], benchmark: 'bench', genome: g }));
     report('  same, service call (no HTTP response cache)', cachedService);

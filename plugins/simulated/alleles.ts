@@ -19,6 +19,12 @@ const SIGMA = 2.0;
 /** branch length equivalent of wrapping the gene in a chat turn */
 const CHAT_SHIFT = 0.15;
 const TAIL_LOGIT = -2.5;
+const COMPETENCE = Number(process.env.ZOO_COMPETENCE ?? 1.5);
+
+/** The candidate a capable model favours for this gene, the same in every family. */
+export function competentCandidate(seed: number, geneKey: number): number {
+  return Math.floor(rngFor('competent', seed, geneKey)() * HEAD);
+}
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'be', 'da', 'fu', 'go', 'hi', 'ju', 'pe', 'zo', 'an', 'el', 'or', 'un'];
 
@@ -62,6 +68,13 @@ export function alleleLogits(seed: number, byId: Map<string, ZooNode>, model: st
   for (let k = 0; k < HEAD; k++) logits[k] = -0.4 * k + gaussian(root);
   logits[HEAD] = TAIL_LOGIT;
   for (const node of pathFromRoot(byId, model)) drift(seed, node.id, geneKey, node.branchLength, logits);
+  const c = byId.get(model)?.capability ?? 0;
+  const dir = process.env.ZOO_DIRECTION ?? 'onehot';
+  if (dir === 'onehot' || dir === 'both') logits[competentCandidate(seed, geneKey)] += COMPETENCE * c;
+  if (dir === 'dense' || dir === 'both') {
+    const r = rngFor('competent-dir', seed, geneKey);
+    for (let k = 0; k < HEAD; k++) logits[k] += Number(process.env.ZOO_DENSE ?? 1) * c * gaussian(r);
+  }
   if (mode === 'CHAT') drift(seed, `chat:${model}`, geneKey, CHAT_SHIFT, logits);
   // The tail stays a tail: drift may move it, but never above its root level plus noise.
   logits[HEAD] = Math.min(logits[HEAD], TAIL_LOGIT + 1);

@@ -30,6 +30,8 @@ export interface ZooNode {
   /** false for ancestors, which exist only as internal nodes */
   sampled: boolean;
   mode: Mode;
+  /** latent capability, a Brownian trait along the tree (0 at the root) */
+  capability: number;
 }
 
 export interface SimulatedZoo {
@@ -59,18 +61,19 @@ const BRANCH = { family: [0.8, 1.4], base: [0.25, 0.6], finetune: [0.05, 0.2] } 
 export function zooNodes(seed: number): ZooNode[] {
   const random = rngFor('zoo-branches', seed);
   const length = ([lo, hi]: readonly [number, number]): number => lo + (hi - lo) * random();
-  const nodes: ZooNode[] = [{ id: ROOT_ID, parent: null, family: null, branchLength: 0, sampled: false, mode: 'COMPLETION' }];
+  const nodes: ZooNode[] = [{ id: ROOT_ID, parent: null, family: null, branchLength: 0, sampled: false, mode: 'COMPLETION', capability: 0 }];
   for (const [family, bases] of Object.entries(LAYOUT)) {
     const ancestor = `${family}-ancestor`;
-    nodes.push({ id: ancestor, parent: ROOT_ID, family, branchLength: length(BRANCH.family), sampled: false, mode: 'COMPLETION' });
+    nodes.push({ id: ancestor, parent: ROOT_ID, family, branchLength: length(BRANCH.family), sampled: false, mode: 'COMPLETION', capability: 0 });
     for (const [base, fineTunes] of Object.entries(bases)) {
-      nodes.push({ id: base, parent: ancestor, family, branchLength: length(BRANCH.base), sampled: true, mode: 'COMPLETION' });
+      nodes.push({ id: base, parent: ancestor, family, branchLength: length(BRANCH.base), sampled: true, mode: 'COMPLETION', capability: 0 });
       for (const ft of fineTunes) {
         const mode: Mode = isChatName(ft) ? 'CHAT' : 'COMPLETION';
-        nodes.push({ id: ft, parent: base, family, branchLength: length(BRANCH.finetune), sampled: true, mode });
+        nodes.push({ id: ft, parent: base, family, branchLength: length(BRANCH.finetune), sampled: true, mode, capability: 0 });
       }
     }
   }
+  addCapabilities(seed, nodes);
   return nodes;
 }
 
@@ -96,15 +99,15 @@ const BENCHMARK_LINK: Record<Benchmark, { slope: number; offset: number }> = {
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
-function capabilities(seed: number, nodes: ZooNode[]): Map<string, number> {
-  const c = new Map<string, number>([[ROOT_ID, 0]]);
+/** Fills in `capability` (nodes come parents first). */
+function addCapabilities(seed: number, nodes: ZooNode[]): void {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
   for (const node of nodes) {
     if (node.parent === null) continue;
     // c(child) = c(parent) + N(0, sigma^2 * branchLength)
     const step = gaussian(rngFor('capability', seed, node.id)) * CAPABILITY_SIGMA * Math.sqrt(node.branchLength);
-    c.set(node.id, (c.get(node.parent) ?? 0) + step);
+    node.capability = (byId.get(node.parent)?.capability ?? 0) + step;
   }
-  return c;
 }
 
 function benchmarkScores(seed: number, id: string, capability: number): Record<Benchmark, number> {
@@ -137,10 +140,9 @@ function newick(nodes: ZooNode[]): string {
 /** The zoo for a seed: models with lineage, the true tree, and benchmark scores in [0, 1]. */
 export function simulatedZoo(seed = 0): SimulatedZoo {
   const nodes = zooNodes(seed);
-  const capability = capabilities(seed, nodes);
   const sampled = nodes.filter((n) => n.sampled);
   const scores: Record<string, Record<Benchmark, number>> = {};
-  for (const n of sampled) scores[n.id] = benchmarkScores(seed, n.id, capability.get(n.id) ?? 0);
+  for (const n of sampled) scores[n.id] = benchmarkScores(seed, n.id, n.capability);
   return {
     models: sampled.map((n) => ({ id: n.id, family: n.family ?? '', parent: n.parent ?? ROOT_ID, mode: n.mode })),
     trueTreeNewick: newick(nodes),

@@ -14,6 +14,7 @@
 import { neiDistance } from '../core/genetics/nei';
 import { PhyloInputError } from '../core/errors';
 import { defaultPredictorName, evaluatePredictor, getPredictor, predictorNames } from '../core/prediction';
+import type { Evaluation, EvaluationPoint } from '../core/prediction/evaluation';
 import type { GenomeRow, ModelRow, ScoreRow, Store } from '../db/store';
 import { jsonCodec } from './codecs';
 import { ComputationCache, type Dependencies } from './computation-cache';
@@ -49,24 +50,10 @@ export interface PredictionResult {
   neighbors: PredictionNeighbour[];
 }
 
-export interface EvaluationPointResult {
-  modelId: number;
-  actual: number;
-  predicted: number;
-  low: number;
-  high: number;
-}
+/** A held-out point, named by model id instead of the core's row index. */
+export type EvaluationPointResult = Omit<EvaluationPoint, 'index'> & { modelId: number };
 
-export interface EvaluationResult {
-  method: string;
-  n: number;
-  pearson: number;
-  mae: number;
-  coverage: number;
-  level: number;
-  meanWidth: number;
-  points: EvaluationPointResult[];
-}
+export type EvaluationResult = Omit<Evaluation, 'points'> & { method: string; points: EvaluationPointResult[] };
 
 export interface PredictionRequest {
   model: string;
