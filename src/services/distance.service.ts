@@ -56,6 +56,7 @@ export class DistanceService {
     const similarity = neiSimilarityMatrix(
       loaded.map((p) => p.counts),
       known,
+      () => this.populations.prepared(genome.id, loaded),
     );
     const entry: CachedEntry<Float64Array> = {
       key: this.keyOf(genome, loaded),

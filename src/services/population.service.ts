@@ -5,6 +5,7 @@
  * when new samples arrive.
  */
 import { addCounts, type AlleleCounts } from '../core/genetics/population';
+import { AlleleInterner, preparePopulation, type PreparedPopulation } from '../core/genetics/prepared-population';
 import type { PopulationRevision, PopulationState, Store } from '../db/store';
 import { LruCache } from './lru-cache';
 
@@ -21,10 +22,17 @@ export interface LoadedPopulation {
 export class PopulationService {
   // One entry per (genome, model), holding the newest revision read or written; a lookup for
   // another revision misses. Bounded by an estimate of the bytes the parsed objects hold.
-  private readonly parsed = new LruCache<{ revision: number; counts: AlleleCounts; bytes: number }>(
+  private readonly parsed = new LruCache<{
+    revision: number;
+    counts: AlleleCounts;
+    bytes: number;
+    prepared?: PreparedPopulation;
+  }>(
     512 * 1024 * 1024,
     (entry) => entry.bytes,
   );
+
+  private readonly interners = new Map<number, AlleleInterner>();
 
   constructor(private readonly store: Store) {}
 
@@ -50,6 +58,23 @@ export class PopulationService {
   remember(state: PopulationState, counts: AlleleCounts): void {
     // Parsed objects take several times their JSON size; 4x is a fair estimate for the bound.
     this.parsed.set(`${state.genomeId}:${state.modelId}`, { revision: state.revision, counts, bytes: 4 * state.counts.length });
+  }
+
+  /**
+   * The populations in flat, interned form (for computing a few new pairs against many), built
+   * once per revision and kept beside the parsed counts. Alleles are interned per genome.
+   */
+  prepared(genomeId: number, populations: readonly LoadedPopulation[]): PreparedPopulation[] {
+    let interner = this.interners.get(genomeId);
+    if (!interner) {
+      interner = new AlleleInterner();
+      this.interners.set(genomeId, interner);
+    }
+    return populations.map((p) => {
+      const entry = this.parsed.get(`${genomeId}:${p.modelId}`);
+      if (entry?.revision === p.revision) return (entry.prepared ??= preparePopulation(p.counts, interner));
+      return preparePopulation(p.counts, interner);
+    });
   }
 
   private cached(genomeId: number, modelId: number, revision: number): AlleleCounts | undefined {

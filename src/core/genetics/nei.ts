@@ -22,6 +22,7 @@
  */
 import type { AlleleCounts, GeneCounts } from './population';
 import { totalCount } from './population';
+import { type PreparedPopulation, preparedSimilarity } from './prepared-population';
 import { type SparsePopulations, toSparse } from './sparse-populations';
 
 /** Floor on S before the logarithm, as in the reference code. */
@@ -80,8 +81,15 @@ export function similarityFromSums(jab: number, ja: number, jb: number): number 
  * caller already has (say, from a cached matrix) with NaN where a pair is unknown; only the
  * unknown pairs are computed, and `known` is not modified. Diagonal is 1 (0 for a model with
  * no probes at all, consistent with `neiSimilarity(a, a)`).
+ *
+ * `prepared`, when given, returns the same populations prepared with one interner; it is only
+ * called when a few rows are unknown, where pairs are computed one by one.
  */
-export function neiSimilarityMatrix(pops: readonly AlleleCounts[], known?: Float64Array): Float64Array {
+export function neiSimilarityMatrix(
+  pops: readonly AlleleCounts[],
+  known?: Float64Array,
+  prepared?: () => readonly PreparedPopulation[],
+): Float64Array {
   const n = pops.length;
   if (known && known.length !== n * n) {
     throw new RangeError(`known must hold n*n = ${n * n} values, got ${known.length}`);
@@ -93,10 +101,11 @@ export function neiSimilarityMatrix(pops: readonly AlleleCounts[], known?: Float
   // A few unknown rows (a new model added to a cached matrix): one direct Nei sum per pair costs
   // O(unknown * G), far less than encoding every population for the sparse all-pairs kernel.
   if (unknown <= 4 * n) {
+    const ready = prepared?.();
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
         if (!Number.isNaN(s[i * n + j])) continue;
-        const v = neiSimilarity(pops[i], pops[j]);
+        const v = ready ? preparedSimilarity(ready[i], ready[j]) : neiSimilarity(pops[i], pops[j]);
         s[i * n + j] = v;
         s[j * n + i] = v;
       }

@@ -1,4 +1,5 @@
 import { type AlleleCounts, neiDistance, neiSimilarity, neiSimilarityMatrix } from '../../../src/core';
+import { AlleleInterner, preparePopulation, preparedSimilarity } from '../../../src/core/genetics/prepared-population';
 import { mulberry32 } from '../helpers/fixtures';
 
 function randomPopulations(n: number, genes: number, random: () => number, missing = 0): AlleleCounts[] {
@@ -119,5 +120,39 @@ describe('neiSimilarityMatrix', () => {
     [[[{ a: NaN }]], 'finite'],
   ])('neiSimilarityMatrix(%j) throws (%s)', (bad, fragment) => {
     expect(() => neiSimilarityMatrix(bad as AlleleCounts[])).toThrow(fragment);
+  });
+});
+
+describe('preparedSimilarity', () => {
+  it('preparedSimilarity(prepare(a), prepare(b)) equals neiSimilarity(a, b), missing genes included', () => {
+    const random = mulberry32(11);
+    const pops = randomPopulations(12, 20, random, 0.2);
+    const interner = new AlleleInterner();
+    const prepared = pops.map((p) => preparePopulation(p, interner));
+    for (let i = 0; i < pops.length; i++) {
+      for (let j = 0; j < pops.length; j++) {
+        expect(preparedSimilarity(prepared[i], prepared[j])).toBeCloseTo(neiSimilarity(pops[i], pops[j]), 12);
+      }
+    }
+  });
+
+  it('neiSimilarityMatrix gives the same new row through prepared populations', () => {
+    const random = mulberry32(5);
+    const pops = randomPopulations(30, 16, random, 0.1);
+    const full = neiSimilarityMatrix(pops);
+    const n = pops.length;
+    const known = Float64Array.from(full);
+    for (let j = 0; j < n; j++) {
+      known[3 * n + j] = NaN;
+      known[j * n + 3] = NaN;
+    }
+    const interner = new AlleleInterner();
+    let asked = 0;
+    const s = neiSimilarityMatrix(pops, known, () => {
+      asked++;
+      return pops.map((p) => preparePopulation(p, interner));
+    });
+    expect(asked).toBe(1);
+    for (let k = 0; k < n * n; k++) expect(s[k]).toBeCloseTo(full[k], 12);
   });
 });
