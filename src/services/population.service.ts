@@ -54,10 +54,25 @@ export class PopulationService {
     return counts;
   }
 
-  /** Keeps freshly written counts in memory under their revision. */
-  remember(state: PopulationState, counts: AlleleCounts): void {
+  /**
+   * Keeps freshly written or read counts in memory under their revision, with their prepared
+   * form (built now, while the population is at hand: a new model's first matrix then costs
+   * merge joins only).
+   */
+  remember(state: PopulationState, counts: AlleleCounts, prepare = true): void {
+    const prepared = prepare ? preparePopulation(counts, this.internerOf(state.genomeId)) : undefined;
     // Parsed objects take several times their JSON size; 4x is a fair estimate for the bound.
-    this.parsed.set(`${state.genomeId}:${state.modelId}`, { revision: state.revision, counts, bytes: 4 * state.counts.length });
+    const bytes = 6 * state.counts.length;
+    this.parsed.set(`${state.genomeId}:${state.modelId}`, { revision: state.revision, counts, bytes, prepared });
+  }
+
+  private internerOf(genomeId: number): AlleleInterner {
+    let interner = this.interners.get(genomeId);
+    if (!interner) {
+      interner = new AlleleInterner();
+      this.interners.set(genomeId, interner);
+    }
+    return interner;
   }
 
   /**
@@ -65,15 +80,11 @@ export class PopulationService {
    * once per revision and kept beside the parsed counts. Alleles are interned per genome.
    */
   prepared(genomeId: number, populations: readonly LoadedPopulation[]): PreparedPopulation[] {
-    let interner = this.interners.get(genomeId);
-    if (!interner) {
-      interner = new AlleleInterner();
-      this.interners.set(genomeId, interner);
-    }
+    const interner = this.internerOf(genomeId);
     return populations.map((p) => {
       const entry = this.parsed.get(`${genomeId}:${p.modelId}`);
-      if (entry?.revision === p.revision) return (entry.prepared ??= preparePopulation(p.counts, interner));
-      return preparePopulation(p.counts, interner);
+      if (entry?.revision !== p.revision) return preparePopulation(p.counts, interner);
+      return (entry.prepared ??= preparePopulation(p.counts, interner));
     });
   }
 
@@ -102,7 +113,8 @@ export class PopulationService {
     if (missing.length > 0) {
       for (const state of await this.store.getPopulations(genomeId, missing)) {
         const counts = JSON.parse(state.counts) as AlleleCounts;
-        this.remember(state, counts);
+        // Read in bulk for a matrix: prepare later, only if a few new pairs need it.
+        this.remember(state, counts, false);
         loaded.set(state.modelId, {
           modelId: state.modelId,
           revision: state.revision,

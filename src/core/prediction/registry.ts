@@ -8,6 +8,7 @@
  * 58 models in 16 families. The margin is small and the data noisy (2-3 samples per gene).
  */
 import { PhyloInputError } from '../errors';
+import { createEnsemblePredictor } from './ensemble';
 import { createKernelRidgePredictor } from './kernel-ridge';
 import { createKnnPredictor } from './knn';
 import { createMeanPredictor } from './mean';
@@ -18,12 +19,13 @@ const predictors: Record<string, () => Predictor> = {
   reference: () => createReferencePredictor(),
   knn: () => createKnnPredictor(),
   'kernel-ridge': () => createKernelRidgePredictor(),
+  ensemble: () => createEnsemblePredictor(),
   mean: () => createMeanPredictor(),
 };
 
 export const predictorNames: readonly string[] = Object.freeze(Object.keys(predictors));
 
-export const defaultPredictorName = 'knn';
+export const defaultPredictorName = 'ensemble';
 
 export function getPredictor(name: string): Predictor {
   const make = Object.prototype.hasOwnProperty.call(predictors, name) ? predictors[name] : undefined;
