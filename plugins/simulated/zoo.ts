@@ -8,6 +8,9 @@
  *   distributions are more alike than strangers';
  * - a latent capability, mapped to six benchmark scores through a sigmoid, so phylogeny
  *   predicts scores as the paper reports for real models.
+ * Capability also pulls each model's allele logits along a per-gene direction shared by every
+ * family (alleles.ts, "shared competence"), so capable models of different families answer
+ * alike; without it nothing about one family's scores could be learnt from the others.
  */
 import type { Mode } from '../../src/providers/provider';
 import { gaussian, rngFor } from './random';
@@ -39,6 +42,8 @@ export interface SimulatedZoo {
   /** the generating tree; fine-tuned base models appear as a leaf at distance 0 under their own internal node */
   trueTreeNewick: string;
   scores: Record<string, Record<Benchmark, number>>;
+  /** each model's latent capability (the trait behind its scores and its competent alleles) */
+  capability: Record<string, number>;
 }
 
 /** family -> base model -> its fine-tunes (chat/instruct ones are CHAT models) */
@@ -147,5 +152,6 @@ export function simulatedZoo(seed = 0): SimulatedZoo {
     models: sampled.map((n) => ({ id: n.id, family: n.family ?? '', parent: n.parent ?? ROOT_ID, mode: n.mode })),
     trueTreeNewick: newick(nodes),
     scores,
+    capability: Object.fromEntries(sampled.map((n) => [n.id, n.capability])),
   };
 }

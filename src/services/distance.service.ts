@@ -24,6 +24,8 @@ export interface SimilarityMatrix {
   dependencies: Dependencies;
   /** row-major n x n Nei identities S */
   similarity: Float64Array;
+  /** pairs computed for this answer (0 when it came from the cache; the rest were reused) */
+  computedPairs: number;
 }
 
 /** How many recently used matrices may donate pairs to a new one. */
@@ -47,7 +49,7 @@ export class DistanceService {
     const hit = await this.cache.get(key);
     if (hit) {
       const modelIds = hit.dependencies.map(([m]) => m);
-      return { key, genome, modelIds, dependencies: hit.dependencies, similarity: hit.value };
+      return { key, genome, modelIds, dependencies: hit.dependencies, similarity: hit.value, computedPairs: 0 };
     }
 
     const loaded = await this.populations.load(genome.id, revisions);
@@ -65,7 +67,9 @@ export class DistanceService {
       value: similarity,
     };
     this.cache.put(entry, new Map(dependencies.map(([m, r]) => [m, r])));
-    return { key: entry.key, genome, modelIds: loaded.map((p) => p.modelId), dependencies, similarity };
+    const n = loaded.length;
+    const computedPairs = known ? unknownPairs(known, n) : (n * (n - 1)) / 2;
+    return { key: entry.key, genome, modelIds: loaded.map((p) => p.modelId), dependencies, similarity, computedPairs };
   }
 
   private async revisionsFor(genome: GenomeRow, models?: readonly ModelRow[]): Promise<PopulationRevision[]> {
@@ -120,6 +124,12 @@ export class DistanceService {
     }
     return known;
   }
+}
+
+function unknownPairs(known: Float64Array, n: number): number {
+  let count = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (Number.isNaN(known[i * n + j])) count++;
+  return count;
 }
 
 /** D = -ln(max(S, 1e-10)) for every entry (method.md). */

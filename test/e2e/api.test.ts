@@ -165,6 +165,17 @@ describe('distanceMatrix and tree', () => {
       expect(t.nodes.filter((n: { parent: string | null }) => n.parent === null)).toHaveLength(1);
     }
   });
+  it('adding one model to a cached matrix of M computes M new pairs, not the whole matrix', async () => {
+    const genomeRow = (await app.services.store.getGenome(Number(genome)))!;
+    const four = await app.services.models.getMany([model.a, model.b, model.c, model.d]);
+    await app.services.distances.similarity(genomeRow, four);
+    const extra = await register('extra-for-row');
+    await importTexts(extra.id, [['sat on', 'is'], ['there'], ['2']]);
+    const five = [...four, ...(await app.services.models.getMany([extra.id]))];
+    expect((await app.services.distances.similarity(genomeRow, five)).computedPairs).toBe(4);
+    expect((await app.services.distances.similarity(genomeRow, five)).computedPairs).toBe(0);
+  });
+
 });
 
 describe('bad input answers a clear error and writes nothing', () => {

@@ -2,6 +2,8 @@ import { createSimulatedProvider, simulatedZoo, BENCHMARKS } from '../../plugins
 import { ProviderError } from '../../src/providers/errors';
 import type { Provider, SampleRequest } from '../../src/providers/provider';
 import { alleleOf } from '../../src/core/alleles/allele';
+import { HEAD, alleleLogits, samplingDistribution } from '../../plugins/simulated/alleles';
+import { zooNodes } from '../../plugins/simulated/zoo';
 import { REFERENCE, defineProviderContractSuite } from './provider-contract';
 
 defineProviderContractSuite('simulated', () => ({ provider: createSimulatedProvider({ seed: 1 }), model: 'llama-3-8b', mode: 'COMPLETION' }));
@@ -94,6 +96,70 @@ describe('simulatedZoo', () => {
     expect(close).toBeLessThan(across.reduce((s, x) => s + x, 0) / across.length);
   });
 });
+
+describe('shared competence', () => {
+  /** exact Nei identity over the head candidates (the tail is singletons), from sampling distributions at T = 0.7 */
+  function exactIdentities(seed: number) {
+    const zoo = simulatedZoo(seed);
+    const byId = new Map(zooNodes(seed).map((n) => [n.id, n]));
+    const dist = zoo.models.map((m) => GENES.map((g) => samplingDistribution(alleleLogits(seed, byId, m.id, 'COMPLETION', g), 0.7, 1)));
+    const identity = (a: number, b: number) => {
+      let jab = 0;
+      let ja = 0;
+      let jb = 0;
+      for (let g = 0; g < GENES.length; g++) {
+        for (let k = 0; k < HEAD; k++) {
+          jab += dist[a][g][k] * dist[b][g][k];
+          ja += dist[a][g][k] ** 2;
+          jb += dist[b][g][k] ** 2;
+        }
+      }
+      return jab / Math.sqrt(ja * jb);
+    };
+    return { zoo, identity };
+  }
+
+  it('across families, models of similar capability are more alike than models of distant capability', () => {
+    const correlations: number[] = [];
+    for (let seed = 0; seed < 10; seed++) {
+      const { zoo, identity } = exactIdentities(seed);
+      const gap: number[] = [];
+      const s: number[] = [];
+      zoo.models.forEach((a, i) =>
+        zoo.models.forEach((b, j) => {
+          if (j <= i || a.family === b.family) return;
+          gap.push(Math.abs(zoo.capability[a.id] - zoo.capability[b.id]));
+          s.push(identity(i, j));
+        }),
+      );
+      correlations.push(pearson(gap, s));
+    }
+    // without the shared direction families drift independently and this correlation is 0 in expectation
+    for (const r of correlations) expect(r).toBeLessThan(0);
+    expect(correlations.reduce((a, b) => a + b, 0) / correlations.length).toBeLessThan(-0.2);
+  });
+
+  it('capability is part of the zoo and drives its scores', () => {
+    const zoo = simulatedZoo(2);
+    const ids = zoo.models.map((m) => m.id);
+    expect(Object.keys(zoo.capability).sort()).toEqual([...ids].sort());
+    expect(pearson(ids.map((id) => zoo.capability[id]), ids.map((id) => zoo.scores[id].ARC))).toBeGreaterThan(0.9);
+  });
+});
+
+function pearson(x: number[], y: number[]): number {
+  const mx = x.reduce((a, b) => a + b, 0) / x.length;
+  const my = y.reduce((a, b) => a + b, 0) / y.length;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  x.forEach((v, i) => {
+    sxy += (v - mx) * (y[i] - my);
+    sxx += (v - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  });
+  return sxy / Math.sqrt(sxx * syy);
+}
 
 describe('createSimulatedProvider', () => {
   it('listModels() matches simulatedZoo(seed).models', async () => {
