@@ -8,7 +8,7 @@
  * v1 Provider (or an array of them); it is loaded with `require`, so it may be a package name
  * or an absolute path.
  */
-import type { Provider } from './provider';
+import type { ModelPrice, Provider } from './provider';
 import { SPECIFICATION_VERSION } from './provider';
 import { NoSuchProviderError } from './errors';
 import { createOpenAIProvider, type OpenAIProviderOptions } from '../../plugins/openai';
@@ -103,16 +103,52 @@ function assertProvider(provider: Provider, source: string): void {
  */
 export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderRegistryConfig {
   const lazy = (name: string) => (): string | undefined => env[name] || undefined;
+  const prices = parsePrices(env.PHYLOLM_PRICES);
   return {
-    openai: { apiKey: lazy('OPENAI_API_KEY'), baseURL: env.OPENAI_BASE_URL || undefined },
-    anthropic: { apiKey: lazy('ANTHROPIC_API_KEY'), baseURL: env.ANTHROPIC_BASE_URL || undefined },
-    openaiCompatible: { endpoints: parseEndpoints(env.PHYLOLM_OPENAI_COMPATIBLE, lazy) },
+    openai: { apiKey: lazy('OPENAI_API_KEY'), baseURL: env.OPENAI_BASE_URL || undefined, prices: prices.openai },
+    anthropic: { apiKey: lazy('ANTHROPIC_API_KEY'), baseURL: env.ANTHROPIC_BASE_URL || undefined, prices: prices.anthropic },
+    openaiCompatible: {
+      endpoints: parseEndpoints(env.PHYLOLM_OPENAI_COMPATIBLE, lazy).map((endpoint) => ({
+        ...endpoint,
+        prices: { ...endpoint.prices, ...prices[`openai-compatible:${endpoint.name}`] },
+      })),
+    },
     modules: (env.PHYLOLM_PROVIDER_MODULES ?? '')
       .split(',')
       .map((m) => m.trim())
       .filter(Boolean),
   };
 }
+
+/**
+ * PHYLOLM_PRICES overrides the plugins' price tables, for cost estimates and stored costs:
+ * `{"openai": {"gpt-4o-mini": {"inputPerMTok": 0.15, "outputPerMTok": 0.6}}, "openai-compatible:vllm": {"*": ...}}`
+ * (USD per million tokens; "*" is a provider's default).
+ */
+export function parsePrices(json: string | undefined): Record<string, Record<string, ModelPrice>> {
+  if (!json || json.trim() === '') return {};
+  const problem = 'PHYLOLM_PRICES must be {"<provider id>": {"<model or *>": {"inputPerMTok": n, "outputPerMTok": n}}}';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new TypeError(problem);
+  }
+  if (!isRecord(parsed)) throw new TypeError(problem);
+  for (const [provider, table] of Object.entries(parsed)) {
+    if (!isRecord(table)) throw new TypeError(`${problem}; "${provider}" is not an object`);
+    for (const [model, price] of Object.entries(table)) {
+      const ok =
+        isRecord(price) &&
+        [price.inputPerMTok, price.outputPerMTok].every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0);
+      if (!ok) throw new TypeError(`${problem}; the price of "${provider}" / "${model}" is not two non-negative numbers`);
+    }
+  }
+  return parsed as Record<string, Record<string, ModelPrice>>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function parseEndpoints(
   json: string | undefined,

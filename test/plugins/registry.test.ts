@@ -119,3 +119,24 @@ describe('providerConfigFromEnv', () => {
     expect(config.modules).toEqual(['a', 'b']);
   });
 });
+
+describe('PHYLOLM_PRICES', () => {
+  it('overrides a plugin price table, so estimates and stored costs use the configured price', () => {
+    const registry = createProviderRegistry(
+      providerConfigFromEnv({
+        OPENAI_API_KEY: 'sk-prices-0000000',
+        PHYLOLM_PRICES: JSON.stringify({ openai: { 'my-fine-tune': { inputPerMTok: 2, outputPerMTok: 8 } } }),
+      }),
+    );
+    expect(registry.get('openai').capabilities.prices['my-fine-tune']).toEqual({ inputPerMTok: 2, outputPerMTok: 8 });
+  });
+
+  it.each([
+    ['not json', 'must be'],
+    ['[1]', 'must be'],
+    ['{"openai": {"m": {"inputPerMTok": -1, "outputPerMTok": 1}}}', 'not two non-negative numbers'],
+    ['{"openai": 3}', 'is not an object'],
+  ])('PHYLOLM_PRICES=%s is refused (%s)', (value, fragment) => {
+    expect(() => providerConfigFromEnv({ PHYLOLM_PRICES: value })).toThrow(fragment);
+  });
+});
