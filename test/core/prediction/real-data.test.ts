@@ -56,9 +56,11 @@ describe('benchmark prediction on Misguided Attention (real data)', () => {
     data.distances.forEach((d) => expect(Number.isFinite(d) && d >= 0).toBe(true));
   });
 
-  it(`the default predictor (${defaultPredictorName}) beats reference on MAE and is the best by MAE`, () => {
-    const best = [...results.entries()].sort((a, b) => a[1].mae - b[1].mae)[0][0];
-    expect(best).toBe(defaultPredictorName);
+  // The default is chosen on this data and the simulated zoo together (test/e2e/prediction.test.ts
+  // checks the zoo): here it must beat reference and be within 0.005 of the best MAE.
+  it(`the default predictor (${defaultPredictorName}) beats reference on MAE and is within 0.005 of the best`, () => {
+    const best = Math.min(...[...results.values()].map((r) => r.mae));
+    expect(results.get(defaultPredictorName)!.mae).toBeLessThanOrEqual(best + 0.005);
     expect(results.get(defaultPredictorName)!.mae).toBeLessThan(results.get('reference')!.mae);
   });
 

@@ -1,0 +1,260 @@
+/**
+ * Runs probing jobs in this process: plans what is missing, sends requests through the
+ * provider's limiter with retries, stores each answer with the job's progress in one
+ * transaction, and ends the job SUCCEEDED (with the collapse check) or FAILED with the
+ * provider's message. See job.service.ts for the guarantees this gives.
+ */
+import { setMaxListeners } from 'node:events';
+import { collapseReport, isCollapsed } from '../../core/genetics/collapse';
+import type { ProbeJobRow, Store } from '../../db/store';
+import type { Logger } from '../../logger';
+import { costOf, type Provider, type SampleResult } from '../../providers/provider';
+import { createRateLimiter, type RateLimiter } from '../../providers/rate-limiter';
+import type { ProviderRegistry } from '../../providers/registry';
+import { withRetry, type RetryOptions } from '../../providers/retry';
+import type { PopulationService } from '../population.service';
+import type { SampleService } from '../sample.service';
+import { alreadyDone, planRequests, type ProbeRequestPlan } from './probe-plan';
+import { resolveTarget, type Target } from './probe-target';
+import { estimateTokens } from './token-estimate';
+
+export interface RunnerOptions {
+  registry: ProviderRegistry;
+  logger?: Logger;
+  /**
+   * requests in flight per provider; replaces the plugin's default (a plugin's default is a safe
+   * guess, while the real limit depends on the account or the hardware)
+   */
+  concurrency?: number;
+  retry?: Partial<RetryOptions>;
+  /** re-plan rounds when a provider returns fewer samples than asked */
+  rounds?: number;
+}
+
+export class JobRunner {
+  private readonly running = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  private readonly limiters = new Map<string, RateLimiter>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly samples: SampleService,
+    private readonly populations: PopulationService,
+    private readonly options: RunnerOptions,
+    /** told after every change of a job's row */
+    private readonly changed: (jobId: number) => void,
+  ) {}
+
+  /** Aborts a job running here; its row is the caller's to update. */
+  abort(jobId: number, reason?: unknown): void {
+    this.running.get(jobId)?.controller.abort(reason);
+  }
+
+  /** Stops every running job without changing its status, so the next start resumes it. */
+  async shutdown(): Promise<void> {
+    const running = [...this.running.values()];
+    for (const { controller } of running) controller.abort(new ShutdownSignal());
+    await Promise.all(running.map((r) => r.done));
+  }
+
+  /** Waits until the job is no longer running in this process. */
+  async settled(jobId: number): Promise<void> {
+    await this.running.get(jobId)?.done;
+  }
+
+  /** Runs the job in the background (no-op when it already runs here). */
+  launch(job: ProbeJobRow): void {
+    if (this.running.has(job.id)) return;
+    const controller = new AbortController();
+    const done = this.run(job, controller.signal)
+      .catch((error: unknown) => this.options.logger?.log('error', 'probing job crashed', { job: job.id, error }))
+      .finally(() => this.running.delete(job.id));
+    this.running.set(job.id, { controller, done });
+  }
+
+  private async run(queued: ProbeJobRow, signal: AbortSignal): Promise<void> {
+    const job = await this.store.updateJob(queued.id, { status: 'RUNNING', startedAt: queued.startedAt ?? now() });
+    this.changed(job.id);
+    const warnings = new Set<string>(JSON.parse(job.warnings) as string[]);
+    try {
+      const target = await resolveTarget(this.store, this.options.registry, {
+        model: String(job.modelId),
+        genome: String(job.genomeId),
+        samplesPerGene: job.samplesPerGene,
+        maxTokens: job.maxTokens,
+      });
+      const genes = await this.store.geneTexts(target.genome.id);
+      for (let round = 0; round < (this.options.rounds ?? 3); round++) {
+        const stats = await this.store.geneSampleStats(target.model.id, target.genome.id);
+        const plan = planRequests(genes.length, stats, job.samplesPerGene, target.provider.capabilities.maxSamplesPerRequest);
+        if (plan.length === 0) break;
+        await this.runPlan(job, target, genes, plan, warnings, signal);
+      }
+      if (signal.aborted) return;
+      await this.finish(job, target, warnings);
+    } catch (error) {
+      if (signal.aborted) return;
+      const message = error instanceof Error ? error.message : String(error);
+      this.options.logger?.log('warn', 'probing job failed', { job: job.id, error: message });
+      await this.store.updateJob(job.id, {
+        status: 'FAILED',
+        error: message,
+        warnings: JSON.stringify([...warnings]),
+        finishedAt: now(),
+      });
+    } finally {
+      this.changed(job.id);
+    }
+  }
+
+  /** Runs requests with at most `concurrency` in flight; the first failure stops the rest. */
+  private async runPlan(
+    job: ProbeJobRow,
+    target: Target,
+    genes: readonly string[],
+    plan: readonly ProbeRequestPlan[],
+    warnings: Set<string>,
+    outer: AbortSignal,
+  ): Promise<void> {
+    const failFast = new AbortController();
+    const signal = AbortSignal.any([outer, failFast.signal]);
+    // Every request in flight listens to this signal (SDK, limiter, backoff sleep): many
+    // listeners are expected here, not a leak.
+    setMaxListeners(0, signal, failFast.signal, outer);
+    const workers = Math.min(plan.length, this.concurrencyOf(target.provider));
+    let next = 0;
+    let failure: unknown;
+    const worker = async () => {
+      while (!signal.aborted && next < plan.length) {
+        const request = plan[next++];
+        try {
+          await this.probe(job, target, genes[request.gene], request, warnings, signal);
+        } catch (error) {
+          if (!signal.aborted) {
+            failure = error;
+            failFast.abort();
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (failure !== undefined) throw failure;
+  }
+
+  private async probe(
+    job: ProbeJobRow,
+    { model, genome, provider }: Target,
+    gene: string,
+    request: ProbeRequestPlan,
+    warnings: Set<string>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const limiter = this.limiterOf(provider);
+    const tokens = estimateTokens(gene) + request.n * job.maxTokens;
+    const result: SampleResult = await withRetry(
+      () =>
+        limiter.run(
+          tokens,
+          () =>
+            provider.doSample({
+              model: model.providerModel ?? model.name,
+              mode: model.mode,
+              prompt: gene,
+              n: request.n,
+              temperature: model.temperature,
+              topP: model.topP,
+              maxTokens: job.maxTokens,
+              sampleOffset: request.offset,
+              signal,
+            }),
+          signal,
+        ),
+      {
+        maxAttempts: 6,
+        baseDelayMs: 500,
+        maxDelayMs: 30_000,
+        ...this.options.retry,
+        signal,
+        onRetry: ({ error, attempt, delayMs }) =>
+          this.options.logger?.log('info', 'retrying a provider request', {
+            job: job.id,
+            attempt,
+            delayMs,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      },
+    );
+    if (signal.aborted) return;
+    for (const warning of result.warnings) warnings.add(warning);
+    const texts = result.texts.slice(0, request.n);
+    await this.samples.append(
+      model,
+      genome,
+      texts.map((text, k) => ({ gene: request.gene, text, sample: request.offset + k })),
+      'PROBED',
+      {
+        jobId: job.id,
+        gene: request.gene,
+        samples: texts.length,
+        promptTokens: result.usage.promptTokens,
+        completionTokens: result.usage.completionTokens,
+        costUsd: costOf(provider.capabilities, model.providerModel ?? '', result.usage),
+      },
+    );
+    this.changed(job.id);
+  }
+
+  private async finish(job: ProbeJobRow, { model, genome }: Target, warnings: Set<string>): Promise<void> {
+    const stats = await this.store.geneSampleStats(model.id, genome.id);
+    const completed = alreadyDone(genome.geneCount, stats, job.samplesPerGene);
+    const [revision] = await this.populations.revisions(genome.id, [model.id]);
+    let collapsed = false;
+    if (revision && model.temperature > 0) {
+      const [population] = await this.populations.load(genome.id, [revision]);
+      const report = collapseReport(population.counts);
+      collapsed = isCollapsed(report);
+      if (collapsed) {
+        warnings.add(
+          `samples collapsed: ${report.singleAllele} of ${report.genesChecked} genes have a single allele at temperature ` +
+            `${model.temperature}; the endpoint may be ignoring temperature (some local servers sample greedily when a seed is sent)`,
+        );
+      }
+    }
+    const complete = completed >= job.total;
+    await this.store.updateJob(job.id, {
+      status: complete ? 'SUCCEEDED' : 'FAILED',
+      error: complete ? null : `the provider returned fewer samples than asked: ${completed} of ${job.total}`,
+      completed,
+      collapsed,
+      warnings: JSON.stringify([...warnings]),
+      finishedAt: now(),
+    });
+  }
+
+  private concurrencyOf(provider: Provider): number {
+    return Math.max(1, this.options.concurrency ?? provider.capabilities.maxConcurrency);
+  }
+
+  /** One limiter per provider, shared by all its jobs. */
+  private limiterOf(provider: Provider): RateLimiter {
+    let limiter = this.limiters.get(provider.id);
+    if (!limiter) {
+      limiter = createRateLimiter({
+        maxConcurrency: this.concurrencyOf(provider),
+        requestsPerMinute: provider.capabilities.requestsPerMinute,
+        tokensPerMinute: provider.capabilities.tokensPerMinute,
+      });
+      this.limiters.set(provider.id, limiter);
+    }
+    return limiter;
+  }
+}
+
+/** Abort reason for a server shutdown: the job stays RUNNING in the database and resumes later. */
+class ShutdownSignal extends Error {
+  constructor() {
+    super('server shutting down');
+    this.name = 'ShutdownSignal';
+  }
+}
+
+const now = () => new Date().toISOString();

@@ -1,0 +1,51 @@
+/**
+ * What a probing request names, checked: the model and genome exist, the model is not external,
+ * its provider is loaded, configured and can sample in the model's mode, and the sample count
+ * and token budget are in range.
+ */
+import type { GenomeRow, ModelRow, Store } from '../../db/store';
+import type { Provider } from '../../providers/provider';
+import type { ProviderRegistry } from '../../providers/registry';
+import { badInput, notFound, parseId } from '../errors';
+import { EXTERNAL_PROVIDER } from '../model.service';
+import { requireIntIn } from '../validate';
+
+export const REFERENCE_SAMPLES_PER_GENE = 32;
+
+export interface StartProbingInput {
+  model: string;
+  genome: string;
+  samplesPerGene?: number | null;
+  maxTokens?: number | null;
+}
+
+export interface Target {
+  model: ModelRow;
+  genome: GenomeRow;
+  provider: Provider;
+  samplesPerGene: number;
+  maxTokens: number;
+}
+
+export async function resolveTarget(store: Store, registry: ProviderRegistry, input: StartProbingInput): Promise<Target> {
+  const model = await store.getModel(parseId('model', input.model));
+  if (!model) throw notFound(`no model with id "${input.model}"`);
+  const genome = await store.getGenome(parseId('genome', input.genome));
+  if (!genome) throw notFound(`no genome with id "${input.genome}"`);
+  if (model.provider === EXTERNAL_PROVIDER) {
+    throw badInput(`model "${model.name}" is external: its samples can only be imported`);
+  }
+  if (!registry.has(model.provider)) {
+    throw badInput(`model "${model.name}" names provider "${model.provider}", which is not loaded`);
+  }
+  const provider = registry.get(model.provider);
+  if (!provider.configured) {
+    throw badInput(`provider "${provider.id}" is not configured (missing API key or endpoint)`);
+  }
+  if (!provider.capabilities.modes.includes(model.mode)) {
+    throw badInput(`provider "${provider.id}" cannot sample in ${model.mode} mode`);
+  }
+  const samplesPerGene = requireIntIn('samplesPerGene', input.samplesPerGene ?? REFERENCE_SAMPLES_PER_GENE, 1, 1024);
+  const maxTokens = requireIntIn('maxTokens', input.maxTokens ?? model.maxTokens, 1, 4096);
+  return { model, genome, provider, samplesPerGene, maxTokens };
+}
