@@ -3,7 +3,7 @@
  * base distribution, and each model perturbs it, so populations look like real ones (a few
  * alleles per gene, shared across related models). Seeded: every run measures the same data.
  */
-import { createRandom, normal, type Random } from '../src/core/prediction/random';
+import { createRandom, normal, type Random } from '../src/core/random';
 
 const SYLLABLES = ['the', ' of', 'and', ' is', 'x =', '\\fr', '$$', ' we', 'Let', 'def', ' 1', '(', 'in'];
 

@@ -11,4 +11,5 @@ export * from './tree/upgma';
 export * from './tree/newick';
 export * from './tree/robinson-foulds';
 export * from './format/phylip';
+export * from './random';
 export * from './prediction';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRandom, sampleIndices } from '../core/prediction/random';
+import { createRandom, sampleIndices } from '../core/random';
 import { assetsFolder } from '../paths';
 
 export interface BuiltinGenome {

@@ -29,7 +29,7 @@
  */
 import { PhyloInputError } from '../errors';
 import { matMul, symmetricEigen, transpose } from './linalg';
-import { normal, type Random } from './random';
+import { normal, type Random } from '../random';
 
 // module-level alias: a global `Math` lookup per call is slow inside vm contexts (jest, node:vm)
 const { tanh, sqrt } = Math;

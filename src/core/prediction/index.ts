@@ -10,4 +10,4 @@ export { createEnsemblePredictor, type FittedEnsemble } from './ensemble';
 export { createMeanPredictor } from './mean';
 export { fastIca, icaTransform, type FastIcaModel, type FastIcaOptions } from './fast-ica';
 export { trainSigmoidUnit, initSigmoidUnit, applySigmoidUnit, sigmoid, type SigmoidUnit, type AdamOptions } from './sigmoid-unit';
-export { createRandom, normal, uniform, sampleIndices, type Random } from './random';
+export { createRandom, normal, uniform, sampleIndices, type Random } from '../random';

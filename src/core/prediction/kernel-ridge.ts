@@ -26,7 +26,7 @@
  */
 import { cholesky, choleskySolve, inverseDiagonal } from './linalg';
 import type { SelectionOptions } from './knn';
-import { createRandom, sampleIndices } from './random';
+import { createRandom, sampleIndices } from '../random';
 import {
   clamp01,
   type FitOptions,

@@ -20,7 +20,7 @@
  * @see Kingma DP, Ba J. 2015. ICLR (Adam).
  */
 import { fastIca, icaTransform, type FastIcaModel } from './fast-ica';
-import { createRandom } from './random';
+import { createRandom } from '../random';
 import { type AdamOptions, applySigmoidUnit, initSigmoidUnit, type SigmoidUnit, trainSigmoidUnit } from './sigmoid-unit';
 import { type FitOptions, type FittedPredictor, type Predictor, type TrainingSet, validateQuery, validateTrainingSet } from './types';
 

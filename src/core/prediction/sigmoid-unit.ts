@@ -15,7 +15,7 @@
  *
  * @see Kingma DP, Ba J. 2015. Adam: a method for stochastic optimization. ICLR 2015 (arXiv 1412.6980).
  */
-import { type Random, uniform } from './random';
+import { type Random, uniform } from '../random';
 
 // module-level alias: a global `Math` lookup per call is slow inside vm contexts (jest, node:vm)
 const { exp, sqrt } = Math;

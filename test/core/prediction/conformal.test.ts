@@ -1,5 +1,5 @@
 import { conformalInterval } from '../../../src/core/prediction/conformal';
-import { createRandom, normal } from '../../../src/core/prediction/random';
+import { createRandom, normal } from '../../../src/core/random';
 
 describe('conformalInterval', () => {
   it('conformalInterval(residuals, level) is the ceil((n+1) level)-th smallest |residual|', () => {

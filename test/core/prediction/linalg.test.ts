@@ -1,5 +1,5 @@
 import { cholesky, choleskySolve, inverseDiagonal, matMul, symmetricEigen, transpose } from '../../../src/core/prediction/linalg';
-import { createRandom, normal } from '../../../src/core/prediction/random';
+import { createRandom, normal } from '../../../src/core/random';
 
 function randomSymmetric(n: number, seed: number): Float64Array {
   const random = createRandom(seed);

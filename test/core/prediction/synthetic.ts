@@ -1,5 +1,5 @@
 /** Deterministic synthetic data for the prediction tests: models as points, D = Euclidean / 4. */
-import { createRandom, normal } from '../../../src/core/prediction/random';
+import { createRandom, normal } from '../../../src/core/random';
 
 export interface SyntheticSet {
   distances: Float64Array;

@@ -1,5 +1,6 @@
 /**
- * Seeded pseudo-random numbers for the prediction core, which must never call Math.random.
+ * Seeded pseudo-random numbers for the core (predictors, the built-in genome draw), which must
+ * never call Math.random.
  *
  * `createRandom(seed)` is mulberry32 (Tommy Ettinger, public domain, 2017): a 32-bit state
  * advanced by the Weyl increment 0x6D2B79F5 and mixed by two xorshift-multiply rounds. It

@@ -1,4 +1,4 @@
-import { createRandom, normal, sampleIndices } from '../../../src/core/prediction/random';
+import { createRandom, normal, sampleIndices } from '../../src/core/random';
 
 describe('createRandom', () => {
   it('createRandom(seed) is deterministic and seed-dependent', () => {
