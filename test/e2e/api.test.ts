@@ -192,6 +192,7 @@ describe('bad input answers a clear error and writes nothing', () => {
     ['an unknown provider', () => [REGISTER, { input: { name: 'z', provider: 'nope' } }], 'BAD_USER_INPUT', 'unknown provider "nope"'],
     ['a temperature out of range', () => [REGISTER, { input: { name: 'z', provider: 'external', temperature: 9 } }], 'BAD_USER_INPUT', 'temperature'],
     ['a tree over fewer than 3 models', () => [`query ($g: ID!, $m: [ID!]) { tree(genome: $g, models: $m) { newick } }`, { g: genome, m: [model.a, model.b] }], 'BAD_USER_INPUT', 'at least 3 models'],
+    ['too many bootstrap replicates', () => [`query ($g: ID!) { tree(genome: $g, bootstrap: 20000) { newick } }`, { g: genome }], 'BAD_USER_INPUT', 'bootstrap'],
     ['a model listed twice', () => [MATRIX, { genome, models: [model.a, model.a] }], 'BAD_USER_INPUT', 'more than once'],
     ['a score that is not a finite number', () => [`mutation ($v: Float!, $m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: $v }]) { value } }`, { v: 'NaN', m: model.a }], 'BAD_USER_INPUT', 'Float'],
     ['an empty benchmark name', () => [`mutation ($m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: 0.5 }, { model: $m, benchmark: " ", value: 0.1 }]) { value } }`, { m: model.a }], 'BAD_USER_INPUT', 'benchmark must not be empty'],

@@ -93,6 +93,33 @@ describe('real LLM outputs (MisguidedAttention, 59 models x 52 genes)', () => {
     );
   });
 
+  it('tree(bootstrap: 100) gives every inner edge a support, the close pair a majority, in the Newick too', async () => {
+    const answer = await app.gql<{ tree: { bootstrap: number; newick: string; nodes: { id: string; parent: string | null; support: number | null; model: { name: string } | null }[] } }>(
+      `query ($genome: ID!) { tree(genome: $genome, bootstrap: 100) { bootstrap newick nodes { id parent support model { name } } } }`,
+      { genome: genomeId },
+    );
+    const { bootstrap, newick, nodes } = dataOf(answer).tree;
+    expect(bootstrap).toBe(100);
+    const leafOf = (name: string) => nodes.find((n) => n.model?.name === name)!;
+    const parentOfPair = leafOf('gemini-2.5-pro-high').parent;
+    expect(leafOf('gemini-2.5-pro-low').parent).toBe(parentOfPair);
+    // S = 0.93 in every replicate, but NJ's Q criterion does not always join the closest pair
+    // among 59 taxa: 0.6 is what the data supports, and a majority
+    expect(nodes.find((n) => n.id === parentOfPair)!.support).toBeGreaterThan(0.5);
+    expect(nodes.filter((n) => n.model).every((n) => n.support === null)).toBe(true);
+    const supports = nodes.map((n) => n.support).filter((s): s is number => s !== null);
+    expect(supports.every((s) => s >= 0 && s <= 1)).toBe(true);
+    expect(new Set(supports).size).toBeGreaterThan(2);
+    expect(Math.max(...supports)).toBeGreaterThanOrEqual(0.9);
+    expect(parseNewick(newick).nodes.filter((n) => n.children.length > 0 && n.name !== null).length).toBe(supports.length);
+  });
+
+  it('refuses a bootstrap too large for one request, saying how many replicates fit', async () => {
+    const answer = await app.gql(`query ($genome: ID!) { tree(genome: $genome, bootstrap: 5000) { newick } }`, { genome: genomeId });
+    expect(answer.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(answer.errors?.[0].message).toContain('at most 2872 for 59 models');
+  });
+
   it('a subset matrix follows the requested order and matches the full one', async () => {
     const names = ['gpt-4.1', 'claude-opus-4', 'gemini-2.5-pro-low'];
     const answer = await app.gql<{ distanceMatrix: { models: { name: string }[]; similarity: number[][] } }>(

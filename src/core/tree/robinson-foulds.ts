@@ -24,8 +24,8 @@ export interface RobinsonFouldsResult {
 export function robinsonFoulds(a: Tree, b: Tree): RobinsonFouldsResult {
   const index = leafIndex(a);
   checkSameLeaves(index, b);
-  const splitsA = splits(a, index);
-  const splitsB = splits(b, index);
+  const splitsA = new Set(nodeSplits(a, index).values());
+  const splitsB = new Set(nodeSplits(b, index).values());
   let shared = 0;
   for (const key of splitsA) if (splitsB.has(key)) shared++;
   // RF = |A \ B| + |B \ A|
@@ -34,7 +34,8 @@ export function robinsonFoulds(a: Tree, b: Tree): RobinsonFouldsResult {
   return { distance, max, normalized: max === 0 ? 0 : distance / max };
 }
 
-function leafIndex(tree: Tree): Map<string, number> {
+/** Leaf name -> position, checking names are unique. */
+export function leafIndex(tree: Tree): Map<string, number> {
   const index = new Map<string, number>();
   for (const leaf of leaves(tree)) {
     const name = leaf.name ?? '';
@@ -44,7 +45,7 @@ function leafIndex(tree: Tree): Map<string, number> {
   return index;
 }
 
-function checkSameLeaves(index: Map<string, number>, other: Tree): void {
+export function checkSameLeaves(index: Map<string, number>, other: Tree): void {
   const names = leaves(other).map((leaf) => leaf.name ?? '');
   const missing = names.filter((name) => !index.has(name));
   if (missing.length > 0 || names.length !== index.size || new Set(names).size !== names.length) {
@@ -54,13 +55,17 @@ function checkSameLeaves(index: Map<string, number>, other: Tree): void {
   }
 }
 
-/** Non-trivial splits as keys, each normalised to the side without leaf 0. */
-function splits(tree: Tree, index: Map<string, number>): Set<string> {
+/**
+ * The non-trivial split each node's parent edge makes, as a key normalised to the side without
+ * leaf 0, by node id. Leaves and the root have none; two nodes may share a key (a rooted tree's
+ * two root edges).
+ */
+export function nodeSplits(tree: Tree, index: Map<string, number>): Map<number, string> {
   const n = index.size;
   const words = Math.ceil(n / 32);
   const below = new Map<number, Uint32Array>();
   const counts = new Map<number, number>();
-  const result = new Set<string>();
+  const result = new Map<number, string>();
   for (const id of postOrder(tree)) {
     const node = tree.nodes[id];
     const bits = new Uint32Array(words);
@@ -78,7 +83,7 @@ function splits(tree: Tree, index: Map<string, number>): Set<string> {
     }
     below.set(id, bits);
     counts.set(id, count);
-    if (count >= 2 && n - count >= 2) result.add(splitKey(bits, n));
+    if (id !== tree.root && count >= 2 && n - count >= 2) result.set(id, splitKey(bits, n));
   }
   return result;
 }

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { Model } from '../model/model.type';
 import { Tree, TreeMethod, TreeNode } from './tree.type';
@@ -11,18 +11,25 @@ export class TreeResolver {
     @Arg('genome', () => ID) genomeId: string,
     @Arg('models', () => [ID], { nullable: true }) modelIds?: string[] | null,
     @Arg('method', () => TreeMethod, { defaultValue: TreeMethod.NJ }) method: TreeMethod = TreeMethod.NJ,
+    @Arg('bootstrap', () => Int, {
+      defaultValue: 0,
+      description: 'replicates resampling genes with replacement (Felsenstein 1985); 0 for none, 100 is usual',
+    })
+    bootstrap: number = 0,
   ): Promise<Tree> {
     const genome = await services.genomes.get(genomeId);
     const models = modelIds ? await services.models.getMany(modelIds) : undefined;
-    const result = await services.trees.tree(genome, models, method);
+    const result = await services.trees.tree(genome, models, method, bootstrap);
     return {
       method,
       rooted: result.rooted,
       newick: result.newick,
+      bootstrap: result.bootstrap,
       nodes: result.tree.nodes.map((node) => ({
         id: node.id,
         parent: node.parent,
         branchLength: node.branchLength,
+        support: result.support[node.id],
         modelId: node.taxon === null ? null : result.modelIds[node.taxon],
         model: null,
       })),

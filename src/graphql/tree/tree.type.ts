@@ -1,4 +1,4 @@
-import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Model } from '../model/model.type';
 
 export enum TreeMethod {
@@ -28,6 +28,12 @@ export class TreeNode {
 
   @Field(() => Float, { nullable: true, description: 'length of the edge to the parent; null at the root' })
   branchLength!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'fraction of bootstrap trees with the split of this edge; null at leaves, at the root, or without bootstrap',
+  })
+  support!: number | null;
 }
 
 @ObjectType({ description: 'A phylogenetic tree of models.' })
@@ -40,8 +46,13 @@ export class Tree {
   })
   rooted!: boolean;
 
-  @Field(() => String, { description: 'Newick text; leaf names are model names' })
+  @Field(() => String, {
+    description: 'Newick text; leaf names are model names, inner labels the bootstrap support in percent',
+  })
   newick!: string;
+
+  @Field(() => Int, { description: 'bootstrap replicates behind `support` (0: none)' })
+  bootstrap!: number;
 
   @Field(() => [TreeNode])
   nodes!: TreeNode[];
