@@ -59,7 +59,7 @@ export function fitCalibrated(
 }
 
 /** Fold label per model: its family, or (over MAX_FOLDS families) family number mod MAX_FOLDS. */
-function foldsOf(families: readonly string[]): string[] {
+export function foldsOf(families: readonly string[]): string[] {
   const number = new Map<string, number>();
   for (const f of families) if (!number.has(f)) number.set(f, number.size);
   if (number.size <= MAX_FOLDS) return [...families];

@@ -14,7 +14,7 @@
 import { neiDistance } from '../core/genetics/nei';
 import { PhyloInputError } from '../core/errors';
 import { defaultPredictorName, evaluatePredictor, getPredictor, predictorNames } from '../core/prediction';
-import type { Evaluation, EvaluationPoint } from '../core/prediction/evaluation';
+import type { Calibration, Evaluation, EvaluationPoint } from '../core/prediction/evaluation';
 import type { GenomeRow, ModelRow, ScoreRow, Store } from '../db/store';
 import { jsonCodec } from './codecs';
 import { ComputationCache, type Dependencies } from './computation-cache';
@@ -24,7 +24,7 @@ import { fingerprint } from './fingerprint';
 import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
 import { ALLELE_LENGTH } from './population.service';
-import { fitCalibrated } from './prediction-calibration';
+import { fitCalibrated, foldsOf } from './prediction-calibration';
 import type { WriteBehind } from './write-behind';
 
 /** Seed of every predictor fit (FastICA initialisation, subsampling): results are reproducible. */
@@ -138,10 +138,16 @@ export class PredictionService {
     const hit = await this.evaluations.get(key);
     if (hit) return hit.value;
 
-    const labelled = { distances: distanceBlock(matrix, all.index), scores: all.scores, families: all.families };
-    const e = calibrationErrors(() => evaluatePredictor(getPredictor(method), labelled, { seed: PREDICTION_SEED, level }));
+    // More than MAX_FOLDS families are held out in MAX_FOLDS groups of whole families.
+    const folds = foldsOf(all.families);
+    const labelled = { distances: distanceBlock(matrix, all.index), scores: all.scores, families: folds };
+    const calibration = evaluationCalibration(new Set(folds).size, all.models.length);
+    const e = calibrationErrors(() =>
+      evaluatePredictor(getPredictor(method), labelled, { seed: PREDICTION_SEED, level, calibration }),
+    );
     const result: EvaluationResult = {
       method,
+      calibration,
       n: e.n,
       pearson: e.pearson,
       mae: e.mae,
@@ -245,4 +251,15 @@ function nearestScored(row: readonly number[], set: ScoredSet, k: number): Predi
     .map((distance, i) => ({ modelId: set.models[i].id, distance, score: set.scores[i] }))
     .sort((a, b) => a.distance - b.distance || a.modelId - b.modelId)
     .slice(0, k);
+}
+
+/**
+ * Nested intervals cost F + F(F - 1) fits of about n^2 work each; past this budget (about three
+ * seconds of fits on this project's reference machine) the evaluation uses cross intervals,
+ * F fits in all, so one request never holds the server for minutes. The answer says which.
+ */
+export const NESTED_CALIBRATION_BUDGET = 1_500_000;
+
+export function evaluationCalibration(families: number, models: number): Calibration {
+  return (families + families * (families - 1)) * models * models <= NESTED_CALIBRATION_BUDGET ? 'nested' : 'cross';
 }

@@ -13,7 +13,14 @@
  * the interval mildly conservative; this is the cross-conformal / jackknife+ idea of
  * Barber et al. 2021 with families as folds.
  *
- * Complexity: F fits for LOFO, F + F(F-1) fits for evaluatePredictor (F = number of families).
+ * Cross intervals (`calibration: 'cross'`, for large sets): the calibration residuals for a
+ * family F are the outer LOFO residuals of every model outside F. F's own labels never enter
+ * its residual set, but they were in the training sets that produced those residuals, so the
+ * guarantee is the jackknife+ one (coverage at least 1 - 2 alpha, close to 1 - alpha in practice)
+ * rather than the nested one.
+ *
+ * Complexity: F fits for LOFO and for cross intervals, F + F(F-1) fits for nested intervals
+ * (F = number of families).
  *
  * @see Yax, Oudeyer, Palminteri. PhyloLM. arXiv 2404.04671 (ICLR 2025).
  * @see Barber RF, Candès EJ, Ramdas A, Tibshirani RJ. 2021. Predictive inference with the
@@ -44,7 +51,10 @@ export interface EvaluationPoint {
   high: number;
 }
 
+export type Calibration = 'nested' | 'cross';
+
 export interface Evaluation {
+  calibration: Calibration;
   n: number;
   pearson: number;
   mae: number;
@@ -69,17 +79,20 @@ export function leaveOneFamilyOut(predictor: Predictor, all: LabelledSet, option
   return { predicted, pearson: pearson(predicted, all.scores), mae: meanAbsoluteError(predicted, all.scores) };
 }
 
-export function evaluatePredictor(predictor: Predictor, all: LabelledSet, options: FitOptions & { level?: number } = {}): Evaluation {
-  const { level = 0.8 } = options;
+export function evaluatePredictor(
+  predictor: Predictor,
+  all: LabelledSet,
+  options: FitOptions & { level?: number; calibration?: Calibration } = {},
+): Evaluation {
+  const { level = 0.8, calibration = 'nested' } = options;
   const n = validateLabelledSet(all);
   const outer = leaveOneFamilyOut(predictor, all, options);
+  const outerResiduals = all.scores.map((y, i) => y - outer.predicted[i]);
   const points: EvaluationPoint[] = [];
   for (const members of familyGroups(all.families).values()) {
-    // calibrate on models outside the held-out family only (inner LOFO)
+    // calibrate on models outside the held-out family only
     const inside = complement(members, n);
-    const inner = subset(all, inside);
-    const innerLofo = leaveOneFamilyOut(predictor, inner as LabelledSet, options);
-    const residuals = inner.scores.map((y, k) => y - innerLofo.predicted[k]);
+    const residuals = calibration === 'nested' ? innerResiduals(predictor, all, inside, options) : inside.map((i) => outerResiduals[i]);
     const { lower, upper } = conformalInterval(residuals, level);
     for (const i of members) {
       const p = outer.predicted[i];
@@ -89,7 +102,14 @@ export function evaluatePredictor(predictor: Predictor, all: LabelledSet, option
   points.sort((a, b) => a.index - b.index);
   const covered = points.filter((p) => p.low <= p.actual && p.actual <= p.high).length;
   const meanWidth = points.reduce((s, p) => s + (p.high - p.low), 0) / n;
-  return { n, pearson: outer.pearson, mae: outer.mae, coverage: covered / n, level, meanWidth, points };
+  return { calibration, n, pearson: outer.pearson, mae: outer.mae, coverage: covered / n, level, meanWidth, points };
+}
+
+/** LOFO residuals of a run on the given models only (the inner LOFO of nested intervals). */
+function innerResiduals(predictor: Predictor, all: LabelledSet, inside: number[], options: FitOptions): number[] {
+  const inner = subset(all, inside) as LabelledSet;
+  const lofo = leaveOneFamilyOut(predictor, inner, options);
+  return inner.scores.map((y, k) => y - lofo.predicted[k]);
 }
 
 /** A fitted predictor that also returns a conformal interval calibrated by LOFO on its training set. */

@@ -72,6 +72,13 @@ export class PredictionEvaluation {
   @Field(() => Float, { description: 'mean interval width high - low' })
   meanWidth!: number;
 
+  @Field(() => String, {
+    description:
+      'how intervals were calibrated: "nested" (an inner leave-one-family-out that never sees the held-out family) ' +
+      'or "cross" (the other families\' outer residuals; used when nested would be too slow)',
+  })
+  calibration!: string;
+
   @Field(() => [EvaluationPoint])
   points!: EvaluationPoint[];
 }

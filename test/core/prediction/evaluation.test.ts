@@ -2,6 +2,7 @@ import { evaluatePredictor, fitWithInterval, leaveOneFamilyOut, pearson } from '
 import { getPredictor } from '../../../src/core/prediction/registry';
 import type { Predictor, TrainingSet } from '../../../src/core/prediction/types';
 import { syntheticSet } from './synthetic';
+import { createRandom, normal } from '../../../src/core/random';
 
 /** Records every training set; predict() returns the id of the fit that produced it. */
 function spyPredictor(): Predictor & { fits: TrainingSet[] } {
@@ -108,5 +109,25 @@ describe('fitWithInterval', () => {
     expect(Number.isFinite(calibrated.halfWidth)).toBe(true);
     expect(out.low).toBeLessThanOrEqual(out.value);
     expect(out.high).toBeGreaterThanOrEqual(out.value);
+  });
+});
+
+describe('evaluatePredictor(..., { calibration: "cross" })', () => {
+  it('gives the same point predictions as nested, with intervals from the other families\' outer residuals', () => {
+    const n = 60;
+    const random = createRandom(4);
+    const x = Array.from({ length: n }, () => normal(random));
+    const distances = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) distances[i * n + j] = Math.abs(x[i] - x[j]);
+    const scores = x.map((v) => 1 / (1 + Math.exp(-v)) + 0.05 * normal(random));
+    const families = x.map((_, i) => `f${i % 10}`);
+    const predictor = getPredictor('knn');
+    const nested = evaluatePredictor(predictor, { distances, scores, families }, { calibration: 'nested' });
+    const cross = evaluatePredictor(predictor, { distances, scores, families }, { calibration: 'cross' });
+    expect(cross.calibration).toBe('cross');
+    expect(cross.points.map((p) => p.predicted)).toEqual(nested.points.map((p) => p.predicted));
+    expect(cross.mae).toBe(nested.mae);
+    expect(Math.abs(cross.coverage - 0.8)).toBeLessThanOrEqual(0.15);
+    expect(cross.points.some((p, i) => p.low !== nested.points[i].low)).toBe(true);
   });
 });
