@@ -10,6 +10,8 @@ export * from './tree/neighbor-joining';
 export * from './tree/upgma';
 export * from './tree/newick';
 export * from './tree/robinson-foulds';
+export * from './tree/reroot';
+export * from './tree/bootstrap';
 export * from './format/phylip';
 export * from './random';
 export * from './prediction';

@@ -36,7 +36,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
     const byId = new Map((await store.getModels(ids)).map((m) => [m.id, m.name]));
     return ids.map((id) => byId.get(id) ?? String(id));
   };
-  const trees = new TreeService(store, distances, populations, modelNames, writes);
+  const trees = new TreeService(store, distances, populations, models, modelNames, writes);
   const scores = new ScoreService(store, models);
   const scoreImports = new ScoreImportService(store, models);
   const predictions = new PredictionService(store, models, genomes, distances, writes);

@@ -13,19 +13,26 @@ import { jsonCodec } from './codecs';
 import { ComputationCache } from './computation-cache';
 import { createRandom } from '../core/random';
 import { bootstrapSupport } from '../core/tree/bootstrap';
+import { midpointRoot, outgroupRoot } from '../core/tree/reroot';
 import { distancesOf, type DistanceService, type SimilarityMatrix } from './distance.service';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
+import type { ModelService } from './model.service';
 import type { PopulationService } from './population.service';
 import { requireIntIn } from './validate';
 import type { WriteBehind } from './write-behind';
 
 export type TreeMethod = 'NJ' | 'UPGMA';
 
+/** Where to draw the root: NONE keeps the method's own (NJ: none, UPGMA: its root). */
+export type TreeRooting = { kind: 'NONE' } | { kind: 'MIDPOINT' } | { kind: 'OUTGROUP'; model: ModelRow };
+
 export interface ModelTree {
   method: TreeMethod;
-  /** true for UPGMA; an NJ tree is unrooted and drawn from an arbitrary inner node */
+  /** true for UPGMA or when a root was chosen; an NJ tree is otherwise drawn from an arbitrary inner node */
   rooted: boolean;
+  /** what put the root where it is: 'method' (UPGMA), 'midpoint', 'outgroup', or null (unrooted) */
+  rootedBy: 'method' | 'midpoint' | 'outgroup' | null;
   newick: string;
   tree: Tree;
   /** model id of each taxon index of `tree` */
@@ -55,6 +62,7 @@ export class TreeService {
     store: Store,
     private readonly distances: DistanceService,
     private readonly populations: PopulationService,
+    private readonly models: ModelService,
     private readonly modelNames: (ids: readonly number[]) => Promise<string[]>,
     writes: WriteBehind,
   ) {
@@ -66,6 +74,7 @@ export class TreeService {
     models: readonly ModelRow[] | undefined,
     method: TreeMethod,
     bootstrap = 0,
+    rooting: TreeRooting = { kind: 'NONE' },
   ): Promise<ModelTree> {
     if (models !== undefined && models.length < 3) throw badInput(`a tree needs at least 3 models, got ${models.length}`);
     requireIntIn('bootstrap', bootstrap, 0, 10_000);
@@ -78,16 +87,27 @@ export class TreeService {
           `at most ${Math.floor(BOOTSTRAP_BUDGET / (n * n))} for ${n} models`,
       );
     }
-    const key = fingerprint('tree/v1', method, matrix.key, bootstrap, BOOTSTRAP_SEED);
+    if (rooting.kind === 'OUTGROUP' && !matrix.modelIds.includes(rooting.model.id)) {
+      throw badInput(`the outgroup "${rooting.model.name}" is not in the tree`);
+    }
+    const rootingKey = rooting.kind === 'OUTGROUP' ? `OUTGROUP:${rooting.model.id}` : rooting.kind;
+    const key = fingerprint('tree/v1', method, matrix.key, bootstrap, BOOTSTRAP_SEED, rootingKey);
     const hit = await this.cache.get(key);
     if (hit) return hit.value;
 
     const names = await this.modelNames(matrix.modelIds);
-    const tree = BUILD[method](distancesOf(matrix.similarity), names);
+    const built = BUILD[method](distancesOf(matrix.similarity), names);
+    const tree =
+      rooting.kind === 'MIDPOINT'
+        ? midpointRoot(built)
+        : rooting.kind === 'OUTGROUP'
+          ? outgroupRoot(built, rooting.model.name)
+          : built;
     const support = bootstrap > 0 ? await this.support(genome, matrix, tree, names, method, bootstrap) : tree.nodes.map(() => null);
     const value: ModelTree = {
       method,
       rooted: tree.rooted,
+      rootedBy: rooting.kind === 'MIDPOINT' ? 'midpoint' : rooting.kind === 'OUTGROUP' ? 'outgroup' : tree.rooted ? 'method' : null,
       newick: formatNewick(withSupportLabels(tree, support)),
       tree,
       modelIds: matrix.modelIds,
@@ -100,6 +120,16 @@ export class TreeService {
       64,
     );
     return value;
+  }
+
+  /** The rooting a request names; an outgroup must be a model, and only goes with OUTGROUP. */
+  async rooting(kind: TreeRooting['kind'], outgroup: string | null | undefined): Promise<TreeRooting> {
+    if (kind !== 'OUTGROUP') {
+      if (outgroup != null) throw badInput('outgroup goes with root: OUTGROUP');
+      return { kind };
+    }
+    if (outgroup == null) throw badInput('root: OUTGROUP needs an outgroup model');
+    return { kind, model: await this.models.get(outgroup) };
   }
 
   private async support(

@@ -165,6 +165,21 @@ describe('distanceMatrix and tree', () => {
       expect(t.nodes.filter((n: { parent: string | null }) => n.parent === null)).toHaveLength(1);
     }
   });
+  it('tree(root: MIDPOINT | OUTGROUP) draws a labelled root: two sides, the outgroup alone on one', async () => {
+    const q = `query ($g: ID!, $m: [ID!], $root: TreeRoot, $out: ID) { tree(genome: $g, models: $m, root: $root, outgroup: $out) { rooted rootedBy nodes { id parent model { name } } } }`;
+    const four = [model.a, model.b, model.c, model.d];
+    const plain = dataOf(await app.gql(q, { g: genome, m: four })).tree;
+    expect([plain.rooted, plain.rootedBy]).toEqual([false, null]);
+    const mid = dataOf(await app.gql(q, { g: genome, m: four, root: 'MIDPOINT' })).tree;
+    expect([mid.rooted, mid.rootedBy]).toEqual([true, 'midpoint']);
+    const rootOf = (t: { nodes: { id: string; parent: string | null }[] }) => t.nodes.find((n) => n.parent === null)!.id;
+    expect(mid.nodes.filter((n: { parent: string | null }) => n.parent === rootOf(mid))).toHaveLength(2);
+    const out = dataOf(await app.gql(q, { g: genome, m: four, root: 'OUTGROUP', out: model.c })).tree;
+    expect(out.rootedBy).toBe('outgroup');
+    const rootChildren = out.nodes.filter((n: { parent: string | null }) => n.parent === rootOf(out));
+    expect(rootChildren.map((n: { model: { name: string } | null }) => n.model?.name ?? null)).toContain('c');
+  });
+
   it('adding one model to a cached matrix of M computes M new pairs, not the whole matrix', async () => {
     const genomeRow = (await app.services.store.getGenome(Number(genome)))!;
     const four = await app.services.models.getMany([model.a, model.b, model.c, model.d]);
@@ -193,6 +208,9 @@ describe('bad input answers a clear error and writes nothing', () => {
     ['a temperature out of range', () => [REGISTER, { input: { name: 'z', provider: 'external', temperature: 9 } }], 'BAD_USER_INPUT', 'temperature'],
     ['a tree over fewer than 3 models', () => [`query ($g: ID!, $m: [ID!]) { tree(genome: $g, models: $m) { newick } }`, { g: genome, m: [model.a, model.b] }], 'BAD_USER_INPUT', 'at least 3 models'],
     ['too many bootstrap replicates', () => [`query ($g: ID!) { tree(genome: $g, bootstrap: 20000) { newick } }`, { g: genome }], 'BAD_USER_INPUT', 'bootstrap'],
+    ['an outgroup without root: OUTGROUP', () => [`query ($g: ID!, $o: ID) { tree(genome: $g, outgroup: $o) { newick } }`, { g: genome, o: model.a }], 'BAD_USER_INPUT', 'outgroup goes with root: OUTGROUP'],
+    ['root: OUTGROUP without an outgroup', () => [`query ($g: ID!) { tree(genome: $g, root: OUTGROUP) { newick } }`, { g: genome }], 'BAD_USER_INPUT', 'needs an outgroup'],
+    ['an outgroup outside the tree', () => [`query ($g: ID!, $m: [ID!], $o: ID) { tree(genome: $g, models: $m, root: OUTGROUP, outgroup: $o) { newick } }`, { g: genome, m: [model.a, model.b, model.c], o: model.d }], 'BAD_USER_INPUT', 'is not in the tree'],
     ['a model listed twice', () => [MATRIX, { genome, models: [model.a, model.a] }], 'BAD_USER_INPUT', 'more than once'],
     ['a score that is not a finite number', () => [`mutation ($v: Float!, $m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: $v }]) { value } }`, { v: 'NaN', m: model.a }], 'BAD_USER_INPUT', 'Float'],
     ['an empty benchmark name', () => [`mutation ($m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: 0.5 }, { model: $m, benchmark: " ", value: 0.1 }]) { value } }`, { m: model.a }], 'BAD_USER_INPUT', 'benchmark must not be empty'],

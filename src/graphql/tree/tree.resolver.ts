@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { Model } from '../model/model.type';
-import { Tree, TreeMethod, TreeNode } from './tree.type';
+import { Tree, TreeMethod, TreeNode, TreeRoot } from './tree.type';
 
 @Resolver(() => Tree)
 export class TreeResolver {
@@ -16,13 +16,18 @@ export class TreeResolver {
       description: 'replicates resampling genes with replacement (Felsenstein 1985); 0 for none, 100 is usual',
     })
     bootstrap: number = 0,
+    @Arg('root', () => TreeRoot, { defaultValue: TreeRoot.NONE }) root: TreeRoot = TreeRoot.NONE,
+    @Arg('outgroup', () => ID, { nullable: true, description: 'the model to root on, with root: OUTGROUP' })
+    outgroup?: string | null,
   ): Promise<Tree> {
     const genome = await services.genomes.get(genomeId);
     const models = modelIds ? await services.models.getMany(modelIds) : undefined;
-    const result = await services.trees.tree(genome, models, method, bootstrap);
+    const rooting = await services.trees.rooting(root, outgroup);
+    const result = await services.trees.tree(genome, models, method, bootstrap, rooting);
     return {
       method,
       rooted: result.rooted,
+      rootedBy: result.rootedBy,
       newick: result.newick,
       bootstrap: result.bootstrap,
       nodes: result.tree.nodes.map((node) => ({

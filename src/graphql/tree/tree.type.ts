@@ -13,6 +13,21 @@ registerEnumType(TreeMethod, {
   },
 });
 
+export enum TreeRoot {
+  NONE = 'NONE',
+  MIDPOINT = 'MIDPOINT',
+  OUTGROUP = 'OUTGROUP',
+}
+registerEnumType(TreeRoot, {
+  name: 'TreeRoot',
+  description: 'Where to draw the root of a tree: a choice for display, labelled as one (method.md, "Trees").',
+  valuesConfig: {
+    NONE: { description: "the method's own: none for NJ (unrooted), UPGMA's root" },
+    MIDPOINT: { description: 'halfway along the longest leaf-to-leaf path (Farris 1972)' },
+    OUTGROUP: { description: 'halfway along the edge above the `outgroup` model' },
+  },
+});
+
 @ObjectType()
 export class TreeNode {
   @Field(() => ID)
@@ -45,6 +60,12 @@ export class Tree {
     description: 'false for NJ: the tree is unrooted and the root shown is only where it is drawn from',
   })
   rooted!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'what placed the root: "method" (UPGMA), "midpoint", "outgroup", or null when unrooted',
+  })
+  rootedBy!: string | null;
 
   @Field(() => String, {
     description: 'Newick text; leaf names are model names, inner labels the bootstrap support in percent',
