@@ -14,7 +14,11 @@ import type { Services } from '../services';
 import { createContext, type Context } from '../graphql/context';
 import { createFormatError } from '../graphql/errors';
 import { getSchema } from '../graphql/schema';
+import { depthLimit } from '../graphql/depth-limit';
 import { adminTokenPlugin } from './admin-token';
+
+/** Deepest selection nesting a query may have (see depth-limit.ts). */
+export const MAX_QUERY_DEPTH = 12;
 import { isCleanAnswer, ResponseCache } from './response-cache';
 
 export interface HttpServerOptions {
@@ -54,6 +58,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       adminTokenPlugin(options.adminToken),
     ],
     introspection: true,
+    // Deep enough for every real query (a tree's nodes' models' scores is 5), far from abuse.
+    validationRules: [depthLimit(MAX_QUERY_DEPTH)],
   });
   await apollo.start();
   const cache = new ResponseCache(options.responseCacheBytes);

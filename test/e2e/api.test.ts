@@ -214,6 +214,7 @@ describe('bad input answers a clear error and writes nothing', () => {
     ['a model listed twice', () => [MATRIX, { genome, models: [model.a, model.a] }], 'BAD_USER_INPUT', 'more than once'],
     ['a score that is not a finite number', () => [`mutation ($v: Float!, $m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: $v }]) { value } }`, { v: 'NaN', m: model.a }], 'BAD_USER_INPUT', 'Float'],
     ['an empty benchmark name', () => [`mutation ($m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: 0.5 }, { model: $m, benchmark: " ", value: 0.1 }]) { value } }`, { m: model.a }], 'BAD_USER_INPUT', 'benchmark must not be empty'],
+    ['a query nested too deep', () => [`{ models { nodes { ${'scores { model { '.repeat(6)}name${' } }'.repeat(6)} } } }`, {}], 'GRAPHQL_VALIDATION_FAILED', 'at most 12'],
     ['a bad cursor', () => [`{ models(after: "bad") { totalCount } }`, {}], 'BAD_USER_INPUT', 'cursor'],
   ];
 
