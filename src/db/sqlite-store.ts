@@ -310,6 +310,14 @@ export class SqliteStore implements Store {
       .all();
   }
 
+  async sampleTexts(modelId: number, genomeId: number): Promise<{ gene: number; text: string }[]> {
+    return this.db
+      .select({ gene: samples.geneIndex, text: samples.text })
+      .from(samples)
+      .where(and(eq(samples.modelId, modelId), eq(samples.genomeId, genomeId)))
+      .all();
+  }
+
   async geneSampleStats(modelId: number, genomeId: number): Promise<Map<number, GeneSampleStats>> {
     const rows = this.db
       .select({ gene: samples.geneIndex, count: sql<number>`count(*)`, last: sql<number>`max(${samples.sampleIndex})` })

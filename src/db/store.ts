@@ -167,6 +167,8 @@ export interface Store {
     afterId: number | null,
     limit: number,
   ): Promise<StoredSample[]>;
+  /** Every sample of one model on one genome, as (gene, text): for counting alleles another way. */
+  sampleTexts(modelId: number, genomeId: number): Promise<{ gene: number; text: string }[]>;
   /** Per gene index of one model on one genome: samples stored, and the next free sample index. */
   geneSampleStats(modelId: number, genomeId: number): Promise<Map<number, GeneSampleStats>>;
   getPopulations(genomeId: number, modelIds?: readonly number[]): Promise<PopulationState[]>;

@@ -13,6 +13,7 @@ import { float64Codec } from './codecs';
 import { ComputationCache, type CachedEntry, type Dependencies } from './computation-cache';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
+import { requireIntIn } from './validate';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
 import type { WriteBehind } from './write-behind';
 
@@ -26,50 +27,76 @@ export interface SimilarityMatrix {
   similarity: Float64Array;
   /** pairs computed for this answer (0 when it came from the cache; the rest were reused) */
   computedPairs: number;
+  /** code points per allele (method.md: 4) */
+  alleleLength: number;
 }
+
+/** Allele lengths a request may ask for; 4 is the reference and the one stored. */
+export const MAX_ALLELE_LENGTH = 64;
 
 /** How many recently used matrices may donate pairs to a new one. */
 const DONORS = 4;
 
 export class DistanceService {
-  private readonly cache: ComputationCache<Float64Array>;
+  /** one cache per allele length, so matrices of different lengths never donate to each other */
+  private readonly caches = new Map<number, ComputationCache<Float64Array>>();
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly populations: PopulationService,
-    writes: WriteBehind,
-  ) {
-    this.cache = new ComputationCache(store, 'nei-similarity/v1', float64Codec, writes);
-  }
+    private readonly writes: WriteBehind,
+  ) {}
 
-  /** S for the given models (in that order), or for every model with samples on the genome. */
-  async similarity(genome: GenomeRow, models?: readonly ModelRow[]): Promise<SimilarityMatrix> {
+  /**
+   * S for the given models (in that order), or for every model with samples on the genome, with
+   * alleles of `alleleLength` code points (default: the reference 4).
+   */
+  async similarity(
+    genome: GenomeRow,
+    models?: readonly ModelRow[],
+    alleleLength: number = ALLELE_LENGTH,
+  ): Promise<SimilarityMatrix> {
+    requireIntIn('alleleLength', alleleLength, 1, MAX_ALLELE_LENGTH);
+    const cache = this.cacheFor(alleleLength);
     const revisions = await this.revisionsFor(genome, models);
-    const key = this.keyOf(genome, revisions);
-    const hit = await this.cache.get(key);
+    const key = this.keyOf(genome, revisions, alleleLength);
+    const hit = await cache.get(key);
     if (hit) {
       const modelIds = hit.dependencies.map(([m]) => m);
-      return { key, genome, modelIds, dependencies: hit.dependencies, similarity: hit.value, computedPairs: 0 };
+      return { key, genome, modelIds, dependencies: hit.dependencies, similarity: hit.value, computedPairs: 0, alleleLength };
     }
 
-    const loaded = await this.populations.load(genome.id, revisions);
+    const loaded = await this.populations.loadWithLength(genome, revisions, alleleLength);
     const dependencies: Dependencies = loaded.map((p) => [p.modelId, p.revision] as const);
-    const known = await this.donatedPairs(genome.id, dependencies);
+    const known = await this.donatedPairs(cache, genome.id, dependencies);
     const similarity = neiSimilarityMatrix(
       loaded.map((p) => p.counts),
       known,
-      () => this.populations.prepared(genome.id, loaded),
+      // the prepared (interned) form exists for the stored allele length only
+      alleleLength === ALLELE_LENGTH ? () => this.populations.prepared(genome.id, loaded) : undefined,
     );
     const entry: CachedEntry<Float64Array> = {
-      key: this.keyOf(genome, loaded),
+      key: this.keyOf(genome, loaded, alleleLength),
       genomeId: genome.id,
       dependencies,
       value: similarity,
     };
-    this.cache.put(entry, new Map(dependencies.map(([m, r]) => [m, r])));
+    cache.put(entry, new Map(dependencies.map(([m, r]) => [m, r])));
     const n = loaded.length;
     const computedPairs = known ? unknownPairs(known, n) : (n * (n - 1)) / 2;
-    return { key: entry.key, genome, modelIds: loaded.map((p) => p.modelId), dependencies, similarity, computedPairs };
+    const modelIds = loaded.map((p) => p.modelId);
+    return { key: entry.key, genome, modelIds, dependencies, similarity, computedPairs, alleleLength };
+  }
+
+  private cacheFor(alleleLength: number): ComputationCache<Float64Array> {
+    let cache = this.caches.get(alleleLength);
+    if (!cache) {
+      // the reference length keeps the kind name it has always had, so stored entries stay valid
+      const kind = alleleLength === ALLELE_LENGTH ? 'nei-similarity/v1' : `nei-similarity/v1/k${alleleLength}`;
+      cache = new ComputationCache(this.store, kind, float64Codec, this.writes);
+      this.caches.set(alleleLength, cache);
+    }
+    return cache;
   }
 
   private async revisionsFor(genome: GenomeRow, models?: readonly ModelRow[]): Promise<PopulationRevision[]> {
@@ -92,17 +119,25 @@ export class DistanceService {
     });
   }
 
-  private keyOf(genome: GenomeRow, revisions: readonly { modelId: number; revision: number }[]): string {
+  private keyOf(
+    genome: GenomeRow,
+    revisions: readonly { modelId: number; revision: number }[],
+    alleleLength: number,
+  ): string {
     const deps = revisions.map((r) => `${r.modelId}@${r.revision}`).join(',');
-    return fingerprint('nei-similarity/v1', genome.id, genome.fingerprint, ALLELE_LENGTH, deps);
+    return fingerprint('nei-similarity/v1', genome.id, genome.fingerprint, alleleLength, deps);
   }
 
   /**
    * An n x n matrix of S for pairs still valid in recently cached matrices (both models at the
    * same revision), NaN elsewhere; undefined when nothing can be reused.
    */
-  private async donatedPairs(genomeId: number, dependencies: Dependencies): Promise<Float64Array | undefined> {
-    const donors = await this.cache.recent(genomeId, DONORS);
+  private async donatedPairs(
+    cache: ComputationCache<Float64Array>,
+    genomeId: number,
+    dependencies: Dependencies,
+  ): Promise<Float64Array | undefined> {
+    const donors = await cache.recent(genomeId, DONORS);
     if (donors.length === 0) return undefined;
     const n = dependencies.length;
     const known = new Float64Array(n * n).fill(NaN);

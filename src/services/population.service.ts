@@ -4,7 +4,7 @@
  * raw samples; parsed copies are kept in memory keyed by their revision, which changes exactly
  * when new samples arrive.
  */
-import { addCounts, type AlleleCounts } from '../core/genetics/population';
+import { addCounts, countAlleles, type AlleleCounts } from '../core/genetics/population';
 import { AlleleInterner, preparePopulation, type PreparedPopulation } from '../core/genetics/prepared-population';
 import type { PopulationRevision, PopulationState, Store } from '../db/store';
 import { LruCache } from './lru-cache';
@@ -33,8 +33,34 @@ export class PopulationService {
   );
 
   private readonly interners = new Map<number, AlleleInterner>();
+  /** populations under other allele lengths, by genome, model, revision and length */
+  private readonly otherLengths = new LruCache<AlleleCounts>(20_000);
 
   constructor(private readonly store: Store) {}
+
+  /**
+   * Populations under another allele length than the stored one (the 4 of the reference is a
+   * choice; researchers test others). Counted from the raw samples, which is why samples are
+   * kept in full, and kept in memory by revision.
+   */
+  async loadWithLength(
+    genome: { id: number; geneCount: number },
+    wanted: readonly PopulationRevision[],
+    alleleLength: number,
+  ): Promise<LoadedPopulation[]> {
+    if (alleleLength === ALLELE_LENGTH) return this.load(genome.id, wanted);
+    return Promise.all(
+      wanted.map(async (r) => {
+        const key = `${genome.id}:${r.modelId}:${r.revision}:${alleleLength}`;
+        let counts = this.otherLengths.get(key);
+        if (!counts) {
+          counts = countAlleles(genome.geneCount, await this.store.sampleTexts(r.modelId, genome.id), alleleLength);
+          this.otherLengths.set(key, counts);
+        }
+        return { ...r, counts };
+      }),
+    );
+  }
 
   /**
    * The counts after adding `inserted` to `previous` (a copy: the cached object is never

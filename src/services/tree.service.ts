@@ -75,10 +75,11 @@ export class TreeService {
     method: TreeMethod,
     bootstrap = 0,
     rooting: TreeRooting = { kind: 'NONE' },
+    alleleLength?: number,
   ): Promise<ModelTree> {
     if (models !== undefined && models.length < 3) throw badInput(`a tree needs at least 3 models, got ${models.length}`);
     requireIntIn('bootstrap', bootstrap, 0, 10_000);
-    const matrix = await this.distances.similarity(genome, models);
+    const matrix = await this.distances.similarity(genome, models, alleleLength);
     const n = matrix.modelIds.length;
     if (n < 3) throw badInput(`a tree needs at least 3 models with samples on genome "${genome.name}", found ${n}`);
     if (bootstrap * n * n > BOOTSTRAP_BUDGET) {
@@ -141,7 +142,7 @@ export class TreeService {
     replicates: number,
   ): Promise<(number | null)[]> {
     const revisions = matrix.dependencies.map(([modelId, revision]) => ({ modelId, revision, sampleCount: 0 }));
-    const populations = await this.populations.load(genome.id, revisions);
+    const populations = await this.populations.loadWithLength(genome, revisions, matrix.alleleLength);
     return bootstrapSupport(
       tree,
       populations.map((p) => p.counts),

@@ -211,6 +211,7 @@ describe('bad input answers a clear error and writes nothing', () => {
     ['an outgroup without root: OUTGROUP', () => [`query ($g: ID!, $o: ID) { tree(genome: $g, outgroup: $o) { newick } }`, { g: genome, o: model.a }], 'BAD_USER_INPUT', 'outgroup goes with root: OUTGROUP'],
     ['root: OUTGROUP without an outgroup', () => [`query ($g: ID!) { tree(genome: $g, root: OUTGROUP) { newick } }`, { g: genome }], 'BAD_USER_INPUT', 'needs an outgroup'],
     ['an outgroup outside the tree', () => [`query ($g: ID!, $m: [ID!], $o: ID) { tree(genome: $g, models: $m, root: OUTGROUP, outgroup: $o) { newick } }`, { g: genome, m: [model.a, model.b, model.c], o: model.d }], 'BAD_USER_INPUT', 'is not in the tree'],
+    ['an allele length of 0', () => [`query ($g: ID!) { distanceMatrix(genome: $g, alleleLength: 0) { fingerprint } }`, { g: genome }], 'BAD_USER_INPUT', 'alleleLength must be an integer from 1 to 64'],
     ['a model listed twice', () => [MATRIX, { genome, models: [model.a, model.a] }], 'BAD_USER_INPUT', 'more than once'],
     ['a score that is not a finite number', () => [`mutation ($v: Float!, $m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: $v }]) { value } }`, { v: 'NaN', m: model.a }], 'BAD_USER_INPUT', 'Float'],
     ['an empty benchmark name', () => [`mutation ($m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: 0.5 }, { model: $m, benchmark: " ", value: 0.1 }]) { value } }`, { m: model.a }], 'BAD_USER_INPUT', 'benchmark must not be empty'],

@@ -78,6 +78,23 @@ describe('real LLM outputs (MisguidedAttention, 59 models x 52 genes)', () => {
     expect(worst).toBeLessThan(1e-12);
   });
 
+  it('distanceMatrix(alleleLength: 1) counts alleles of one code point from the raw samples, like Python', async () => {
+    const answer = await app.gql<{ distanceMatrix: { alleleLength: number; models: { name: string }[]; similarity: number[][] } }>(
+      `query ($genome: ID!) { distanceMatrix(genome: $genome, alleleLength: 1) { alleleLength models { name } similarity } }`,
+      { genome: genomeId },
+    );
+    const matrix = dataOf(answer).distanceMatrix;
+    const expected = expectedSimilarity(1);
+    expect(matrix.alleleLength).toBe(1);
+    expect(matrix.models.map((m) => m.name)).toEqual(expected.models);
+    let worst = 0;
+    expected.similarity.forEach((row, i) => row.forEach((s, j) => (worst = Math.max(worst, Math.abs(matrix.similarity[i][j] - s)))));
+    expect(worst).toBeLessThan(1e-12);
+    // a different rule gives different numbers: the length is really applied
+    const four = expectedSimilarity(4);
+    expect(four.similarity[0][1]).not.toBeCloseTo(expected.similarity[0][1], 6);
+  });
+
   it('tree puts known close relatives together', async () => {
     const answer = await app.gql<{ tree: { newick: string; rooted: boolean; nodes: { model: { name: string } | null }[] } }>(
       `query ($genome: ID!) { tree(genome: $genome) { newick rooted nodes { model { name } } } }`,

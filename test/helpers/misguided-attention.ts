@@ -46,6 +46,8 @@ export function fixtureCompletions(model: FixtureModel, geneIndex: Map<string, n
   }));
 }
 
-export function expectedSimilarity(): { models: string[]; similarity: number[][] } {
-  return JSON.parse(readFileSync(join(fixtureDir, 'expected-nei.json'), 'utf8'));
+/** The independent Python computation (make-expected.py) for an allele length of 4 or 1. */
+export function expectedSimilarity(alleleLength: 4 | 1 = 4): { models: string[]; similarity: number[][] } {
+  const file = alleleLength === 4 ? 'expected-nei.json' : `expected-nei-k${alleleLength}.json`;
+  return JSON.parse(readFileSync(join(fixtureDir, file), 'utf8'));
 }

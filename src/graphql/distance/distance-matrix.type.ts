@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import type { SimilarityMatrix } from '../../services/distance.service';
 import { Genome } from '../genome/genome.type';
 
@@ -11,5 +11,8 @@ export class DistanceMatrix {
 
   @Field(() => String, { description: 'fingerprint of every input; changes exactly when the matrix does' })
   fingerprint!: string;
+
+  @Field(() => Int, { description: 'code points per allele' })
+  alleleLength!: number;
 }
 

@@ -21,11 +21,16 @@ export class DistanceResolver {
     @Ctx() { services }: Context,
     @Arg('genome', () => ID) genomeId: string,
     @Arg('models', () => [ID], { nullable: true }) modelIds?: string[] | null,
+    @Arg('alleleLength', () => Int, {
+      defaultValue: 4,
+      description: 'code points kept per allele; 4 is the reference, others are counted from the raw samples',
+    })
+    alleleLength: number = 4,
   ): Promise<DistanceMatrix> {
     const genome = await services.genomes.get(genomeId);
     const models = modelIds ? await services.models.getMany(modelIds) : undefined;
-    const matrix = await services.distances.similarity(genome, models);
-    return { matrix, genome, fingerprint: matrix.key };
+    const matrix = await services.distances.similarity(genome, models, alleleLength);
+    return { matrix, genome, fingerprint: matrix.key, alleleLength: matrix.alleleLength };
   }
 
   @FieldResolver(() => [Model])

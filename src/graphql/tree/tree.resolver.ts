@@ -19,11 +19,13 @@ export class TreeResolver {
     @Arg('root', () => TreeRoot, { defaultValue: TreeRoot.NONE }) root: TreeRoot = TreeRoot.NONE,
     @Arg('outgroup', () => ID, { nullable: true, description: 'the model to root on, with root: OUTGROUP' })
     outgroup?: string | null,
+    @Arg('alleleLength', () => Int, { defaultValue: 4, description: 'code points kept per allele (reference: 4)' })
+    alleleLength: number = 4,
   ): Promise<Tree> {
     const genome = await services.genomes.get(genomeId);
     const models = modelIds ? await services.models.getMany(modelIds) : undefined;
     const rooting = await services.trees.rooting(root, outgroup);
-    const result = await services.trees.tree(genome, models, method, bootstrap, rooting);
+    const result = await services.trees.tree(genome, models, method, bootstrap, rooting, alleleLength);
     return {
       method,
       rooted: result.rooted,
