@@ -17,7 +17,7 @@
  * @see Hoare CAR. 1961. Algorithm 65: Find. Commun ACM 4:321-322.
  * @see Hastie T, Tibshirani R, Friedman J. 2009. The Elements of Statistical Learning, §6.1.
  */
-import { type FittedPredictor, groupIds, type Predictor, type TrainingSet, medianOffDiagonal, validateQuery, validateTrainingSet } from './types';
+import { type FittedPredictor, groupIds, kthSmallest, type Predictor, type TrainingSet, medianOffDiagonal, validateQuery, validateTrainingSet } from './types';
 
 // module-level alias: a global `Math` lookup per call is slow inside vm contexts (jest, node:vm)
 const { exp } = Math;
@@ -141,32 +141,6 @@ function nearest(row: readonly number[], n: number, isOut: Uint8Array | null, k:
   const idx: number[] = [];
   for (let j = 0; j < n; j++) if (keep(j) && row[j] <= cutoff) idx.push(j);
   return idx.sort((a, b) => row[a] - row[b] || a - b).slice(0, kk);
-}
-
-/** The value of rank `r` (0-based) in `v`; reorders `v` in place. Hoare's selection, middle pivot. */
-function kthSmallest(v: Float64Array, r: number): number {
-  let lo = 0;
-  let hi = v.length - 1;
-  while (lo < hi) {
-    const pivot = v[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (v[i] < pivot) i++;
-      while (v[j] > pivot) j--;
-      if (i <= j) {
-        const tmp = v[i];
-        v[i] = v[j];
-        v[j] = tmp;
-        i++;
-        j--;
-      }
-    }
-    if (r <= j) hi = j;
-    else if (r >= i) lo = i;
-    else return v[r];
-  }
-  return v[r];
 }
 
 function weightedNeighbourMean(order: number[], row: readonly number[], y: readonly number[], h: number): number {

@@ -75,14 +75,46 @@ export function clamp01(x: number): number {
 
 /** Median of the off-diagonal entries of an n x n matrix (1 when it is 0, so bandwidths stay positive). */
 export function medianOffDiagonal(d: Float64Array, n: number): number {
-  // upper triangle only, as a typed array so sort() is numeric and fast
+  // upper triangle only; selection instead of a sort: O(n^2), not O(n^2 log n)
   const off = new Float64Array((n * (n - 1)) / 2);
   let k = 0;
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off[k++] = (d[i * n + j] + d[j * n + i]) / 2;
-  off.sort();
   const mid = off.length >> 1;
-  const med = off.length % 2 ? off[mid] : (off[mid - 1] + off[mid]) / 2;
+  const upper = kthSmallest(off, mid);
+  let med = upper;
+  if (off.length % 2 === 0) {
+    // after selection everything below `mid` is <= off[mid]; the lower middle is their maximum
+    let lower = -Infinity;
+    for (let t = 0; t < mid; t++) if (off[t] > lower) lower = off[t];
+    med = (lower + upper) / 2;
+  }
   return med > 0 ? med : 1;
+}
+
+/** The r-th smallest value (0-based) of `v`, by Hoare's quickselect; reorders `v`. O(length) expected. */
+export function kthSmallest(v: Float64Array, r: number): number {
+  let lo = 0;
+  let hi = v.length - 1;
+  while (lo < hi) {
+    const pivot = v[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (v[i] < pivot) i++;
+      while (v[j] > pivot) j--;
+      if (i <= j) {
+        const tmp = v[i];
+        v[i] = v[j];
+        v[j] = tmp;
+        i++;
+        j--;
+      }
+    }
+    if (r <= j) hi = j;
+    else if (r >= i) lo = i;
+    else return v[r];
+  }
+  return v[r];
 }
 
 /**
