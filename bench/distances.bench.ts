@@ -8,10 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp } from '../src/app';
-import { loadConfig } from '../src/config';
 import { neighborJoining } from '../src/core/tree/neighbor-joining';
-import { silentLogger } from '../src/logger';
+import { startBenchApp } from './app';
 import { distancesOf } from '../src/services/distance.service';
 import { syntheticGenome, syntheticSamples } from './synthetic';
 import { medianFromAnotherProcess, postGraphQL } from './http';
@@ -21,15 +19,15 @@ const MODELS = Number(process.env.BENCH_MODELS ?? 1000);
 const GENES = 128;
 const SAMPLES = 32;
 
-
 export async function benchDistances(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'phylolm-bench-'));
-  const app = await startApp({ ...loadConfig({ PHYLOLM_DEMO: '0' }), port: 0, dbPath: join(dir, 'bench.db') }, silentLogger);
+  const app = await startBenchApp();
   const { services, server } = app;
   try {
     const synthetic = syntheticGenome(GENES);
     const genome = await services.genomes.create({ name: 'bench', genes: synthetic.genes });
-    process.stdout.write(`setup: ${MODELS} models x ${GENES} genes x ${SAMPLES} samples (${MODELS * GENES * SAMPLES} samples)\n`);
+    process.stdout.write(
+      `setup: ${MODELS} models x ${GENES} genes x ${SAMPLES} samples (${MODELS * GENES * SAMPLES} samples)\n`,
+    );
     const setup = await time(async () => {
       for (let m = 0; m < MODELS; m++) {
         const model = await services.models.register({ name: `m${m}`, provider: 'external' });
@@ -43,7 +41,15 @@ export async function benchDistances(): Promise<void> {
     for (let k = 0; k < 5; k++) {
       const model = await services.models.register({ name: `import-${k}`, provider: 'external' });
       const completions = syntheticSamples(synthetic, 5000 + k, SAMPLES);
-      importTimes.push((await time(() => postGraphQL(server.url, importQuery, { input: { model: String(model.id), genome: String(genome.id), completions } }))).ms);
+      importTimes.push(
+        (
+          await time(() =>
+            postGraphQL(server.url, importQuery, {
+              input: { model: String(model.id), genome: String(genome.id), completions },
+            }),
+          )
+        ).ms,
+      );
     }
     importTimes.sort((a, b) => a - b);
     report('import one model, 4,096 samples, HTTP (median of 5)', importTimes[2], 300);
@@ -66,31 +72,34 @@ export async function benchDistances(): Promise<void> {
     await services.samples.append(extra, genome, syntheticSamples(synthetic, 9999, SAMPLES), 'IMPORTED');
     const plusOne = await time(() => services.distances.similarity(genome, [...all, extra]));
     report(`add one model to the cached ${all.length} (matrix of ${all.length + 1})`, plusOne.ms, 100);
-    const plusOneHttp = await time(() => postGraphQL(server.url, matrixQuery, { g: String(genome.id), m: [...ids, String(extra.id)] }));
+    const plusOneHttp = await time(() =>
+      postGraphQL(server.url, matrixQuery, { g: String(genome.id), m: [...ids, String(extra.id)] }),
+    );
     report('same, first HTTP answer (incl. GraphQL serialisation)', plusOneHttp.ms);
 
     const distance = distancesOf(cold.value.similarity);
     const names = all.map((m) => m.name);
     const nj = await median(3, () => neighborJoining(distance, names));
     report(`NJ on ${all.length} taxa (median of 3)`, nj, 1000);
-    benchApe(distance, all.length, dir);
+    benchApe(distance, all.length);
   } finally {
     await app.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** R ape::nj on the same matrix, timed inside R (excluding reading the file). */
-function benchApe(distance: Float64Array, n: number, dir: string): void {
+function benchApe(distance: Float64Array, n: number): void {
   if (spawnSync('Rscript', ['--version']).status !== 0) {
     process.stdout.write('R ape::nj: Rscript not installed, skipped\n');
     return;
   }
+  const dir = mkdtempSync(join(tmpdir(), 'phylolm-bench-ape-'));
   const file = join(dir, 'd.bin');
   writeFileSync(file, Buffer.from(distance.buffer));
   const script = `suppressMessages(library(ape)); d <- matrix(readBin("${file}", "double", ${n * n}), ${n}, ${n});
     t <- system.time(for (i in 1:3) ape::nj(d))[["elapsed"]] / 3; cat(t * 1000)`;
   const out = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
   if (out.status !== 0) {
     process.stdout.write(`R ape::nj failed: ${out.stderr.slice(0, 200)}\n`);
     return;

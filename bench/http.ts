@@ -40,10 +40,14 @@ export async function medianFromAnotherProcess(
     });
     (async () => { const ms = []; for (let i = 0; i < times; i++) ms.push(await once()); console.log(JSON.stringify(ms)); })();`;
   // Asynchronous on purpose: the server answering runs in this process.
-  const out = await promisify(execFile)(process.execPath, ['-e', script, url, JSON.stringify({ query, variables }), String(times)], {
-    encoding: 'utf8',
-    maxBuffer: 1024 * 1024,
-  });
+  const out = await promisify(execFile)(
+    process.execPath,
+    ['-e', script, url, JSON.stringify({ query, variables }), String(times)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1024 * 1024,
+    },
+  );
   const ms = (JSON.parse(out.stdout) as number[]).sort((a, b) => a - b);
   return ms[Math.floor(ms.length / 2)];
 }

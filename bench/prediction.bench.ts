@@ -4,14 +4,9 @@
  *   predictor fitted and calibrated) <= 1 s. Also the bare predictor fits on 1,000 models (the
  *   measurement that used to be test/core/prediction/speed.test.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startApp } from '../src/app';
-import { loadConfig } from '../src/config';
 import { neiDistance } from '../src/core/genetics/nei';
 import { createRandom, getPredictor, normal } from '../src/core/prediction';
-import { silentLogger } from '../src/logger';
+import { startBenchApp } from './app';
 import { syntheticGenome, syntheticSamples } from './synthetic';
 import { postGraphQL } from './http';
 import { median, report, time } from './timing';
@@ -21,25 +16,30 @@ const GENES = 128;
 const SAMPLES = 32;
 const FAMILIES = 40;
 
-
 const PREDICT = `query ($m: ID!, $g: ID!) { prediction(model: $m, benchmark: "bench", genome: $g) { value low high method neighbors { model { id name } distance score } } }`;
 
 export async function benchPrediction(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'phylolm-bench-'));
-  const app = await startApp({ ...loadConfig({ PHYLOLM_DEMO: '0' }), port: 0, dbPath: join(dir, 'bench.db') }, silentLogger);
+  const app = await startBenchApp();
   const { services, server } = app;
   try {
     const synthetic = syntheticGenome(GENES);
     const genome = await services.genomes.create({ name: 'bench', genes: synthetic.genes });
     const random = createRandom(5);
-    process.stdout.write(`setup: ${MODELS} scored models in ${FAMILIES} families, ${GENES} genes x ${SAMPLES} samples (+ 4 unscored targets)\n`);
+    process.stdout.write(
+      `setup: ${MODELS} scored models in ${FAMILIES} families, ${GENES} genes x ${SAMPLES} samples (+ 4 unscored targets)\n`,
+    );
     const setup = await time(async () => {
       const scores = [];
       for (let m = 0; m < MODELS + 4; m++) {
-        const model = await services.models.register({ name: `m${m}`, provider: 'external', family: `f${m % FAMILIES}` });
+        const model = await services.models.register({
+          name: `m${m}`,
+          provider: 'external',
+          family: `f${m % FAMILIES}`,
+        });
         await services.samples.append(model, genome, syntheticSamples(synthetic, m, SAMPLES), 'IMPORTED');
         // the last 4 models are the prediction targets and stay unscored
-        if (m < MODELS) scores.push({ model: String(model.id), benchmark: 'bench', value: 1 / (1 + Math.exp(-normal(random))) });
+        if (m < MODELS)
+          scores.push({ model: String(model.id), benchmark: 'bench', value: 1 / (1 + Math.exp(-normal(random))) });
       }
       await services.scores.set(scores);
     });
@@ -60,13 +60,14 @@ export async function benchPrediction(): Promise<void> {
 
     const cached = await median(15, () => postGraphQL(server.url, PREDICT, { m: targets[0], g }));
     report('cached prediction through HTTP (median of 15)', cached, 20);
-    const cachedService = await median(15, () => services.predictions.predict({ model: targets[0], benchmark: 'bench', genome: g }));
+    const cachedService = await median(15, () =>
+      services.predictions.predict({ model: targets[0], benchmark: 'bench', genome: g }),
+    );
     report('  same, service call (no HTTP response cache)', cachedService);
 
     benchPredictorFits(matrix.value.similarity, matrix.value.modelIds.length, random);
   } finally {
     await app.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -74,7 +75,8 @@ export async function benchPrediction(): Promise<void> {
 function benchPredictorFits(similarity: Float64Array, size: number, random: () => number): void {
   const n = MODELS;
   const distances = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) distances[i * n + j] = i === j ? 0 : neiDistance(similarity[i * size + j]);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) distances[i * n + j] = i === j ? 0 : neiDistance(similarity[i * size + j]);
   const scores = Array.from({ length: n }, () => random());
   const query = Array.from({ length: n }, (_, j) => neiDistance(similarity[n * size + j]));
   for (const name of ['knn', 'kernel-ridge']) {

@@ -5,12 +5,7 @@
  * and the same for an endpoint without `n` (one sample per request), where the engine's own
  * overhead shows.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { silentLogger } from '../src/logger';
+import { startBenchApp } from './app';
 import { startFakeOpenAI } from '../test/helpers/fake-openai';
 import { syntheticGenome } from './synthetic';
 import { report, time } from './timing';
@@ -20,20 +15,17 @@ const CONCURRENCY = 16;
 
 export async function benchProbing(): Promise<void> {
   const fake = await startFakeOpenAI({ fallback: { kind: 'ok', delayMs: DELAY_MS } });
-  const dir = mkdtempSync(join(tmpdir(), 'phylolm-bench-probe-'));
-  const app = await startApp(
-    {
-      ...loadConfig({ PHYLOLM_DEMO: '0' }),
-      port: 0,
-      dbPath: join(dir, 'bench.db'),
-      probeConcurrency: CONCURRENCY,
-      providers: {
-        openai: { apiKey: 'sk-bench-000000', baseURL: fake.baseURL },
-        openaiCompatible: { endpoints: [{ name: 'no-n', baseURL: fake.baseURL, models: ['m'], maxSamplesPerRequest: 1, maxConcurrency: CONCURRENCY }] },
+  const app = await startBenchApp({
+    probeConcurrency: CONCURRENCY,
+    providers: {
+      openai: { apiKey: 'sk-bench-000000', baseURL: fake.baseURL },
+      openaiCompatible: {
+        endpoints: [
+          { name: 'no-n', baseURL: fake.baseURL, models: ['m'], maxSamplesPerRequest: 1, maxConcurrency: CONCURRENCY },
+        ],
       },
     },
-    silentLogger,
-  );
+  });
   const { services } = app;
   try {
     const genes = syntheticGenome(128).genes;
@@ -41,7 +33,12 @@ export async function benchProbing(): Promise<void> {
     const small = await services.genomes.create({ name: 'bench-16', genes: genes.slice(0, 16) });
     const bound = CONCURRENCY / (DELAY_MS / 1000);
 
-    const withN = await services.models.register({ name: 'with-n', provider: 'openai', providerModel: 'davinci-002', mode: 'COMPLETION' });
+    const withN = await services.models.register({
+      name: 'with-n',
+      provider: 'openai',
+      providerModel: 'davinci-002',
+      mode: 'COMPLETION',
+    });
     const run = async (modelId: number, genomeId: number) => {
       const job = await services.jobs.start({ model: String(modelId), genome: String(genomeId), samplesPerGene: 32 });
       await services.jobs.settled(job.id);
@@ -53,24 +50,27 @@ export async function benchProbing(): Promise<void> {
     report(`128 genes x 32 samples with n, concurrency ${CONCURRENCY} (${a.value.requests} requests)`, a.ms, 3000);
     process.stdout.write(`  achieved ${(a.value.requests / (a.ms / 1000)).toFixed(1)} requests/s; bound ${bound}/s\n`);
 
-    const withoutN = await services.models.register({ name: 'without-n', provider: 'openai-compatible:no-n', providerModel: 'm', mode: 'COMPLETION' });
+    const withoutN = await services.models.register({
+      name: 'without-n',
+      provider: 'openai-compatible:no-n',
+      providerModel: 'm',
+      mode: 'COMPLETION',
+    });
     const b = await time(() => run(withoutN.id, small.id));
     report(`16 genes x 32 samples, one per request (${b.value.requests} requests)`, b.ms);
     process.stdout.write(`  achieved ${(b.value.requests / (b.ms / 1000)).toFixed(1)} requests/s; bound ${bound}/s\n`);
   } finally {
     await app.close();
     await fake.close();
-    rmSync(dir, { recursive: true, force: true });
   }
   await benchDemo();
 }
 
 /** The newcomer's path: `npm start` on an empty database until `tree` answers, and until probing ends. */
 async function benchDemo(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'phylolm-bench-demo-'));
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
-  const app = await startApp({ ...loadConfig({}), port: 0, dbPath: join(dir, 'demo.db') }, silentLogger);
+  const app = await startBenchApp({}, {});
   try {
     const genome = (await app.services.store.getGenomeByName('math-owm-128'))!;
     for (;;) {
@@ -87,6 +87,5 @@ async function benchDemo(): Promise<void> {
     report(`demo: until all ${jobs.length} zoo models are probed (128 x 32 each)`, elapsed());
   } finally {
     await app.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

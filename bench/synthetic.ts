@@ -29,7 +29,11 @@ function pick(random: Random): string {
 }
 
 /** N samples per gene for model number `m` (its own perturbation of the base logits). */
-export function syntheticSamples(genome: SyntheticGenome, m: number, perGene: number): { gene: number; text: string }[] {
+export function syntheticSamples(
+  genome: SyntheticGenome,
+  m: number,
+  perGene: number,
+): { gene: number; text: string }[] {
   const random = createRandom(1000 + m);
   const out: { gene: number; text: string }[] = [];
   genome.candidates.forEach(({ texts, logits }, gene) => {

@@ -13,6 +13,9 @@ export async function median(times: number, run: () => Promise<unknown> | unknow
 }
 
 export function report(label: string, ms: number, targetMs?: number): void {
-  const target = targetMs === undefined ? '' : `  target <= ${targetMs} ms  ratio ${(ms / targetMs).toFixed(2)} ${ms <= targetMs ? 'OK' : 'OVER'}`;
+  const target =
+    targetMs === undefined
+      ? ''
+      : `  target <= ${targetMs} ms  ratio ${(ms / targetMs).toFixed(2)} ${ms <= targetMs ? 'OK' : 'OVER'}`;
   process.stdout.write(`${label.padEnd(58)} ${ms.toFixed(1).padStart(9)} ms${target}\n`);
 }

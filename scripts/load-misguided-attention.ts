@@ -23,7 +23,10 @@ async function gql<T>(query: string, variables: Record<string, unknown>): Promis
 
 async function main(): Promise<void> {
   const genes = fixtureGenes();
-  const existing = await gql<{ genome: { id: string } | null }>(`query { genome(name: "misguided-attention") { id } }`, {});
+  const existing = await gql<{ genome: { id: string } | null }>(
+    `query { genome(name: "misguided-attention") { id } }`,
+    {},
+  );
   const genomeId =
     existing.genome?.id ??
     (
@@ -51,7 +54,9 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${model.name}: ${result.importCompletions.accepted} new samples\n`);
   }
-  process.stdout.write(`genome "misguided-attention" is ${genomeId}; try: { tree(genome: "${genomeId}") { newick } }\n`);
+  process.stdout.write(
+    `genome "misguided-attention" is ${genomeId}; try: { tree(genome: "${genomeId}") { newick } }\n`,
+  );
 }
 
 main().catch((error: unknown) => {

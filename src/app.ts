@@ -22,7 +22,10 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const database = openDatabase(config.dbPath);
   const store = new SqliteStore(database);
   const registry = createProviderRegistry(config.providers);
-  const services = createServices(store, { logger, registry, probing: {
+  const services = createServices(store, {
+    logger,
+    registry,
+    probing: {
       concurrency: config.probeConcurrency,
       retry: { maxAttempts: config.probeMaxAttempts, baseDelayMs: config.probeRetryBaseMs },
     },

@@ -51,7 +51,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     responseCacheBytes: integer(env, 'PHYLOLM_RESPONSE_CACHE_BYTES', 256 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
     logLevel: logLevel as Config['logLevel'],
     providers: providerConfigFromEnv(env),
-    probeConcurrency: env.PHYLOLM_PROBE_CONCURRENCY ? integer(env, 'PHYLOLM_PROBE_CONCURRENCY', 16, 1, 1024) : undefined,
+    probeConcurrency: env.PHYLOLM_PROBE_CONCURRENCY
+      ? integer(env, 'PHYLOLM_PROBE_CONCURRENCY', 16, 1, 1024)
+      : undefined,
     probeMaxAttempts: integer(env, 'PHYLOLM_PROBE_MAX_ATTEMPTS', 6, 1, 100),
     probeRetryBaseMs: integer(env, 'PHYLOLM_PROBE_RETRY_BASE_MS', 500, 0, 600_000),
   };

@@ -61,7 +61,13 @@ interface RawMessage {
 const ID = 'anthropic';
 
 export function createAnthropicProvider(options: AnthropicProviderOptions = {}): Provider {
-  const { baseURL = 'https://api.anthropic.com', timeoutMs = 60_000, models = ANTHROPIC_MODELS, topP = 'always', apiVersion = '2023-06-01' } = options;
+  const {
+    baseURL = 'https://api.anthropic.com',
+    timeoutMs = 60_000,
+    models = ANTHROPIC_MODELS,
+    topP = 'always',
+    apiVersion = '2023-06-01',
+  } = options;
   // API versions are ISO dates, so string order is date order.
   const samplingParams = apiVersion < NO_SAMPLING_PARAMS_SINCE;
   const capabilities: ProviderCapabilities = {
@@ -75,7 +81,12 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
   function getClient(): { client: Anthropic; key: string } {
     const key = readSecret(options.apiKey);
     if (key === undefined) {
-      throw new ProviderError({ providerId: ID, kind: 'not-configured', isRetryable: false, message: `${ID} is not configured: set ANTHROPIC_API_KEY` });
+      throw new ProviderError({
+        providerId: ID,
+        kind: 'not-configured',
+        isRetryable: false,
+        message: `${ID} is not configured: set ANTHROPIC_API_KEY`,
+      });
     }
     if (!client || clientKey !== key) {
       // An explicit key and baseURL keep the SDK off its environment/credential-file chain.
@@ -142,7 +153,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
 
 function textOf(raw: RawMessage): string {
   if (!raw || typeof raw !== 'object' || !Array.isArray(raw.content)) {
-    throw new ProviderError({ providerId: ID, kind: 'malformed-response', message: `${ID}: malformed response: no content array` });
+    throw new ProviderError({
+      providerId: ID,
+      kind: 'malformed-response',
+      message: `${ID}: malformed response: no content array`,
+    });
   }
   return raw.content
     .filter((block) => block.type === 'text' && typeof block.text === 'string')

@@ -14,7 +14,13 @@
  * Models listed in the endpoint config default to COMPLETION mode, because the reference probed
  * open-weight models as raw text completion without a chat template.
  */
-import type { Mode, Provider, ProviderCapabilities, ProviderModelInfo, SecretSource } from '../../src/providers/provider';
+import type {
+  Mode,
+  Provider,
+  ProviderCapabilities,
+  ProviderModelInfo,
+  SecretSource,
+} from '../../src/providers/provider';
 import { createOpenAIStyleProvider } from '../openai/openai-style';
 
 export interface OpenAICompatibleModel {

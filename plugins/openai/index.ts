@@ -3,7 +3,13 @@
  * /v1/chat/completions, up to 128 samples per request via `n` (so one request per gene at the
  * reference N = 32). See openai-style.ts for the exact request bodies.
  */
-import type { ModelPrice, Provider, ProviderCapabilities, ProviderModelInfo, SecretSource } from '../../src/providers/provider';
+import type {
+  ModelPrice,
+  Provider,
+  ProviderCapabilities,
+  ProviderModelInfo,
+  SecretSource,
+} from '../../src/providers/provider';
 import { createOpenAIStyleProvider } from './openai-style';
 import { OPENAI_CAPABILITIES, OPENAI_MODELS } from './catalog';
 

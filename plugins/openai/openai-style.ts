@@ -178,7 +178,11 @@ function requestBody(request: SampleRequest, options: OpenAIStyleOptions, warnin
 
 function textsOf(raw: RawResponse, mode: Mode, providerId: string): string[] {
   if (!raw || typeof raw !== 'object' || !Array.isArray(raw.choices)) {
-    throw new ProviderError({ providerId, kind: 'malformed-response', message: `${providerId}: malformed response: no choices array` });
+    throw new ProviderError({
+      providerId,
+      kind: 'malformed-response',
+      message: `${providerId}: malformed response: no choices array`,
+    });
   }
   if (raw.choices.length === 0) {
     throw new ProviderError({ providerId, kind: 'empty-response', message: `${providerId}: empty choices` });
@@ -189,7 +193,11 @@ function textsOf(raw: RawResponse, mode: Mode, providerId: string): string[] {
     const text = mode === 'COMPLETION' ? choice.text : choice.message?.content;
     // "" is a valid probe (the empty allele); null/absent content is not a sample.
     if (typeof text !== 'string') {
-      throw new ProviderError({ providerId, kind: 'empty-response', message: `${providerId}: empty choices (null content)` });
+      throw new ProviderError({
+        providerId,
+        kind: 'empty-response',
+        message: `${providerId}: empty choices (null content)`,
+      });
     }
     return text;
   });

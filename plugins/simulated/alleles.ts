@@ -51,7 +51,28 @@ export function competentDirection(seed: number, geneKey: number): Float64Array 
   return u;
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'be', 'da', 'fu', 'go', 'hi', 'ju', 'pe', 'zo', 'an', 'el', 'or', 'un'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ru',
+  'sa',
+  'ti',
+  'vo',
+  'be',
+  'da',
+  'fu',
+  'go',
+  'hi',
+  'ju',
+  'pe',
+  'zo',
+  'an',
+  'el',
+  'or',
+  'un',
+];
 
 function word(random: () => number, syllables: number): string {
   let w = '';
@@ -85,7 +106,13 @@ function drift(seed: number, nodeId: string, geneKey: number, branchLength: numb
 }
 
 /** Logits over HEAD candidates + the tail slot for one model, gene and mode. */
-export function alleleLogits(seed: number, byId: Map<string, ZooNode>, model: string, mode: Mode, gene: string): Float64Array {
+export function alleleLogits(
+  seed: number,
+  byId: Map<string, ZooNode>,
+  model: string,
+  mode: Mode,
+  gene: string,
+): Float64Array {
   const geneKey = hashString(gene);
   const logits = new Float64Array(HEAD + 1);
   const root = mulberry32(hashString(`root\u001f${seed}\u001f${geneKey}`));

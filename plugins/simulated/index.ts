@@ -62,11 +62,21 @@ export function createSimulatedProvider(options: SimulatedProviderOptions = {}):
   async function doSample(request: SampleRequest): Promise<SampleResult> {
     assertValidSampleRequest(request);
     if (request.signal?.aborted) {
-      throw new ProviderError({ providerId: ID, kind: 'aborted', isRetryable: false, message: `${ID}: request aborted` });
+      throw new ProviderError({
+        providerId: ID,
+        kind: 'aborted',
+        isRetryable: false,
+        message: `${ID}: request aborted`,
+      });
     }
     const node = byId.get(request.model);
     if (!node || !node.sampled) {
-      throw new ProviderError({ providerId: ID, kind: 'unknown-model', statusCode: 404, message: `${ID}: unknown model: ${request.model}` });
+      throw new ProviderError({
+        providerId: ID,
+        kind: 'unknown-model',
+        statusCode: 404,
+        message: `${ID}: unknown model: ${request.model}`,
+      });
     }
     const key = `${request.model}\u001f${request.mode}\u001f${request.prompt}`;
     const n = Math.min(request.n, SIMULATED_CAPABILITIES.maxSamplesPerRequest);
@@ -85,7 +95,11 @@ export function createSimulatedProvider(options: SimulatedProviderOptions = {}):
       texts.push(truncateWords(text, request.maxTokens));
     }
     const promptTokens = Math.ceil(request.prompt.length / 4);
-    return { texts, usage: { promptTokens, completionTokens: n * Math.min(3, request.maxTokens), requests: 1 }, warnings: [] };
+    return {
+      texts,
+      usage: { promptTokens, completionTokens: n * Math.min(3, request.maxTokens), requests: 1 },
+      warnings: [],
+    };
   }
 
   return {

@@ -66,15 +66,41 @@ const BRANCH = { family: [0.8, 1.4], base: [0.25, 0.6], finetune: [0.05, 0.2] } 
 export function zooNodes(seed: number): ZooNode[] {
   const random = rngFor('zoo-branches', seed);
   const length = ([lo, hi]: readonly [number, number]): number => lo + (hi - lo) * random();
-  const nodes: ZooNode[] = [{ id: ROOT_ID, parent: null, family: null, branchLength: 0, sampled: false, mode: 'COMPLETION', capability: 0 }];
+  const nodes: ZooNode[] = [
+    { id: ROOT_ID, parent: null, family: null, branchLength: 0, sampled: false, mode: 'COMPLETION', capability: 0 },
+  ];
   for (const [family, bases] of Object.entries(LAYOUT)) {
     const ancestor = `${family}-ancestor`;
-    nodes.push({ id: ancestor, parent: ROOT_ID, family, branchLength: length(BRANCH.family), sampled: false, mode: 'COMPLETION', capability: 0 });
+    nodes.push({
+      id: ancestor,
+      parent: ROOT_ID,
+      family,
+      branchLength: length(BRANCH.family),
+      sampled: false,
+      mode: 'COMPLETION',
+      capability: 0,
+    });
     for (const [base, fineTunes] of Object.entries(bases)) {
-      nodes.push({ id: base, parent: ancestor, family, branchLength: length(BRANCH.base), sampled: true, mode: 'COMPLETION', capability: 0 });
+      nodes.push({
+        id: base,
+        parent: ancestor,
+        family,
+        branchLength: length(BRANCH.base),
+        sampled: true,
+        mode: 'COMPLETION',
+        capability: 0,
+      });
       for (const ft of fineTunes) {
         const mode: Mode = isChatName(ft) ? 'CHAT' : 'COMPLETION';
-        nodes.push({ id: ft, parent: base, family, branchLength: length(BRANCH.finetune), sampled: true, mode, capability: 0 });
+        nodes.push({
+          id: ft,
+          parent: base,
+          family,
+          branchLength: length(BRANCH.finetune),
+          sampled: true,
+          mode,
+          capability: 0,
+        });
       }
     }
   }

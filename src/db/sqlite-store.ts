@@ -6,7 +6,18 @@
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { DatabaseHandle, Db } from './client';
-import { computations, genes, genomes, meta, models, populations, probeJobs, probeRequests, samples, scores } from './schema';
+import {
+  computations,
+  genes,
+  genomes,
+  meta,
+  models,
+  populations,
+  probeJobs,
+  probeRequests,
+  samples,
+  scores,
+} from './schema';
 import { DuplicateError } from './store';
 import type {
   GeneSampleStats,
@@ -136,19 +147,19 @@ export class SqliteStore implements Store {
   async createGenome(input: { name: string; fingerprint: string; genes: readonly string[] }): Promise<GenomeRow> {
     return uniquely(`a genome named "${input.name}" already exists`, () =>
       this.db.transaction((tx) => {
-      const genome = tx
-        .insert(genomes)
-        .values({ name: input.name, fingerprint: input.fingerprint, geneCount: input.genes.length })
-        .returning()
-        .get();
-      const rows = input.genes.map((text, index) => ({ genomeId: genome.id, index, text }));
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        tx.insert(genes)
-          .values(rows.slice(i, i + INSERT_CHUNK))
-          .run();
-      }
-      this.bumpDataRevision(tx);
-      return genome;
+        const genome = tx
+          .insert(genomes)
+          .values({ name: input.name, fingerprint: input.fingerprint, geneCount: input.genes.length })
+          .returning()
+          .get();
+        const rows = input.genes.map((text, index) => ({ genomeId: genome.id, index, text }));
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+          tx.insert(genes)
+            .values(rows.slice(i, i + INSERT_CHUNK))
+            .run();
+        }
+        this.bumpDataRevision(tx);
+        return genome;
       }),
     );
   }
@@ -385,7 +396,11 @@ export class SqliteStore implements Store {
   }
 
   async benchmarkNames(): Promise<string[]> {
-    const rows = this.db.selectDistinct({ benchmark: scores.benchmark }).from(scores).orderBy(asc(scores.benchmark)).all();
+    const rows = this.db
+      .selectDistinct({ benchmark: scores.benchmark })
+      .from(scores)
+      .orderBy(asc(scores.benchmark))
+      .all();
     return rows.map((r) => r.benchmark);
   }
 

@@ -116,7 +116,10 @@ export interface AppendSamplesInput {
    * Computes the new serialized population from the previous one (null when none) and the
    * samples actually inserted. Runs inside the transaction, so counts and samples never diverge.
    */
-  updatePopulation(previous: PopulationState | null, inserted: readonly { gene: number; text: string }[]): {
+  updatePopulation(
+    previous: PopulationState | null,
+    inserted: readonly { gene: number; text: string }[],
+  ): {
     counts: string;
     alleleLength: number;
   };

@@ -29,7 +29,8 @@ export function depthLimit(maxDepth: number): (context: ValidationContext) => AS
         } else {
           const name = selection.name.value;
           const fragment = fragments.get(name);
-          if (fragment && !seen.has(name)) deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...seen, name])));
+          if (fragment && !seen.has(name))
+            deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...seen, name])));
         }
       }
       return deepest;

@@ -5,7 +5,11 @@ import { buildSchema } from 'type-graphql';
 import { DistanceResolver } from './distance/distance.resolver';
 import { GenomeResolver } from './genome/genome.resolver';
 import { ModelConnectionResolver, ModelResolver } from './model/model.resolver';
-import { EvaluationPointResolver, PredictionNeighborResolver, PredictionResolver } from './prediction/prediction.resolver';
+import {
+  EvaluationPointResolver,
+  PredictionNeighborResolver,
+  PredictionResolver,
+} from './prediction/prediction.resolver';
 import { SampleResolver } from './sample/sample.resolver';
 import { ScoreResolver } from './score/score.resolver';
 import { TreeNodeResolver, TreeResolver } from './tree/tree.resolver';

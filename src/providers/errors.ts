@@ -192,7 +192,11 @@ export function toProviderError(
   const base = { providerId: context.providerId, secrets: context.secrets };
   const detail = e.message ?? String(error);
   if (context.cause) {
-    return new ProviderError({ ...base, kind: context.cause, message: `${context.providerId}: ${kindLabel[context.cause]}: ${detail}` });
+    return new ProviderError({
+      ...base,
+      kind: context.cause,
+      message: `${context.providerId}: ${kindLabel[context.cause]}: ${detail}`,
+    });
   }
   if (typeof e.status === 'number') {
     return new ProviderError({

@@ -42,7 +42,10 @@ export interface RegistryDependencies {
   requireModule?: (name: string) => unknown;
 }
 
-export function createProviderRegistry(config: ProviderRegistryConfig = {}, deps: RegistryDependencies = {}): ProviderRegistry {
+export function createProviderRegistry(
+  config: ProviderRegistryConfig = {},
+  deps: RegistryDependencies = {},
+): ProviderRegistry {
   const providers = new Map<string, Provider>();
   const add = (provider: Provider, source: string): void => {
     assertProvider(provider, source);
@@ -106,7 +109,11 @@ export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderRegistryC
   const prices = parsePrices(env.PHYLOLM_PRICES);
   return {
     openai: { apiKey: lazy('OPENAI_API_KEY'), baseURL: env.OPENAI_BASE_URL || undefined, prices: prices.openai },
-    anthropic: { apiKey: lazy('ANTHROPIC_API_KEY'), baseURL: env.ANTHROPIC_BASE_URL || undefined, prices: prices.anthropic },
+    anthropic: {
+      apiKey: lazy('ANTHROPIC_API_KEY'),
+      baseURL: env.ANTHROPIC_BASE_URL || undefined,
+      prices: prices.anthropic,
+    },
     openaiCompatible: {
       endpoints: parseEndpoints(env.PHYLOLM_OPENAI_COMPATIBLE, lazy).map((endpoint) => ({
         ...endpoint,
@@ -141,7 +148,8 @@ export function parsePrices(json: string | undefined): Record<string, Record<str
       const ok =
         isRecord(price) &&
         [price.inputPerMTok, price.outputPerMTok].every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0);
-      if (!ok) throw new TypeError(`${problem}; the price of "${provider}" / "${model}" is not two non-negative numbers`);
+      if (!ok)
+        throw new TypeError(`${problem}; the price of "${provider}" / "${model}" is not two non-negative numbers`);
     }
   }
   return parsed as Record<string, Record<string, ModelPrice>>;

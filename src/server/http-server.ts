@@ -67,7 +67,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   httpServer.on('request', (req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.log('error', 'request failed', { error });
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
       else res.end();
     });
   });
@@ -106,7 +109,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       try {
         body = JSON.parse(raw);
       } catch {
-        sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        sendJson(res, 400, {
+          errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+        });
         return;
       }
     }
@@ -153,7 +158,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const text = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -182,4 +190,3 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('error', reject);
   });
 }
-

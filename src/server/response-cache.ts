@@ -28,7 +28,10 @@ export class ResponseCache {
    * an unparsable document, or a body that is not a single operation).
    */
   keyOf(body: unknown, search: string, revision: number): string | null {
-    const request = body && typeof body === 'object' ? (body as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(search));
+    const request =
+      body && typeof body === 'object'
+        ? (body as Record<string, unknown>)
+        : Object.fromEntries(new URLSearchParams(search));
     const query = request.query;
     if (typeof query !== 'string' || !onlyQueries(query, request.operationName)) return null;
     const canonical = JSON.stringify([query, request.operationName ?? null, request.variables ?? null, revision]);

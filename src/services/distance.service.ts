@@ -63,7 +63,15 @@ export class DistanceService {
     const hit = await cache.get(key);
     if (hit) {
       const modelIds = hit.dependencies.map(([m]) => m);
-      return { key, genome, modelIds, dependencies: hit.dependencies, similarity: hit.value, computedPairs: 0, alleleLength };
+      return {
+        key,
+        genome,
+        modelIds,
+        dependencies: hit.dependencies,
+        similarity: hit.value,
+        computedPairs: 0,
+        alleleLength,
+      };
     }
 
     const loaded = await this.populations.loadWithLength(genome, revisions, alleleLength);
@@ -107,10 +115,12 @@ export class DistanceService {
     }
     if (models.length === 0) throw badInput('the models list is empty');
     const byModel = new Map(
-      (await this.populations.revisions(
-        genome.id,
-        models.map((m) => m.id),
-      )).map((r) => [r.modelId, r]),
+      (
+        await this.populations.revisions(
+          genome.id,
+          models.map((m) => m.id),
+        )
+      ).map((r) => [r.modelId, r]),
     );
     return models.map((model) => {
       const revision = byModel.get(model.id);

@@ -41,7 +41,21 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
   const scoreImports = new ScoreImportService(store, models);
   const predictions = new PredictionService(store, models, genomes, distances, writes);
   const jobs = new JobService(store, samples, populations, { ...options.probing, registry, logger: options.logger });
-  return { store, writes, registry, jobs, models, genomes, populations, samples, distances, trees, scores, scoreImports, predictions };
+  return {
+    store,
+    writes,
+    registry,
+    jobs,
+    models,
+    genomes,
+    populations,
+    samples,
+    distances,
+    trees,
+    scores,
+    scoreImports,
+    predictions,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -2,7 +2,15 @@
 import type { ModelFilter, ModelRow, Mode, Store } from '../db/store';
 import { DuplicateError } from '../db/store';
 import { badInput, notFound, parseId } from './errors';
-import { decodeCursor, encodeCursor, findByIdOrName, pageSize, requireIntIn, requireNumberIn, requireText } from './validate';
+import {
+  decodeCursor,
+  encodeCursor,
+  findByIdOrName,
+  pageSize,
+  requireIntIn,
+  requireNumberIn,
+  requireText,
+} from './validate';
 
 /** Provider id for models whose samples only ever come from `importCompletions`. */
 export const EXTERNAL_PROVIDER = 'external';

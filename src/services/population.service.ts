@@ -27,10 +27,7 @@ export class PopulationService {
     counts: AlleleCounts;
     bytes: number;
     prepared?: PreparedPopulation;
-  }>(
-    512 * 1024 * 1024,
-    (entry) => entry.bytes,
-  );
+  }>(512 * 1024 * 1024, (entry) => entry.bytes);
 
   private readonly interners = new Map<number, AlleleInterner>();
   /** populations under other allele lengths, by genome, model, revision and length */
@@ -74,7 +71,9 @@ export class PopulationService {
   ): AlleleCounts {
     const cached = previous ? this.cached(genome.id, previous.modelId, previous.revision) : undefined;
     const counts: AlleleCounts = previous
-      ? (cached ? structuredClone(cached) : (JSON.parse(previous.counts) as AlleleCounts))
+      ? cached
+        ? structuredClone(cached)
+        : (JSON.parse(previous.counts) as AlleleCounts)
       : new Array<null>(genome.geneCount).fill(null);
     addCounts(counts, inserted, ALLELE_LENGTH);
     return counts;

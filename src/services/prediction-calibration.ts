@@ -47,16 +47,21 @@ export function fitCalibrated(
   { seed, level }: { seed: number; level: number },
 ): CalibratedFit {
   const n = validateTrainingSet(train);
-  const picked = n > CALIBRATION_MODELS ? sampleIndices(createRandom(seed), n, CALIBRATION_MODELS).sort((a, b) => a - b) : range(n);
+  const picked =
+    n > CALIBRATION_MODELS ? sampleIndices(createRandom(seed), n, CALIBRATION_MODELS).sort((a, b) => a - b) : range(n);
   const families = picked.map((i) => train.families[i]);
-  if (new Set(families).size < 2) throw new PhyloInputError('the scored models must span at least 2 families to calibrate the interval');
+  if (new Set(families).size < 2)
+    throw new PhyloInputError('the scored models must span at least 2 families to calibrate the interval');
   const calibration = {
     distances: block(train.distances, n, picked),
     scores: picked.map((i) => train.scores[i]),
     families: foldsOf(families, CALIBRATION_FOLDS),
   };
   const lofo = leaveOneFamilyOut(predictor, calibration, { seed });
-  const { upper } = conformalInterval(calibration.scores.map((y, k) => y - lofo.predicted[k]), level);
+  const { upper } = conformalInterval(
+    calibration.scores.map((y, k) => y - lofo.predicted[k]),
+    level,
+  );
   const fitted = predictor.fit(train, { seed });
   return {
     halfWidth: upper,

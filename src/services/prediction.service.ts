@@ -82,8 +82,20 @@ export class PredictionService {
     private readonly distances: DistanceService,
     writes: WriteBehind,
   ) {
-    this.predictions = new ComputationCache(store, 'prediction/v1', jsonCodec<PredictionResult>(), writes, 32 * 1024 * 1024);
-    this.evaluations = new ComputationCache(store, 'prediction-evaluation/v1', jsonCodec<EvaluationResult>(), writes, 32 * 1024 * 1024);
+    this.predictions = new ComputationCache(
+      store,
+      'prediction/v1',
+      jsonCodec<PredictionResult>(),
+      writes,
+      32 * 1024 * 1024,
+    );
+    this.evaluations = new ComputationCache(
+      store,
+      'prediction-evaluation/v1',
+      jsonCodec<EvaluationResult>(),
+      writes,
+      32 * 1024 * 1024,
+    );
   }
 
   predictors(): readonly string[] {
@@ -109,13 +121,26 @@ export class PredictionService {
       );
     }
     const dependencies = dependenciesOf(matrix, [at, ...train.index]);
-    const key = fingerprint('prediction/v1', `${target.id}@${matrix.dependencies[at][1]}`, this.keyOf(matrix, request.benchmark, train), method, level, PREDICTION_SEED);
+    const key = fingerprint(
+      'prediction/v1',
+      `${target.id}@${matrix.dependencies[at][1]}`,
+      this.keyOf(matrix, request.benchmark, train),
+      method,
+      level,
+      PREDICTION_SEED,
+    );
     const hit = await this.predictions.get(key);
     if (hit) return hit.value;
 
     const d = distanceBlock(matrix, train.index);
     const row = train.index.map((j) => neiDistance(matrix.similarity[at * matrix.modelIds.length + j]));
-    const fit = calibrationErrors(() => fitCalibrated(getPredictor(method), { distances: d, scores: train.scores, families: train.families }, { seed: PREDICTION_SEED, level }));
+    const fit = calibrationErrors(() =>
+      fitCalibrated(
+        getPredictor(method),
+        { distances: d, scores: train.scores, families: train.families },
+        { seed: PREDICTION_SEED, level },
+      ),
+    );
     const { value, low, high } = fit.predict(row);
     const neighbors = nearestScored(row, train, NEIGHBOURS);
     const result: PredictionResult = { value, low, high, level, method, neighbors };
@@ -131,10 +156,18 @@ export class PredictionService {
     const matrix = await this.distances.similarity(genome);
     const all = await this.scoredSet(matrix, scores, null);
     if (all.models.length < 4) {
-      throw badInput(`need at least 4 models with a ${request.benchmark} score and samples on genome "${genome.name}"; found ${all.models.length}`);
+      throw badInput(
+        `need at least 4 models with a ${request.benchmark} score and samples on genome "${genome.name}"; found ${all.models.length}`,
+      );
     }
     const dependencies = dependenciesOf(matrix, all.index);
-    const key = fingerprint('prediction-evaluation/v1', this.keyOf(matrix, request.benchmark, all), method, level, PREDICTION_SEED);
+    const key = fingerprint(
+      'prediction-evaluation/v1',
+      this.keyOf(matrix, request.benchmark, all),
+      method,
+      level,
+      PREDICTION_SEED,
+    );
     const hit = await this.evaluations.get(key);
     if (hit) return hit.value;
 
@@ -154,7 +187,13 @@ export class PredictionService {
       coverage: e.coverage,
       level,
       meanWidth: e.meanWidth,
-      points: e.points.map((p) => ({ modelId: all.models[p.index].id, actual: p.actual, predicted: p.predicted, low: p.low, high: p.high })),
+      points: e.points.map((p) => ({
+        modelId: all.models[p.index].id,
+        actual: p.actual,
+        predicted: p.predicted,
+        low: p.low,
+        high: p.high,
+      })),
     };
     this.evaluations.put({ key, genomeId: genome.id, dependencies, value: result }, currentRevisions(matrix), KEEP);
     return result;
@@ -165,7 +204,9 @@ export class PredictionService {
     const scores = await this.store.scoresFor(benchmark);
     if (scores.length === 0) {
       const known = await this.store.benchmarkNames();
-      throw badInput(`no scores for benchmark "${benchmark}"; known benchmarks: ${known.length ? known.join(', ') : '(none yet)'}`);
+      throw badInput(
+        `no scores for benchmark "${benchmark}"; known benchmarks: ${known.length ? known.join(', ') : '(none yet)'}`,
+      );
     }
     return scores;
   }
@@ -178,14 +219,20 @@ export class PredictionService {
   }
 
   /** Models of the matrix with a score (except `exclude`), in model-id order, scores checked. */
-  private async scoredSet(matrix: SimilarityMatrix, scores: readonly ScoreRow[], exclude: number | null): Promise<ScoredSet> {
+  private async scoredSet(
+    matrix: SimilarityMatrix,
+    scores: readonly ScoreRow[],
+    exclude: number | null,
+  ): Promise<ScoredSet> {
     const position = new Map(matrix.modelIds.map((id, i) => [id, i]));
     const usable = scores.filter((s) => s.modelId !== exclude && position.has(s.modelId));
     const byId = new Map((await this.store.getModels(usable.map((s) => s.modelId))).map((m) => [m.id, m]));
     const models = usable.map((s) => byId.get(s.modelId)!);
     usable.forEach((s, i) => {
       if (!(s.value >= 0 && s.value <= 1)) {
-        throw badInput(`predictions need ${s.benchmark} scores in [0, 1]; model "${models[i].name}" has ${s.value} (import with a scale, e.g. 0.01 for percentages)`);
+        throw badInput(
+          `predictions need ${s.benchmark} scores in [0, 1]; model "${models[i].name}" has ${s.value} (import with a scale, e.g. 0.01 for percentages)`,
+        );
       }
     });
     return {
@@ -199,14 +246,17 @@ export class PredictionService {
 
   /** Fingerprint of a scored set's inputs: genome, allele rule, revisions, families and scores. */
   private keyOf(matrix: SimilarityMatrix, benchmark: string, set: ScoredSet): string {
-    const rows = set.models.map((m, i) => `${m.id}@${matrix.dependencies[set.index[i]][1]}:${set.families[i]}:${set.scores[i]}`);
+    const rows = set.models.map(
+      (m, i) => `${m.id}@${matrix.dependencies[set.index[i]][1]}:${set.families[i]}:${set.scores[i]}`,
+    );
     return fingerprint('scored-set/v1', matrix.genome.id, matrix.genome.fingerprint, ALLELE_LENGTH, benchmark, ...rows);
   }
 }
 
 function checkMethod(method: string | null | undefined): string {
   const name = method ?? defaultPredictorName;
-  if (!predictorNames.includes(name)) throw badInput(`unknown method "${name}"; available: ${predictorNames.join(', ')}`);
+  if (!predictorNames.includes(name))
+    throw badInput(`unknown method "${name}"; available: ${predictorNames.join(', ')}`);
   return name;
 }
 
@@ -221,7 +271,8 @@ function calibrationErrors<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof PhyloInputError) throw badInput(`cannot fit and calibrate leave-one-family-out: ${error.message}`);
+    if (error instanceof PhyloInputError)
+      throw badInput(`cannot fit and calibrate leave-one-family-out: ${error.message}`);
     throw error;
   }
 }

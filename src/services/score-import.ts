@@ -42,7 +42,8 @@ export interface TableCell {
 export const MAX_SCORE_TABLE_CHARS = 16 * 1024 * 1024;
 
 export function parseScoreTable(format: ScoreFormat, data: string): TableCell[] {
-  if (data.length > MAX_SCORE_TABLE_CHARS) throw badInput(`score table is longer than ${MAX_SCORE_TABLE_CHARS} characters`);
+  if (data.length > MAX_SCORE_TABLE_CHARS)
+    throw badInput(`score table is longer than ${MAX_SCORE_TABLE_CHARS} characters`);
   if (format === 'CSV') return parseCsvTable(data);
   if (format === 'JSON') return parseJsonTable(data);
   throw badInput(`unknown score format "${String(format)}"; available: CSV, JSON`);
@@ -65,7 +66,8 @@ function parseCsvTable(data: string): TableCell[] {
     const line = r + 2;
     const model = (row[0] ?? '').trim();
     if (model === '') throw badInput(`CSV row ${line} has no model name`);
-    if (row.length > header.length) throw badInput(`CSV row ${line} (model "${model}") has ${row.length} fields, the header ${header.length}`);
+    if (row.length > header.length)
+      throw badInput(`CSV row ${line} (model "${model}") has ${row.length} fields, the header ${header.length}`);
     benchmarks.forEach((benchmark, b) => {
       const text = (row[b + 1] ?? '').trim();
       if (text === '') return;
@@ -86,22 +88,40 @@ function parseJsonTable(data: string): TableCell[] {
   if (Array.isArray(parsed)) {
     return parsed.map((entry: unknown, i) => {
       const e = (entry ?? {}) as Record<string, unknown>;
-      if (typeof e.model !== 'string' || typeof e.benchmark !== 'string' || e.model.trim() === '' || e.benchmark.trim() === '') {
+      if (
+        typeof e.model !== 'string' ||
+        typeof e.benchmark !== 'string' ||
+        e.model.trim() === '' ||
+        e.benchmark.trim() === ''
+      ) {
         throw badInput(`JSON entry ${i} must be { "model": string, "benchmark": string, "value": number }`);
       }
       const value = typeof e.value === 'number' ? e.value : NaN;
-      return { model: e.model.trim(), benchmark: e.benchmark.trim(), value, where: `JSON entry ${i} (model "${e.model}", ${e.benchmark}: ${JSON.stringify(e.value)})` };
+      return {
+        model: e.model.trim(),
+        benchmark: e.benchmark.trim(),
+        value,
+        where: `JSON entry ${i} (model "${e.model}", ${e.benchmark}: ${JSON.stringify(e.value)})`,
+      };
     });
   }
   if (parsed === null || typeof parsed !== 'object') {
-    throw badInput('JSON score table must be a list of { model, benchmark, value } or an object { model: { benchmark: value } }');
+    throw badInput(
+      'JSON score table must be a list of { model, benchmark, value } or an object { model: { benchmark: value } }',
+    );
   }
   const cells: TableCell[] = [];
   for (const [model, row] of Object.entries(parsed as Record<string, unknown>)) {
-    if (row === null || typeof row !== 'object' || Array.isArray(row)) throw badInput(`JSON model "${model}" must map benchmark names to numbers`);
+    if (row === null || typeof row !== 'object' || Array.isArray(row))
+      throw badInput(`JSON model "${model}" must map benchmark names to numbers`);
     for (const [benchmark, v] of Object.entries(row as Record<string, unknown>)) {
       const value = typeof v === 'number' ? v : NaN;
-      cells.push({ model: model.trim(), benchmark: benchmark.trim(), value, where: `JSON model "${model}", ${benchmark}: ${JSON.stringify(v)}` });
+      cells.push({
+        model: model.trim(),
+        benchmark: benchmark.trim(),
+        value,
+        where: `JSON model "${model}", ${benchmark}: ${JSON.stringify(v)}`,
+      });
     }
   }
   return cells;
@@ -165,7 +185,10 @@ export function matchScoreTable(
     }
     const pair = `${model.id}\u0000${cell.benchmark}`;
     const earlier = seen.get(pair);
-    if (earlier !== undefined) throw badInput(`${cell.where}: model "${model.name}" already has a ${cell.benchmark} score in this table (${earlier})`);
+    if (earlier !== undefined)
+      throw badInput(
+        `${cell.where}: model "${model.name}" already has a ${cell.benchmark} score in this table (${earlier})`,
+      );
     seen.set(pair, cell.where);
     matched.add(cell.model);
     entries.push({ modelId: model.id, benchmark: cell.benchmark, value });
@@ -191,7 +214,10 @@ export const LEADERBOARD_FILE = join(assetsFolder, 'benchmarks', 'open-llm-leade
  */
 export function loadLeaderboard(file = LEADERBOARD_FILE): Map<string, Record<string, number>> {
   const [header, ...rows] = parseCsv(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
-  const columns = Object.entries(LEADERBOARD_COLUMNS).map(([column, benchmark]) => ({ at: header.indexOf(column), benchmark }));
+  const columns = Object.entries(LEADERBOARD_COLUMNS).map(([column, benchmark]) => ({
+    at: header.indexOf(column),
+    benchmark,
+  }));
   const table = new Map<string, Record<string, number>>();
   for (const row of rows) {
     const id = row[0]?.trim();
@@ -219,7 +245,7 @@ export class ScoreImportService {
   async importLeaderboardFor(ids?: readonly string[] | null): Promise<ScoreImportResult> {
     if (ids) return this.importLeaderboard(await this.models.getMany(ids));
     const all: ModelRow[] = [];
-    for (let after: number | null = null; ; ) {
+    for (let after: number | null = null; ;) {
       const page = await this.store.listModels({}, after, 1000);
       all.push(...page);
       if (page.length < 1000) break;

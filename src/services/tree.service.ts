@@ -77,7 +77,8 @@ export class TreeService {
     rooting: TreeRooting = { kind: 'NONE' },
     alleleLength?: number,
   ): Promise<ModelTree> {
-    if (models !== undefined && models.length < 3) throw badInput(`a tree needs at least 3 models, got ${models.length}`);
+    if (models !== undefined && models.length < 3)
+      throw badInput(`a tree needs at least 3 models, got ${models.length}`);
     requireIntIn('bootstrap', bootstrap, 0, 10_000);
     const matrix = await this.distances.similarity(genome, models, alleleLength);
     const n = matrix.modelIds.length;
@@ -104,11 +105,19 @@ export class TreeService {
         : rooting.kind === 'OUTGROUP'
           ? outgroupRoot(built, rooting.model.name)
           : built;
-    const support = bootstrap > 0 ? await this.support(genome, matrix, tree, names, method, bootstrap) : tree.nodes.map(() => null);
+    const support =
+      bootstrap > 0 ? await this.support(genome, matrix, tree, names, method, bootstrap) : tree.nodes.map(() => null);
     const value: ModelTree = {
       method,
       rooted: tree.rooted,
-      rootedBy: rooting.kind === 'MIDPOINT' ? 'midpoint' : rooting.kind === 'OUTGROUP' ? 'outgroup' : tree.rooted ? 'method' : null,
+      rootedBy:
+        rooting.kind === 'MIDPOINT'
+          ? 'midpoint'
+          : rooting.kind === 'OUTGROUP'
+            ? 'outgroup'
+            : tree.rooted
+              ? 'method'
+              : null,
       newick: formatNewick(withSupportLabels(tree, support)),
       tree,
       modelIds: matrix.modelIds,

@@ -28,10 +28,26 @@ beforeAll(async () => {
   genome = dataOf(await app.gql(CREATE_GENOME, { input: { name: 'g', genes: ['The cat', 'Once upon', '1 + 1 ='] } }))
     .createGenome.id;
   for (const name of ['a', 'b', 'c', 'd']) model[name] = (await register(name)).id;
-  await importTexts(model.a, [['  sat on', 'sat on'], ['a time', 'a time'], [' 2', '2']]);
-  await importTexts(model.b, [['sat on', 'is'], ['a time', 'there'], ['2', '2']]);
-  await importTexts(model.c, [['is', 'is'], ['there', 'there'], ['3', '3']]);
-  await importTexts(model.d, [['ran', 'is'], ['there', 'a ti'], ['3', '2']]);
+  await importTexts(model.a, [
+    ['  sat on', 'sat on'],
+    ['a time', 'a time'],
+    [' 2', '2'],
+  ]);
+  await importTexts(model.b, [
+    ['sat on', 'is'],
+    ['a time', 'there'],
+    ['2', '2'],
+  ]);
+  await importTexts(model.c, [
+    ['is', 'is'],
+    ['there', 'there'],
+    ['3', '3'],
+  ]);
+  await importTexts(model.d, [
+    ['ran', 'is'],
+    ['there', 'a ti'],
+    ['3', '2'],
+  ]);
 });
 
 afterAll(() => app.stopAndClean());
@@ -44,22 +60,30 @@ describe('models', () => {
 
   it('models() pages with cursors and counts the filtered total', async () => {
     const first = dataOf(
-      await app.gql(`{ models(first: 2) { totalCount nodes { name } edges { cursor } pageInfo { hasNextPage endCursor } } }`),
+      await app.gql(
+        `{ models(first: 2) { totalCount nodes { name } edges { cursor } pageInfo { hasNextPage endCursor } } }`,
+      ),
     ).models;
     expect(first.nodes.map((n: { name: string }) => n.name)).toEqual(['a', 'b']);
     expect(first.pageInfo.hasNextPage).toBe(true);
     expect(first.edges[1].cursor).toBe(first.pageInfo.endCursor);
     const rest = dataOf(
-      await app.gql(`query ($after: String) { models(first: 100, after: $after) { nodes { name } pageInfo { hasNextPage } } }`, {
-        after: first.pageInfo.endCursor,
-      }),
+      await app.gql(
+        `query ($after: String) { models(first: 100, after: $after) { nodes { name } pageInfo { hasNextPage } } }`,
+        {
+          after: first.pageInfo.endCursor,
+        },
+      ),
     ).models;
     expect(rest.nodes[0].name).toBe('c');
     expect(rest.pageInfo.hasNextPage).toBe(false);
     const filtered = dataOf(
-      await app.gql(`query ($g: ID) { models(filter: { genome: $g, nameContains: "A" }) { totalCount nodes { name } } }`, {
-        g: genome,
-      }),
+      await app.gql(
+        `query ($g: ID) { models(filter: { genome: $g, nameContains: "A" }) { totalCount nodes { name } } }`,
+        {
+          g: genome,
+        },
+      ),
     ).models;
     expect(filtered).toEqual({ totalCount: 1, nodes: [{ name: 'a' }] });
   });
@@ -74,20 +98,27 @@ describe('models', () => {
 
 describe('genomes', () => {
   it('the same genes give the same fingerprint, other genes another', async () => {
-    const same = dataOf(await app.gql(CREATE_GENOME, { input: { name: 'g-copy', genes: ['The cat', 'Once upon', '1 + 1 ='] } }))
-      .createGenome;
-    const other = dataOf(await app.gql(CREATE_GENOME, { input: { name: 'g-other', genes: ['The cat', 'Once upon'] } }))
-      .createGenome;
-    const original = dataOf(await app.gql(`query ($id: ID) { genome(id: $id) { fingerprint } }`, { id: genome })).genome;
+    const same = dataOf(
+      await app.gql(CREATE_GENOME, { input: { name: 'g-copy', genes: ['The cat', 'Once upon', '1 + 1 ='] } }),
+    ).createGenome;
+    const other = dataOf(
+      await app.gql(CREATE_GENOME, { input: { name: 'g-other', genes: ['The cat', 'Once upon'] } }),
+    ).createGenome;
+    const original = dataOf(
+      await app.gql(`query ($id: ID) { genome(id: $id) { fingerprint } }`, { id: genome }),
+    ).genome;
     expect(same.fingerprint).toBe(original.fingerprint);
     expect(other.fingerprint).not.toBe(original.fingerprint);
   });
 
   it('genes() pages in order', async () => {
     const page = dataOf(
-      await app.gql(`query ($id: ID) { genome(id: $id) { geneCount genes(first: 2) { totalCount nodes { index text } pageInfo { hasNextPage endCursor } } } }`, {
-        id: genome,
-      }),
+      await app.gql(
+        `query ($id: ID) { genome(id: $id) { geneCount genes(first: 2) { totalCount nodes { index text } pageInfo { hasNextPage endCursor } } } }`,
+        {
+          id: genome,
+        },
+      ),
     ).genome;
     expect(page.genes.nodes).toEqual([
       { index: 0, text: 'The cat' },
@@ -100,10 +131,13 @@ describe('genomes', () => {
 describe('samples', () => {
   it('keeps the full text and shows the allele by the reference rule', async () => {
     const page = dataOf(
-      await app.gql(`query ($m: ID!, $g: ID!) { samples(model: $m, genome: $g, gene: 0) { nodes { text allele source sampleIndex } } }`, {
-        m: model.a,
-        g: genome,
-      }),
+      await app.gql(
+        `query ($m: ID!, $g: ID!) { samples(model: $m, genome: $g, gene: 0) { nodes { text allele source sampleIndex } } }`,
+        {
+          m: model.a,
+          g: genome,
+        },
+      ),
     ).samples;
     expect(page.nodes).toEqual([
       { text: '  sat on', allele: 'sat ', source: 'IMPORTED', sampleIndex: 0 },
@@ -160,7 +194,9 @@ describe('distanceMatrix and tree', () => {
     const up = dataOf(await app.gql(q, { g: genome, method: 'UPGMA' })).tree;
     expect([nj.method, nj.rooted, up.method, up.rooted]).toEqual(['NJ', false, 'UPGMA', true]);
     for (const t of [nj, up]) {
-      const names = t.nodes.filter((n: { model: unknown }) => n.model).map((n: { model: { name: string } }) => n.model.name);
+      const names = t.nodes
+        .filter((n: { model: unknown }) => n.model)
+        .map((n: { model: { name: string } }) => n.model.name);
       expect(names.sort()).toEqual(['a', 'b', 'c', 'd', 'idem'].sort());
       expect(t.nodes.filter((n: { parent: string | null }) => n.parent === null)).toHaveLength(1);
     }
@@ -172,7 +208,8 @@ describe('distanceMatrix and tree', () => {
     expect([plain.rooted, plain.rootedBy]).toEqual([false, null]);
     const mid = dataOf(await app.gql(q, { g: genome, m: four, root: 'MIDPOINT' })).tree;
     expect([mid.rooted, mid.rootedBy]).toEqual([true, 'midpoint']);
-    const rootOf = (t: { nodes: { id: string; parent: string | null }[] }) => t.nodes.find((n) => n.parent === null)!.id;
+    const rootOf = (t: { nodes: { id: string; parent: string | null }[] }) =>
+      t.nodes.find((n) => n.parent === null)!.id;
     expect(mid.nodes.filter((n: { parent: string | null }) => n.parent === rootOf(mid))).toHaveLength(2);
     const out = dataOf(await app.gql(q, { g: genome, m: four, root: 'OUTGROUP', out: model.c })).tree;
     expect(out.rootedBy).toBe('outgroup');
@@ -190,32 +227,155 @@ describe('distanceMatrix and tree', () => {
     expect((await app.services.distances.similarity(genomeRow, five)).computedPairs).toBe(4);
     expect((await app.services.distances.similarity(genomeRow, five)).computedPairs).toBe(0);
   });
-
 });
 
 describe('bad input answers a clear error and writes nothing', () => {
   const cases: [string, () => [string, Record<string, unknown>], string, string][] = [
-    ['an unknown model id', () => [IMPORT, { input: { model: '999', genome, completions: [{ gene: 0, text: 'x' }] } }], 'NOT_FOUND', 'no model with id "999"'],
-    ['an unknown genome id', () => [IMPORT, { input: { model: model.a, genome: '999', completions: [{ gene: 0, text: 'x' }] } }], 'NOT_FOUND', 'no genome'],
+    [
+      'an unknown model id',
+      () => [IMPORT, { input: { model: '999', genome, completions: [{ gene: 0, text: 'x' }] } }],
+      'NOT_FOUND',
+      'no model with id "999"',
+    ],
+    [
+      'an unknown genome id',
+      () => [IMPORT, { input: { model: model.a, genome: '999', completions: [{ gene: 0, text: 'x' }] } }],
+      'NOT_FOUND',
+      'no genome',
+    ],
     ['a malformed id', () => [MATRIX, { genome: 'abc' }], 'NOT_FOUND', 'no genome with id "abc"'],
-    ['a gene index out of range', () => [IMPORT, { input: { model: model.a, genome, completions: [{ gene: 0, text: 'ok' }, { gene: 3, text: 'x' }] } }], 'BAD_USER_INPUT', 'gene index 3 is out of range'],
-    ['a negative gene index', () => [IMPORT, { input: { model: model.a, genome, completions: [{ gene: -1, text: 'x' }] } }], 'BAD_USER_INPUT', 'out of range'],
-    ['an empty genome', () => [CREATE_GENOME, { input: { name: 'empty', genes: [] } }], 'BAD_USER_INPUT', 'at least one gene'],
-    ['an empty gene', () => [CREATE_GENOME, { input: { name: 'blank', genes: ['ok', ''] } }], 'BAD_USER_INPUT', 'gene 1 is empty'],
-    ['a duplicate genome name', () => [CREATE_GENOME, { input: { name: 'g', genes: ['x'] } }], 'BAD_USER_INPUT', 'already exists'],
-    ['a duplicate model name', () => [REGISTER, { input: { name: 'a', provider: 'external' } }], 'BAD_USER_INPUT', 'a model named "a" already exists'],
-    ['an unknown provider', () => [REGISTER, { input: { name: 'z', provider: 'nope' } }], 'BAD_USER_INPUT', 'unknown provider "nope"'],
-    ['a temperature out of range', () => [REGISTER, { input: { name: 'z', provider: 'external', temperature: 9 } }], 'BAD_USER_INPUT', 'temperature'],
-    ['a tree over fewer than 3 models', () => [`query ($g: ID!, $m: [ID!]) { tree(genome: $g, models: $m) { newick } }`, { g: genome, m: [model.a, model.b] }], 'BAD_USER_INPUT', 'at least 3 models'],
-    ['too many bootstrap replicates', () => [`query ($g: ID!) { tree(genome: $g, bootstrap: 20000) { newick } }`, { g: genome }], 'BAD_USER_INPUT', 'bootstrap'],
-    ['an outgroup without root: OUTGROUP', () => [`query ($g: ID!, $o: ID) { tree(genome: $g, outgroup: $o) { newick } }`, { g: genome, o: model.a }], 'BAD_USER_INPUT', 'outgroup goes with root: OUTGROUP'],
-    ['root: OUTGROUP without an outgroup', () => [`query ($g: ID!) { tree(genome: $g, root: OUTGROUP) { newick } }`, { g: genome }], 'BAD_USER_INPUT', 'needs an outgroup'],
-    ['an outgroup outside the tree', () => [`query ($g: ID!, $m: [ID!], $o: ID) { tree(genome: $g, models: $m, root: OUTGROUP, outgroup: $o) { newick } }`, { g: genome, m: [model.a, model.b, model.c], o: model.d }], 'BAD_USER_INPUT', 'is not in the tree'],
-    ['an allele length of 0', () => [`query ($g: ID!) { distanceMatrix(genome: $g, alleleLength: 0) { fingerprint } }`, { g: genome }], 'BAD_USER_INPUT', 'alleleLength must be an integer from 1 to 64'],
-    ['a model listed twice', () => [MATRIX, { genome, models: [model.a, model.a] }], 'BAD_USER_INPUT', 'more than once'],
-    ['a score that is not a finite number', () => [`mutation ($v: Float!, $m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: $v }]) { value } }`, { v: 'NaN', m: model.a }], 'BAD_USER_INPUT', 'Float'],
-    ['an empty benchmark name', () => [`mutation ($m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: 0.5 }, { model: $m, benchmark: " ", value: 0.1 }]) { value } }`, { m: model.a }], 'BAD_USER_INPUT', 'benchmark must not be empty'],
-    ['a query nested too deep', () => [`{ models { nodes { ${'scores { model { '.repeat(6)}name${' } }'.repeat(6)} } } }`, {}], 'GRAPHQL_VALIDATION_FAILED', 'at most 12'],
+    [
+      'a gene index out of range',
+      () => [
+        IMPORT,
+        {
+          input: {
+            model: model.a,
+            genome,
+            completions: [
+              { gene: 0, text: 'ok' },
+              { gene: 3, text: 'x' },
+            ],
+          },
+        },
+      ],
+      'BAD_USER_INPUT',
+      'gene index 3 is out of range',
+    ],
+    [
+      'a negative gene index',
+      () => [IMPORT, { input: { model: model.a, genome, completions: [{ gene: -1, text: 'x' }] } }],
+      'BAD_USER_INPUT',
+      'out of range',
+    ],
+    [
+      'an empty genome',
+      () => [CREATE_GENOME, { input: { name: 'empty', genes: [] } }],
+      'BAD_USER_INPUT',
+      'at least one gene',
+    ],
+    [
+      'an empty gene',
+      () => [CREATE_GENOME, { input: { name: 'blank', genes: ['ok', ''] } }],
+      'BAD_USER_INPUT',
+      'gene 1 is empty',
+    ],
+    [
+      'a duplicate genome name',
+      () => [CREATE_GENOME, { input: { name: 'g', genes: ['x'] } }],
+      'BAD_USER_INPUT',
+      'already exists',
+    ],
+    [
+      'a duplicate model name',
+      () => [REGISTER, { input: { name: 'a', provider: 'external' } }],
+      'BAD_USER_INPUT',
+      'a model named "a" already exists',
+    ],
+    [
+      'an unknown provider',
+      () => [REGISTER, { input: { name: 'z', provider: 'nope' } }],
+      'BAD_USER_INPUT',
+      'unknown provider "nope"',
+    ],
+    [
+      'a temperature out of range',
+      () => [REGISTER, { input: { name: 'z', provider: 'external', temperature: 9 } }],
+      'BAD_USER_INPUT',
+      'temperature',
+    ],
+    [
+      'a tree over fewer than 3 models',
+      () => [
+        `query ($g: ID!, $m: [ID!]) { tree(genome: $g, models: $m) { newick } }`,
+        { g: genome, m: [model.a, model.b] },
+      ],
+      'BAD_USER_INPUT',
+      'at least 3 models',
+    ],
+    [
+      'too many bootstrap replicates',
+      () => [`query ($g: ID!) { tree(genome: $g, bootstrap: 20000) { newick } }`, { g: genome }],
+      'BAD_USER_INPUT',
+      'bootstrap',
+    ],
+    [
+      'an outgroup without root: OUTGROUP',
+      () => [`query ($g: ID!, $o: ID) { tree(genome: $g, outgroup: $o) { newick } }`, { g: genome, o: model.a }],
+      'BAD_USER_INPUT',
+      'outgroup goes with root: OUTGROUP',
+    ],
+    [
+      'root: OUTGROUP without an outgroup',
+      () => [`query ($g: ID!) { tree(genome: $g, root: OUTGROUP) { newick } }`, { g: genome }],
+      'BAD_USER_INPUT',
+      'needs an outgroup',
+    ],
+    [
+      'an outgroup outside the tree',
+      () => [
+        `query ($g: ID!, $m: [ID!], $o: ID) { tree(genome: $g, models: $m, root: OUTGROUP, outgroup: $o) { newick } }`,
+        { g: genome, m: [model.a, model.b, model.c], o: model.d },
+      ],
+      'BAD_USER_INPUT',
+      'is not in the tree',
+    ],
+    [
+      'an allele length of 0',
+      () => [`query ($g: ID!) { distanceMatrix(genome: $g, alleleLength: 0) { fingerprint } }`, { g: genome }],
+      'BAD_USER_INPUT',
+      'alleleLength must be an integer from 1 to 64',
+    ],
+    [
+      'a model listed twice',
+      () => [MATRIX, { genome, models: [model.a, model.a] }],
+      'BAD_USER_INPUT',
+      'more than once',
+    ],
+    [
+      'a score that is not a finite number',
+      () => [
+        `mutation ($v: Float!, $m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: $v }]) { value } }`,
+        { v: 'NaN', m: model.a },
+      ],
+      'BAD_USER_INPUT',
+      'Float',
+    ],
+    [
+      'an empty benchmark name',
+      () => [
+        `mutation ($m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: 0.5 }, { model: $m, benchmark: " ", value: 0.1 }]) { value } }`,
+        { m: model.a },
+      ],
+      'BAD_USER_INPUT',
+      'benchmark must not be empty',
+    ],
+    [
+      'a query nested too deep',
+      () => [`{ models { nodes { ${'scores { model { '.repeat(6)}name${' } }'.repeat(6)} } } }`, {}],
+      'GRAPHQL_VALIDATION_FAILED',
+      'at most 12',
+    ],
     ['a bad cursor', () => [`{ models(after: "bad") { totalCount } }`, {}], 'BAD_USER_INPUT', 'cursor'],
   ];
 
@@ -237,7 +397,9 @@ describe('bad input answers a clear error and writes nothing', () => {
   it('a request body over the limit gets 413 and a GraphQL-shaped error', async () => {
     const small = await startTestApp({ maxBodyBytes: 10_000 });
     try {
-      const answer = await postGraphQL(small.url, CREATE_GENOME, { input: { name: 'huge', genes: ['x'.repeat(20_000)] } });
+      const answer = await postGraphQL(small.url, CREATE_GENOME, {
+        input: { name: 'huge', genes: ['x'.repeat(20_000)] },
+      });
       expect(answer.status).toBe(413);
       expect(answer.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       expect(dataOf(await small.gql(`{ genomes { name } }`)).genomes).toEqual([]);
@@ -279,13 +441,21 @@ describe('PHYLOLM_ADMIN_TOKEN', () => {
   it('refuses mutations without the bearer token and writes nothing', async () => {
     const answer = await secured.gql(REGISTER, { input: { name: 'x', provider: 'external' } });
     expect(answer.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    const wrong = await secured.gql(REGISTER, { input: { name: 'x', provider: 'external' } }, { authorization: 'Bearer nope' });
+    const wrong = await secured.gql(
+      REGISTER,
+      { input: { name: 'x', provider: 'external' } },
+      { authorization: 'Bearer nope' },
+    );
     expect(wrong.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(dataOf(await secured.gql(`{ models { totalCount } }`)).models.totalCount).toBe(0);
   });
 
   it('accepts mutations with the token and leaves queries open', async () => {
-    const answer = await secured.gql(REGISTER, { input: { name: 'x', provider: 'external' } }, { authorization: 'Bearer s3cret-token' });
+    const answer = await secured.gql(
+      REGISTER,
+      { input: { name: 'x', provider: 'external' } },
+      { authorization: 'Bearer s3cret-token' },
+    );
     expect(dataOf(answer).registerModel.name).toBe('x');
     expect(dataOf(await secured.gql(`{ models { totalCount } }`)).models.totalCount).toBe(1);
   });
@@ -298,7 +468,16 @@ describe('restarts', () => {
     const g = dataOf(await first.gql(CREATE_GENOME, { input: { name: 'r', genes: ['x', 'y'] } })).createGenome.id;
     for (const name of ['r1', 'r2', 'r3']) {
       const id = dataOf(await first.gql(REGISTER, { input: { name, provider: 'external' } })).registerModel.id;
-      await first.gql(IMPORT, { input: { model: id, genome: g, completions: [{ gene: 0, text: name }, { gene: 1, text: 'same' }] } });
+      await first.gql(IMPORT, {
+        input: {
+          model: id,
+          genome: g,
+          completions: [
+            { gene: 0, text: name },
+            { gene: 1, text: 'same' },
+          ],
+        },
+      });
     }
     const before = dataOf(await first.gql(MATRIX, { genome: g })).distanceMatrix;
     await first.close();

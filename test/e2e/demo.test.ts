@@ -14,7 +14,9 @@ it('a first start on an empty database serves a tree of the simulated zoo, offli
   expect(loadConfig({}).demo).toBe(true);
   const app = await startTestApp({ demo: true }, dir);
   try {
-    const models = dataOf(await app.gql(`{ models { totalCount nodes { provider family scores { benchmark } } } }`)).models;
+    const models = dataOf(
+      await app.gql(`{ models { totalCount nodes { provider family scores { benchmark } } } }`),
+    ).models;
     expect(models.totalCount).toBe(25);
     expect(models.nodes.every((m: { provider: string }) => m.provider === 'simulated')).toBe(true);
     expect(models.nodes[0].scores.map((s: { benchmark: string }) => s.benchmark).sort()).toEqual(
@@ -27,9 +29,15 @@ it('a first start on an empty database serves a tree of the simulated zoo, offli
     expect(jobs).toHaveLength(25);
     await Promise.all(jobs.map((j) => app.services.jobs.settled(Number(j.id))));
     const statuses = dataOf(await app.gql(`{ jobs { nodes { status completed total } } }`)).jobs.nodes;
-    expect(statuses.every((j: { status: string; completed: number }) => j.status === 'SUCCEEDED' && j.completed === 128 * 32)).toBe(true);
+    expect(
+      statuses.every(
+        (j: { status: string; completed: number }) => j.status === 'SUCCEEDED' && j.completed === 128 * 32,
+      ),
+    ).toBe(true);
 
-    const tree = dataOf(await app.gql(`query ($g: ID!) { tree(genome: $g) { rooted nodes { model { name } } } }`, { g: genome.id })).tree;
+    const tree = dataOf(
+      await app.gql(`query ($g: ID!) { tree(genome: $g) { rooted nodes { model { name } } } }`, { g: genome.id }),
+    ).tree;
     expect(tree.rooted).toBe(false);
     expect(tree.nodes.filter((n: { model: unknown }) => n.model)).toHaveLength(25);
   } finally {

@@ -58,14 +58,20 @@ function startServer(dbPath: string): Promise<Child> {
 }
 
 async function job(url: string, id: string) {
-  return dataOf(await postGraphQL<any>(url, `query ($id: ID!) { job(id: $id) { status completed total error } }`, { id })).job;
+  return dataOf(
+    await postGraphQL<any>(url, `query ($id: ID!) { job(id: $id) { status completed total error } }`, { id }),
+  ).job;
 }
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   dir = mkdtempSync(join(tmpdir(), 'phylolm-kill-'));
 }, 120_000);
 
@@ -75,22 +81,35 @@ afterAll(async () => {
 });
 
 it('a probing job killed with SIGKILL halfway resumes after a restart and ends with exactly G x N samples', async () => {
-  fake = await startFakeOpenAI({ fallback: { kind: 'ok', delayMs: 150 }, text: (i, body) => ` ${body.prompt.length % 7}${i % 5} x` });
+  fake = await startFakeOpenAI({
+    fallback: { kind: 'ok', delayMs: 150 },
+    text: (i, body) => ` ${body.prompt.length % 7}${i % 5} x`,
+  });
   const dbPath = join(dir, 'phylolm.db');
   const first = await startServer(dbPath);
   const genes = Array.from({ length: G }, (_, g) => `Gene number ${g} says`);
   const genome = dataOf(
-    await postGraphQL<any>(first.url, `mutation ($input: CreateGenomeInput!) { createGenome(input: $input) { id } }`, { input: { name: 'k', genes } }),
+    await postGraphQL<any>(first.url, `mutation ($input: CreateGenomeInput!) { createGenome(input: $input) { id } }`, {
+      input: { name: 'k', genes },
+    }),
   ).createGenome.id;
   const model = dataOf(
-    await postGraphQL<any>(first.url, `mutation ($input: RegisterModelInput!) { registerModel(input: $input) { id } }`, {
-      input: { name: 'gpt', provider: 'openai', providerModel: 'davinci-002', mode: 'COMPLETION', maxTokens: 5 },
-    }),
+    await postGraphQL<any>(
+      first.url,
+      `mutation ($input: RegisterModelInput!) { registerModel(input: $input) { id } }`,
+      {
+        input: { name: 'gpt', provider: 'openai', providerModel: 'davinci-002', mode: 'COMPLETION', maxTokens: 5 },
+      },
+    ),
   ).registerModel.id;
   const id = dataOf(
-    await postGraphQL<any>(first.url, `mutation ($input: StartProbingInput!) { startProbing(input: $input) { id total } }`, {
-      input: { model, genome, samplesPerGene: N },
-    }),
+    await postGraphQL<any>(
+      first.url,
+      `mutation ($input: StartProbingInput!) { startProbing(input: $input) { id total } }`,
+      {
+        input: { model, genome, samplesPerGene: N },
+      },
+    ),
   ).startProbing.id;
 
   // Kill once about half of the samples are stored.
@@ -102,7 +121,9 @@ it('a probing job killed with SIGKILL halfway resumes after a restart and ends w
   first.process.kill('SIGKILL');
   await first.exited;
   const requestsBeforeKill = fake.requests.length;
-  const storedAtKill = new Database(dbPath, { readonly: true }).prepare('SELECT count(*) AS n FROM samples').get() as { n: number };
+  const storedAtKill = new Database(dbPath, { readonly: true }).prepare('SELECT count(*) AS n FROM samples').get() as {
+    n: number;
+  };
   expect(storedAtKill.n).toBeGreaterThan(0);
   expect(storedAtKill.n).toBeLessThan(G * N);
 
@@ -121,7 +142,9 @@ it('a probing job killed with SIGKILL halfway resumes after a restart and ends w
 
   const db = new Database(dbPath, { readonly: true });
   const perGene = db
-    .prepare('SELECT gene_index AS gene, count(*) AS n, count(DISTINCT sample_index) AS distinct_n FROM samples GROUP BY gene_index')
+    .prepare(
+      'SELECT gene_index AS gene, count(*) AS n, count(DISTINCT sample_index) AS distinct_n FROM samples GROUP BY gene_index',
+    )
     .all() as { gene: number; n: number; distinct_n: number }[];
   db.close();
   expect(perGene).toHaveLength(G);

@@ -37,16 +37,24 @@ beforeAll(async () => {
   genome = String(created.id);
   const geneIndex = new Map(genes.map((g, i) => [g.id, i]));
   for (const m of models) {
-    const model = await services.models.register({ name: m.name, provider: 'external', family: m.family, mode: 'CHAT' });
+    const model = await services.models.register({
+      name: m.name,
+      provider: 'external',
+      family: m.family,
+      mode: 'CHAT',
+    });
     const completions = fixtureCompletions(m, geneIndex).map((c) => ({ gene: c.gene, sample: c.sample, text: c.text }));
     await services.samples.append(model, created, completions, 'IMPORTED');
   }
   const scores = judgeScores();
   const csv = [`model,${BENCHMARK}`, ...models.map((m) => `${m.name},${scores.get(m.name) ?? ''}`)].join('\n');
   const imported = dataOf(
-    await app.gql(`mutation ($input: ImportScoresInput!) { importScores(input: $input) { matched unmatched written } }`, {
-      input: { format: 'CSV', data: csv },
-    }),
+    await app.gql(
+      `mutation ($input: ImportScoresInput!) { importScores(input: $input) { matched unmatched written } }`,
+      {
+        input: { format: 'CSV', data: csv },
+      },
+    ),
   ).importScores;
   expect(imported).toEqual({ matched: 58, unmatched: [], written: 58 });
 }, 60_000);
@@ -56,15 +64,31 @@ afterAll(() => app.stopAndClean());
 describe('evaluation table on MisguidedAttention (real data)', () => {
   it('every predictor is evaluated; the default beats reference on MAE', async () => {
     const { predictors, defaultPredictor } = dataOf(await app.gql('{ predictors defaultPredictor }'));
-    const rows: { method: string; calibration: string; n: number; pearson: number; mae: number; coverage: number; meanWidth: number; points: { low: number; high: number; predicted: number }[] }[] = [];
+    const rows: {
+      method: string;
+      calibration: string;
+      n: number;
+      pearson: number;
+      mae: number;
+      coverage: number;
+      meanWidth: number;
+      points: { low: number; high: number; predicted: number }[];
+    }[] = [];
     for (const method of predictors as string[]) {
       rows.push(dataOf(await app.gql(EVALUATE, { benchmark: BENCHMARK, genome, method })).predictionEvaluation);
     }
     const lines = rows.map(
-      (e) => `${e.method.padEnd(13)} ${String(e.n).padStart(3)}  ${e.pearson.toFixed(3).padStart(6)}  ${e.mae.toFixed(3)}  ${e.coverage.toFixed(3).padStart(8)}  ${e.meanWidth.toFixed(3).padStart(6)}`,
+      (e) =>
+        `${e.method.padEnd(13)} ${String(e.n).padStart(3)}  ${e.pearson.toFixed(3).padStart(6)}  ${e.mae.toFixed(3)}  ${e.coverage.toFixed(3).padStart(8)}  ${e.meanWidth.toFixed(3).padStart(6)}`,
     );
     // the evaluation table is what the issue asks for: print it
-    console.log(['leave-one-family-out, MisguidedAttention (58 models, 16 families)', 'predictor       n       r    MAE  coverage  width', ...lines].join('\n'));
+    console.log(
+      [
+        'leave-one-family-out, MisguidedAttention (58 models, 16 families)',
+        'predictor       n       r    MAE  coverage  width',
+        ...lines,
+      ].join('\n'),
+    );
     const of = (name: string) => rows.find((r) => r.method === name)!;
     for (const row of rows) expect(row).toMatchObject({ n: 58, calibration: 'nested' });
     expect(of(defaultPredictor).mae).toBeLessThan(of('reference').mae);
@@ -75,7 +99,10 @@ describe('evaluation table on MisguidedAttention (real data)', () => {
     const target = models.find((m) => judgeScores().get(m.name))!;
     const id = dataOf(await app.gql(`{ model(name: "${target.name}") { id } }`)).model.id;
     const p = dataOf(
-      await app.gql(`query ($m: ID!, $g: ID!) { prediction(model: $m, benchmark: "${BENCHMARK}", genome: $g) { value low high method neighbors { model { name } distance score } } }`, { m: id, g: genome }),
+      await app.gql(
+        `query ($m: ID!, $g: ID!) { prediction(model: $m, benchmark: "${BENCHMARK}", genome: $g) { value low high method neighbors { model { name } distance score } } }`,
+        { m: id, g: genome },
+      ),
     ).prediction;
     expect(p.low).toBeLessThanOrEqual(p.value);
     expect(p.value).toBeLessThanOrEqual(p.high);

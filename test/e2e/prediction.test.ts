@@ -38,24 +38,48 @@ beforeAll(async () => {
   const genes = await services.store.geneTexts(genome.id);
   const provider = createSimulatedProvider({ seed: SEED });
   for (const m of zoo.models) {
-    const model = await services.models.register({ name: m.id, provider: 'external', providerModel: m.id, family: m.family, mode: m.mode });
+    const model = await services.models.register({
+      name: m.id,
+      provider: 'external',
+      providerModel: m.id,
+      family: m.family,
+      mode: m.mode,
+    });
     byName.set(m.id, model);
     const completions = [];
     for (const [gene, prompt] of genes.entries()) {
-      const { texts } = await provider.doSample({ model: m.id, mode: m.mode, prompt, n: SAMPLES, temperature: 0.7, topP: 1, maxTokens: 5, sampleOffset: 0 });
+      const { texts } = await provider.doSample({
+        model: m.id,
+        mode: m.mode,
+        prompt,
+        n: SAMPLES,
+        temperature: 0.7,
+        topP: 1,
+        maxTokens: 5,
+        sampleOffset: 0,
+      });
       completions.push(...texts.map((text, sample) => ({ gene, sample, text })));
     }
     await services.samples.append(model, genome, completions, 'PROBED');
   }
-  const table = Object.fromEntries(zoo.models.filter((m) => m.id !== TARGET).map((m) => [m.id, { ARC: zoo.scores[m.id].ARC }]));
-  const imported = dataOf(await app.gql(IMPORT, { input: { format: 'JSON', data: JSON.stringify(table) } })).importScores;
+  const table = Object.fromEntries(
+    zoo.models.filter((m) => m.id !== TARGET).map((m) => [m.id, { ARC: zoo.scores[m.id].ARC }]),
+  );
+  const imported = dataOf(
+    await app.gql(IMPORT, { input: { format: 'JSON', data: JSON.stringify(table) } }),
+  ).importScores;
   expect(imported).toEqual({ matched: 24, unmatched: [], written: 24 });
 }, 120_000);
 
 afterAll(() => app.stopAndClean());
 
 const predict = (variables: Record<string, unknown>) =>
-  app.gql(PREDICT, { benchmark: 'ARC', genome: String(genome.id), model: String(byName.get(TARGET)!.id), ...variables });
+  app.gql(PREDICT, {
+    benchmark: 'ARC',
+    genome: String(genome.id),
+    model: String(byName.get(TARGET)!.id),
+    ...variables,
+  });
 
 describe('prediction', () => {
   it('prediction() gives a value inside its interval and the nearest scored models, relatives first', async () => {
@@ -98,7 +122,13 @@ describe('prediction caching', () => {
     const method = 'mean'; // cheap, and sensitive to every training score
     const first = dataOf(await predict({ method, level: 0.7 })).prediction;
     const stored = await cached();
-    await app.services.predictions.predict({ model: String(byName.get(TARGET)!.id), benchmark: 'ARC', genome: String(genome.id), method, level: 0.7 });
+    await app.services.predictions.predict({
+      model: String(byName.get(TARGET)!.id),
+      benchmark: 'ARC',
+      genome: String(genome.id),
+      method,
+      level: 0.7,
+    });
     expect(await cached()).toBe(stored);
 
     const donor = byName.get('gemma-2b')!;
@@ -116,7 +146,9 @@ describe('prediction caching', () => {
     expect(dataOf(await predict({ method, level: 0.7 })).prediction.value).toBeCloseTo(first.value, 2);
     const rows = await app.services.store.computationIndex(genome.id, 'prediction/v1');
     await app.services.writes.flush();
-    expect((await app.services.store.computationIndex(genome.id, 'prediction/v1')).length).toBeLessThanOrEqual(rows.length + 1);
+    expect((await app.services.store.computationIndex(genome.id, 'prediction/v1')).length).toBeLessThanOrEqual(
+      rows.length + 1,
+    );
   });
 });
 
@@ -132,7 +164,15 @@ describe('bad input: a clear error, nothing written', () => {
     const few = await services.genomes.create({ name: 'few', genes: ['a', 'b'] });
     fewGenome = String(few.id);
     for (const name of ['gemma-2b', 'gpt-j-6b', TARGET]) {
-      await services.samples.append(byName.get(name)!, few, [{ gene: 0, text: 'x' }, { gene: 1, text: name }], 'IMPORTED');
+      await services.samples.append(
+        byName.get(name)!,
+        few,
+        [
+          { gene: 0, text: 'x' },
+          { gene: 1, text: name },
+        ],
+        'IMPORTED',
+      );
     }
   });
 
@@ -140,8 +180,18 @@ describe('bad input: a clear error, nothing written', () => {
     ['unknown benchmark', () => ({ benchmark: 'Nope' }), 'BAD_USER_INPUT', ['no scores for benchmark "Nope"', 'ARC']],
     ['unknown method', () => ({ method: 'magic' }), 'BAD_USER_INPUT', ['unknown method "magic"', 'knn', 'reference']],
     ['level outside (0, 1)', () => ({ level: 1 }), 'BAD_USER_INPUT', ['level must be strictly between 0 and 1']],
-    ['a model with no samples on the genome', () => ({ model: lonely }), 'BAD_USER_INPUT', ['"no-samples" has no samples on genome "math-owm-128"']],
-    ['fewer than 3 other scored models', () => ({ genome: fewGenome }), 'BAD_USER_INPUT', ['need at least 3 models other than', 'found 2']],
+    [
+      'a model with no samples on the genome',
+      () => ({ model: lonely }),
+      'BAD_USER_INPUT',
+      ['"no-samples" has no samples on genome "math-owm-128"'],
+    ],
+    [
+      'fewer than 3 other scored models',
+      () => ({ genome: fewGenome }),
+      'BAD_USER_INPUT',
+      ['need at least 3 models other than', 'found 2'],
+    ],
     ['an unknown model', () => ({ model: '99999' }), 'NOT_FOUND', ['no model with id "99999"']],
     ['an unknown genome', () => ({ genome: '99999' }), 'NOT_FOUND', ['99999']],
   ])('prediction with %s', async (_case, variables, code, fragments) => {
@@ -164,12 +214,34 @@ describe('bad input: a clear error, nothing written', () => {
   });
 
   it.each([
-    ['a non-finite CSV value, naming the row', { format: 'CSV', data: `model,ARC\n${TARGET},0.5\ngemma-2b,abc\n` }, ['CSV row 3', 'gemma-2b', 'finite']],
-    ['a JSON null value', { format: 'JSON', data: JSON.stringify([{ model: TARGET, benchmark: 'ARC', value: null }]) }, ['JSON entry 0', 'finite']],
-    ['a value that overflows when scaled', { format: 'JSON', data: JSON.stringify({ [TARGET]: { ARC: 1e308 } }), scale: 10 }, ['finite']],
+    [
+      'a non-finite CSV value, naming the row',
+      { format: 'CSV', data: `model,ARC\n${TARGET},0.5\ngemma-2b,abc\n` },
+      ['CSV row 3', 'gemma-2b', 'finite'],
+    ],
+    [
+      'a JSON null value',
+      { format: 'JSON', data: JSON.stringify([{ model: TARGET, benchmark: 'ARC', value: null }]) },
+      ['JSON entry 0', 'finite'],
+    ],
+    [
+      'a value that overflows when scaled',
+      { format: 'JSON', data: JSON.stringify({ [TARGET]: { ARC: 1e308 } }), scale: 10 },
+      ['finite'],
+    ],
     ['a CSV without a model column', { format: 'CSV', data: 'name,ARC\nx,1\n' }, ['CSV header']],
     ['malformed JSON', { format: 'JSON', data: '{' }, ['not valid JSON']],
-    ['the same score twice', { format: 'JSON', data: JSON.stringify([{ model: TARGET, benchmark: 'ARC', value: 0.1 }, { model: TARGET, benchmark: 'ARC', value: 0.2 }]) }, ['already has a ARC score']],
+    [
+      'the same score twice',
+      {
+        format: 'JSON',
+        data: JSON.stringify([
+          { model: TARGET, benchmark: 'ARC', value: 0.1 },
+          { model: TARGET, benchmark: 'ARC', value: 0.2 },
+        ]),
+      },
+      ['already has a ARC score'],
+    ],
   ])('importScores with %s', async (_case, input, fragments) => {
     const before = await app.services.store.dataRevision();
     const answer = await app.gql(IMPORT, { input });
@@ -186,14 +258,25 @@ describe('score imports', () => {
     const result = dataOf(await app.gql(IMPORT, { input: { format: 'CSV', data: csv, scale: 0.01 } })).importScores;
     expect(result).toEqual({ matched: 2, unmatched: ['not-registered'], written: 3 });
     const scores = dataOf(await app.gql(`{ model(name: "gpt-j-6b") { scores { benchmark value } } }`)).model.scores;
-    expect(scores).toEqual(expect.arrayContaining([{ benchmark: 'MMLU', value: 0.3 }, { benchmark: 'GSM8K', value: 0.125 }]));
+    expect(scores).toEqual(
+      expect.arrayContaining([
+        { benchmark: 'MMLU', value: 0.3 },
+        { benchmark: 'GSM8K', value: 0.125 },
+      ]),
+    );
   });
 
   it('importLeaderboardScores matches the bundled table by providerModel and scales to [0, 1]', async () => {
-    const model = await app.services.models.register({ name: 'llama2-chat', provider: 'external', providerModel: 'meta-llama/Llama-2-7b-chat-hf' });
+    const model = await app.services.models.register({
+      name: 'llama2-chat',
+      provider: 'external',
+      providerModel: 'meta-llama/Llama-2-7b-chat-hf',
+    });
     const other = await app.services.models.register({ name: 'not-on-the-leaderboard', provider: 'external' });
     const result = dataOf(
-      await app.gql(`mutation ($m: [ID!]) { importLeaderboardScores(models: $m) { matched unmatched written } }`, { m: [String(model.id), String(other.id)] }),
+      await app.gql(`mutation ($m: [ID!]) { importLeaderboardScores(models: $m) { matched unmatched written } }`, {
+        m: [String(model.id), String(other.id)],
+      }),
     ).importLeaderboardScores;
     expect(result).toEqual({ matched: 1, unmatched: ['not-on-the-leaderboard'], written: 6 });
     const scores = dataOf(await app.gql(`{ model(name: "llama2-chat") { scores { benchmark value } } }`)).model.scores;
@@ -208,9 +291,19 @@ describe('evaluation table on the simulated zoo (ARC)', () => {
   // seeds 0-15 the default (ensemble) beats reference on MAE in 15 of 16 (README, "Predictions").
   it('every predictor is evaluated; the default beats reference on MAE and gives honest 80% intervals', async () => {
     const { predictors, defaultPredictor } = dataOf(await app.gql('{ predictors defaultPredictor }'));
-    const rows: { method: string; n: number; pearson: number; mae: number; coverage: number; meanWidth: number; points: { model: { family: string } }[] }[] = [];
+    const rows: {
+      method: string;
+      n: number;
+      pearson: number;
+      mae: number;
+      coverage: number;
+      meanWidth: number;
+      points: { model: { family: string } }[];
+    }[] = [];
     for (const method of predictors as string[]) {
-      rows.push(dataOf(await app.gql(EVALUATE, { benchmark: 'ARC', genome: String(genome.id), method })).predictionEvaluation);
+      rows.push(
+        dataOf(await app.gql(EVALUATE, { benchmark: 'ARC', genome: String(genome.id), method })).predictionEvaluation,
+      );
     }
     printTable(`simulated zoo (seed ${SEED}), ARC, math-owm-128 x ${SAMPLES} samples`, rows);
     const of = (name: string) => rows.find((r) => r.method === name)!;
@@ -223,10 +316,16 @@ describe('evaluation table on the simulated zoo (ARC)', () => {
   }, 120_000);
 });
 
-function printTable(title: string, rows: { method: string; n: number; pearson: number; mae: number; coverage: number; meanWidth: number }[]): void {
+function printTable(
+  title: string,
+  rows: { method: string; n: number; pearson: number; mae: number; coverage: number; meanWidth: number }[],
+): void {
   const lines = rows.map(
-    (e) => `${e.method.padEnd(13)} ${String(e.n).padStart(3)}  ${e.pearson.toFixed(3).padStart(6)}  ${e.mae.toFixed(3)}  ${e.coverage.toFixed(3).padStart(8)}  ${e.meanWidth.toFixed(3).padStart(6)}`,
+    (e) =>
+      `${e.method.padEnd(13)} ${String(e.n).padStart(3)}  ${e.pearson.toFixed(3).padStart(6)}  ${e.mae.toFixed(3)}  ${e.coverage.toFixed(3).padStart(8)}  ${e.meanWidth.toFixed(3).padStart(6)}`,
   );
   // the evaluation table is what the issue asks for: print it
-  console.log([`leave-one-family-out, ${title}`, 'predictor       n       r    MAE  coverage  width', ...lines].join('\n'));
+  console.log(
+    [`leave-one-family-out, ${title}`, 'predictor       n       r    MAE  coverage  width', ...lines].join('\n'),
+  );
 }

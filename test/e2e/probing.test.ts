@@ -50,7 +50,9 @@ async function withLocalEndpoint(
     probeMaxAttempts: 2,
     probeRetryBaseMs: 1,
     probeConcurrency: 1,
-    providers: { openaiCompatible: { endpoints: [{ name: 'local', baseURL: endpoint.baseURL, models: ['local-model'] }] } },
+    providers: {
+      openaiCompatible: { endpoints: [{ name: 'local', baseURL: endpoint.baseURL, models: ['local-model'] }] },
+    },
   });
   try {
     const g = dataOf(
@@ -59,7 +61,9 @@ async function withLocalEndpoint(
       }),
     ).createGenome.id;
     const model = dataOf(
-      await local.gql(REGISTER, { input: { name: 'local', provider: 'openai-compatible:local', providerModel: 'local-model', mode: 'COMPLETION' } }),
+      await local.gql(REGISTER, {
+        input: { name: 'local', provider: 'openai-compatible:local', providerModel: 'local-model', mode: 'COMPLETION' },
+      }),
     ).registerModel.id;
     await run(local, g, model, endpoint);
   } finally {
@@ -77,11 +81,14 @@ async function perGeneCounts(model: string): Promise<number[]> {
   let after: string | null = null;
   for (;;) {
     const page: any = dataOf(
-      await app.gql(`query ($m: ID!, $g: ID!, $after: String) { samples(model: $m, genome: $g, first: 10000, after: $after) { nodes { geneIndex sampleIndex source } pageInfo { hasNextPage endCursor } } }`, {
-        m: model,
-        g: genome,
-        after,
-      }),
+      await app.gql(
+        `query ($m: ID!, $g: ID!, $after: String) { samples(model: $m, genome: $g, first: 10000, after: $after) { nodes { geneIndex sampleIndex source } pageInfo { hasNextPage endCursor } } }`,
+        {
+          m: model,
+          g: genome,
+          after,
+        },
+      ),
     ).samples;
     for (const s of page.nodes) counts[s.geneIndex]++;
     if (!page.pageInfo.hasNextPage) return counts;
@@ -103,8 +110,11 @@ beforeAll(async () => {
     undefined,
     createLogger('debug', (line) => logs.push(line)),
   );
-  genome = dataOf(await app.gql(`mutation ($input: CreateGenomeInput!) { createGenome(input: $input) { id } }`, { input: { name: 'p', genes: GENES } }))
-    .createGenome.id;
+  genome = dataOf(
+    await app.gql(`mutation ($input: CreateGenomeInput!) { createGenome(input: $input) { id } }`, {
+      input: { name: 'p', genes: GENES },
+    }),
+  ).createGenome.id;
 });
 
 afterAll(async () => {
@@ -138,7 +148,9 @@ describe('probing with the simulated zoo', () => {
     for (const model of [other, third]) {
       await waitForJob(dataOf(await app.gql(START, { input: { model, genome, samplesPerGene: 8 } })).startProbing.id);
     }
-    const tree = dataOf(await app.gql(`query ($g: ID!) { tree(genome: $g) { nodes { model { name } } } }`, { g: genome })).tree;
+    const tree = dataOf(
+      await app.gql(`query ($g: ID!) { tree(genome: $g) { nodes { model { name } } } }`, { g: genome }),
+    ).tree;
     expect(tree.nodes.filter((n: { model: unknown }) => n.model).length).toBeGreaterThanOrEqual(3);
   });
 });
@@ -147,7 +159,9 @@ describe('probing through the OpenAI plugin (real SDK, local fake server)', () =
   it('sends the reference request with n and records usage and cost', async () => {
     const model = await register('gpt-inst', 'openai', 'gpt-3.5-turbo-instruct');
     const before = fake.requests.length;
-    const job = await waitForJob(dataOf(await app.gql(START, { input: { model, genome, samplesPerGene: 4 } })).startProbing.id);
+    const job = await waitForJob(
+      dataOf(await app.gql(START, { input: { model, genome, samplesPerGene: 4 } })).startProbing.id,
+    );
     expect(job).toMatchObject({ status: 'SUCCEEDED', completed: GENES.length * 4, requests: GENES.length });
     const bodies = fake.requests.slice(before).map((r) => r.body);
     expect(bodies).toHaveLength(GENES.length);
@@ -164,40 +178,61 @@ describe('probing through the OpenAI plugin (real SDK, local fake server)', () =
   it('probingEstimate counts requests, tokens and dollars of what is missing', async () => {
     const model = await register('gpt-est', 'openai', 'gpt-3.5-turbo-instruct');
     const estimate = dataOf(
-      await app.gql(`query ($input: StartProbingInput!) { probingEstimate(input: $input) { samplesNeeded requests promptTokens completionTokens costUsd priced } }`, {
-        input: { model, genome, samplesPerGene: 32 },
-      }),
+      await app.gql(
+        `query ($input: StartProbingInput!) { probingEstimate(input: $input) { samplesNeeded requests promptTokens completionTokens costUsd priced } }`,
+        {
+          input: { model, genome, samplesPerGene: 32 },
+        },
+      ),
     ).probingEstimate;
-    expect(estimate).toMatchObject({ samplesNeeded: GENES.length * 32, requests: GENES.length, completionTokens: GENES.length * 32 * 5, priced: true });
+    expect(estimate).toMatchObject({
+      samplesNeeded: GENES.length * 32,
+      requests: GENES.length,
+      completionTokens: GENES.length * 32 * 5,
+      priced: true,
+    });
     expect(estimate.costUsd).toBeGreaterThan(0);
   });
 
   it('a provider that keeps failing ends the job FAILED with its message, keeping what it got', async () => {
     // two requests answered, then every request fails
-    await withLocalEndpoint({ script: [{ kind: 'ok' }, { kind: 'ok' }], fallback: { kind: 'status', status: 500 } }, async (local, g, model) => {
-      const id = dataOf(await local.gql(START, { input: { model, genome: g, samplesPerGene: 4 } })).startProbing.id;
-      const job = await waitForJob(local, id);
-      expect(job.status).toBe('FAILED');
-      expect(job.error).toContain('500');
-      expect(job.completed).toBe(8);
-      const stored = dataOf(await local.gql(`query ($m: ID!, $g: ID!) { samples(model: $m, genome: $g) { nodes { id } } }`, { m: model, g })).samples;
-      expect(stored.nodes).toHaveLength(8);
-    });
+    await withLocalEndpoint(
+      { script: [{ kind: 'ok' }, { kind: 'ok' }], fallback: { kind: 'status', status: 500 } },
+      async (local, g, model) => {
+        const id = dataOf(await local.gql(START, { input: { model, genome: g, samplesPerGene: 4 } })).startProbing.id;
+        const job = await waitForJob(local, id);
+        expect(job.status).toBe('FAILED');
+        expect(job.error).toContain('500');
+        expect(job.completed).toBe(8);
+        const stored = dataOf(
+          await local.gql(`query ($m: ID!, $g: ID!) { samples(model: $m, genome: $g) { nodes { id } } }`, {
+            m: model,
+            g,
+          }),
+        ).samples;
+        expect(stored.nodes).toHaveLength(8);
+      },
+    );
   });
 
   it('cancelJob stops a running job and keeps its samples', async () => {
     // the first request answers at once, the rest hang until cancelled
-    await withLocalEndpoint({ script: [{ kind: 'ok' }], fallback: { kind: 'hang' } }, async (local, g, model, endpoint) => {
-      const id = dataOf(await local.gql(START, { input: { model, genome: g, samplesPerGene: 4 } })).startProbing.id;
-      await waitForJob(local, id, () => endpoint.requests.length >= 2);
-      const cancelled = dataOf(await local.gql(`mutation ($id: ID!) { cancelJob(id: $id) { status completed } }`, { id })).cancelJob;
-      expect(cancelled).toEqual({ status: 'CANCELLED', completed: 4 });
-      await local.services.jobs.settled(Number(id));
-      const asked = endpoint.requests.length;
-      await new Promise((r) => setTimeout(r, 100));
-      expect(endpoint.requests.length).toBe(asked);
-      expect(dataOf(await local.gql(JOB, { id })).job).toMatchObject({ status: 'CANCELLED', completed: 4 });
-    });
+    await withLocalEndpoint(
+      { script: [{ kind: 'ok' }], fallback: { kind: 'hang' } },
+      async (local, g, model, endpoint) => {
+        const id = dataOf(await local.gql(START, { input: { model, genome: g, samplesPerGene: 4 } })).startProbing.id;
+        await waitForJob(local, id, () => endpoint.requests.length >= 2);
+        const cancelled = dataOf(
+          await local.gql(`mutation ($id: ID!) { cancelJob(id: $id) { status completed } }`, { id }),
+        ).cancelJob;
+        expect(cancelled).toEqual({ status: 'CANCELLED', completed: 4 });
+        await local.services.jobs.settled(Number(id));
+        const asked = endpoint.requests.length;
+        await new Promise((r) => setTimeout(r, 100));
+        expect(endpoint.requests.length).toBe(asked);
+        expect(dataOf(await local.gql(JOB, { id })).job).toMatchObject({ status: 'CANCELLED', completed: 4 });
+      },
+    );
   });
 });
 
@@ -219,7 +254,12 @@ describe('jobProgress subscription', () => {
   it('streams progress over graphql-ws until the job succeeds', async () => {
     const model = await register('sim-sub', 'simulated', 'qwen-2-7b');
     const id = dataOf(await app.gql(START, { input: { model, genome, samplesPerGene: 16 } })).startProbing.id;
-    const client = createClient({ url: app.url.replace('http', 'ws'), webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+    const client = createClient({
+      url: app.url.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      lazy: true,
+      retryAttempts: 0,
+    });
     const seen: { status: string; completed: number }[] = [];
     try {
       for await (const event of client.iterate<{ jobProgress: { status: string; completed: number } }>({

@@ -61,10 +61,11 @@ afterAll(() => app.stopAndClean());
 
 describe('real LLM outputs (MisguidedAttention, 59 models x 52 genes)', () => {
   it('distanceMatrix equals an independent Python computation of Nei similarity to 1e-12', async () => {
-    const answer = await app.gql<{ distanceMatrix: { models: { name: string }[]; similarity: number[][]; distance: number[][] } }>(
-      `query ($genome: ID!) { distanceMatrix(genome: $genome) { models { name } similarity distance } }`,
-      { genome: genomeId },
-    );
+    const answer = await app.gql<{
+      distanceMatrix: { models: { name: string }[]; similarity: number[][]; distance: number[][] };
+    }>(`query ($genome: ID!) { distanceMatrix(genome: $genome) { models { name } similarity distance } }`, {
+      genome: genomeId,
+    });
     const matrix = dataOf(answer).distanceMatrix;
     const expected = expectedSimilarity();
     expect(matrix.models.map((m) => m.name)).toEqual(expected.models);
@@ -79,7 +80,9 @@ describe('real LLM outputs (MisguidedAttention, 59 models x 52 genes)', () => {
   });
 
   it('distanceMatrix(alleleLength: 1) counts alleles of one code point from the raw samples, like Python', async () => {
-    const answer = await app.gql<{ distanceMatrix: { alleleLength: number; models: { name: string }[]; similarity: number[][] } }>(
+    const answer = await app.gql<{
+      distanceMatrix: { alleleLength: number; models: { name: string }[]; similarity: number[][] };
+    }>(
       `query ($genome: ID!) { distanceMatrix(genome: $genome, alleleLength: 1) { alleleLength models { name } similarity } }`,
       { genome: genomeId },
     );
@@ -88,7 +91,9 @@ describe('real LLM outputs (MisguidedAttention, 59 models x 52 genes)', () => {
     expect(matrix.alleleLength).toBe(1);
     expect(matrix.models.map((m) => m.name)).toEqual(expected.models);
     let worst = 0;
-    expected.similarity.forEach((row, i) => row.forEach((s, j) => (worst = Math.max(worst, Math.abs(matrix.similarity[i][j] - s)))));
+    expected.similarity.forEach((row, i) =>
+      row.forEach((s, j) => (worst = Math.max(worst, Math.abs(matrix.similarity[i][j] - s)))),
+    );
     expect(worst).toBeLessThan(1e-12);
     // a different rule gives different numbers: the length is really applied
     const four = expectedSimilarity(4);
@@ -96,10 +101,11 @@ describe('real LLM outputs (MisguidedAttention, 59 models x 52 genes)', () => {
   });
 
   it('tree puts known close relatives together', async () => {
-    const answer = await app.gql<{ tree: { newick: string; rooted: boolean; nodes: { model: { name: string } | null }[] } }>(
-      `query ($genome: ID!) { tree(genome: $genome) { newick rooted nodes { model { name } } } }`,
-      { genome: genomeId },
-    );
+    const answer = await app.gql<{
+      tree: { newick: string; rooted: boolean; nodes: { model: { name: string } | null }[] };
+    }>(`query ($genome: ID!) { tree(genome: $genome) { newick rooted nodes { model { name } } } }`, {
+      genome: genomeId,
+    });
     const { newick, rooted, nodes } = dataOf(answer).tree;
     expect(rooted).toBe(false);
     expect(nodes.filter((n) => n.model).length).toBe(59);
@@ -111,7 +117,13 @@ describe('real LLM outputs (MisguidedAttention, 59 models x 52 genes)', () => {
   });
 
   it('tree(bootstrap: 100) gives every inner edge a support, the close pair a majority, in the Newick too', async () => {
-    const answer = await app.gql<{ tree: { bootstrap: number; newick: string; nodes: { id: string; parent: string | null; support: number | null; model: { name: string } | null }[] } }>(
+    const answer = await app.gql<{
+      tree: {
+        bootstrap: number;
+        newick: string;
+        nodes: { id: string; parent: string | null; support: number | null; model: { name: string } | null }[];
+      };
+    }>(
       `query ($genome: ID!) { tree(genome: $genome, bootstrap: 100) { bootstrap newick nodes { id parent support model { name } } } }`,
       { genome: genomeId },
     );
@@ -128,11 +140,15 @@ describe('real LLM outputs (MisguidedAttention, 59 models x 52 genes)', () => {
     expect(supports.every((s) => s >= 0 && s <= 1)).toBe(true);
     expect(new Set(supports).size).toBeGreaterThan(2);
     expect(Math.max(...supports)).toBeGreaterThanOrEqual(0.9);
-    expect(parseNewick(newick).nodes.filter((n) => n.children.length > 0 && n.name !== null).length).toBe(supports.length);
+    expect(parseNewick(newick).nodes.filter((n) => n.children.length > 0 && n.name !== null).length).toBe(
+      supports.length,
+    );
   });
 
   it('refuses a bootstrap too large for one request, saying how many replicates fit', async () => {
-    const answer = await app.gql(`query ($genome: ID!) { tree(genome: $genome, bootstrap: 5000) { newick } }`, { genome: genomeId });
+    const answer = await app.gql(`query ($genome: ID!) { tree(genome: $genome, bootstrap: 5000) { newick } }`, {
+      genome: genomeId,
+    });
     expect(answer.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(answer.errors?.[0].message).toContain('at most 2872 for 59 models');
   });

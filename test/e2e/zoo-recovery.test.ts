@@ -59,7 +59,9 @@ beforeAll(async () => {
   for (const m of zoo.models) {
     const input = { name: m.id, provider: 'simulated', providerModel: m.id, family: m.family, mode: m.mode };
     const model = dataOf(await app.gql(REGISTER, { input })).registerModel.id;
-    const job = dataOf(await app.gql(START, { input: { model, genome: String(genome.id), samplesPerGene: SAMPLES } })).startProbing;
+    const job = dataOf(
+      await app.gql(START, { input: { model, genome: String(genome.id), samplesPerGene: SAMPLES } }),
+    ).startProbing;
     expect(job.total).toBe(128 * SAMPLES);
     jobs.push(job.id);
   }
@@ -67,7 +69,8 @@ beforeAll(async () => {
     for (let i = 0; ; i++) {
       const job = dataOf(await app.gql(JOB, { id })).job;
       if (job.status === 'SUCCEEDED') break;
-      if (job.status === 'FAILED' || job.status === 'CANCELLED' || i > 2_400) throw new Error(`job ${id}: ${JSON.stringify(job)}`);
+      if (job.status === 'FAILED' || job.status === 'CANCELLED' || i > 2_400)
+        throw new Error(`job ${id}: ${JSON.stringify(job)}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -93,7 +96,9 @@ describe(`NJ tree of the simulated zoo (seed ${SEED}, math-owm-128 x ${SAMPLES} 
     const trueSplits = clusters(truth).filter((c) => c.size >= 2 && c.size <= zoo.models.length - 2);
     const kept = trueSplits.filter((c) => isSplit(nj, c)).length;
     // the figure the issue asks for: print it
-    console.log(`zoo seed ${SEED}: NJ vs true tree RF ${rf.distance}/${rf.max} = ${rf.normalized.toFixed(3)}; true splits kept ${kept}/${trueSplits.length}`);
+    console.log(
+      `zoo seed ${SEED}: NJ vs true tree RF ${rf.distance}/${rf.max} = ${rf.normalized.toFixed(3)}; true splits kept ${kept}/${trueSplits.length}`,
+    );
     expect(rf.normalized).toBeLessThanOrEqual(0.2);
     expect(kept).toBe(trueSplits.length);
   });

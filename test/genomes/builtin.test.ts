@@ -6,7 +6,9 @@ describe('built-in genomes', () => {
   it.each(BUILTIN_GENOMES.map((g) => [g.name, g] as const))(
     '%s: the seeded draw gives exactly the committed gene ids (128 distinct pool genes)',
     (_name, genome) => {
-      const committed = JSON.parse(readFileSync(join(__dirname, '../../assets/genomes', `${genome.name}.ids.json`), 'utf8'));
+      const committed = JSON.parse(
+        readFileSync(join(__dirname, '../../assets/genomes', `${genome.name}.ids.json`), 'utf8'),
+      );
       const genes = builtinGenes(genome);
       expect(genes.map((g) => g.id)).toEqual(committed.ids);
       expect(new Set(genes.map((g) => g.text)).size).toBe(128);

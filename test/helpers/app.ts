@@ -10,7 +10,11 @@ export interface TestApp extends App {
   url: string;
   dir: string;
   dbPath: string;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLAnswer<T>>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLAnswer<T>>;
   stopAndClean(): Promise<void>;
 }
 

@@ -16,21 +16,30 @@ export interface FakeAnthropicOptions {
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeServer> {
   const text = options.text ?? ((k: number) => ` sample ${k}`);
   let answered = 0;
-  return startFakeServer({ script: options.script, basePath: '', routes: ['POST /v1/messages'] }, (step, request, res) => {
-    if (commonStep(step, res, (status) => ({ type: 'error', error: { type: 'fake_error', message: `fake error ${status}` } }))) return;
-    const t = step.kind === 'ok' && step.texts ? step.texts[0] : text(answered++, request.body);
-    const message: Record<string, unknown> = {
-      id: 'msg_fake',
-      type: 'message',
-      role: 'assistant',
-      model: request.body?.model,
-      content: step.kind === 'empty' ? [] : [{ type: 'text', text: t }],
-      stop_reason: 'max_tokens',
-      stop_sequence: null,
-      usage: { input_tokens: 7, output_tokens: 5 },
-    };
-    if (step.kind === 'null-content') delete message.content;
-    const delay = step.kind === 'ok' ? step.delayMs ?? 0 : 0;
-    setTimeout(() => sendJson(res, 200, message), delay);
-  });
+  return startFakeServer(
+    { script: options.script, basePath: '', routes: ['POST /v1/messages'] },
+    (step, request, res) => {
+      if (
+        commonStep(step, res, (status) => ({
+          type: 'error',
+          error: { type: 'fake_error', message: `fake error ${status}` },
+        }))
+      )
+        return;
+      const t = step.kind === 'ok' && step.texts ? step.texts[0] : text(answered++, request.body);
+      const message: Record<string, unknown> = {
+        id: 'msg_fake',
+        type: 'message',
+        role: 'assistant',
+        model: request.body?.model,
+        content: step.kind === 'empty' ? [] : [{ type: 'text', text: t }],
+        stop_reason: 'max_tokens',
+        stop_sequence: null,
+        usage: { input_tokens: 7, output_tokens: 5 },
+      };
+      if (step.kind === 'null-content') delete message.content;
+      const delay = step.kind === 'ok' ? (step.delayMs ?? 0) : 0;
+      setTimeout(() => sendJson(res, 200, message), delay);
+    },
+  );
 }

@@ -91,7 +91,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.destroyed) return;
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
@@ -117,22 +122,40 @@ export function commonStep(step: FakeStep, res: ServerResponse, errorBody: (stat
 export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeServer> {
   const text = options.text ?? ((i: number) => ` sample ${i}`);
   return startFakeServer(
-    { script: options.script, fallback: options.fallback, basePath: '/v1', routes: ['POST /v1/completions', 'POST /v1/chat/completions', 'GET /v1/models'] },
+    {
+      script: options.script,
+      fallback: options.fallback,
+      basePath: '/v1',
+      routes: ['POST /v1/completions', 'POST /v1/chat/completions', 'GET /v1/models'],
+    },
     (step, request, res) => {
-      if (commonStep(step, res, (status) => ({ error: { message: `fake error ${status}`, type: 'fake_error', code: null } }))) return;
+      if (
+        commonStep(step, res, (status) => ({
+          error: { message: `fake error ${status}`, type: 'fake_error', code: null },
+        }))
+      )
+        return;
       if (request.method === 'GET') {
-        sendJson(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'fake' }] });
+        sendJson(res, 200, {
+          object: 'list',
+          data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'fake' }],
+        });
         return;
       }
       const chat = request.path.startsWith('/v1/chat');
       const n: number = request.body?.n ?? 1;
-      const texts = step.kind === 'ok' && step.texts ? step.texts : Array.from({ length: n }, (_, i) => text(i, request.body));
+      const texts =
+        step.kind === 'ok' && step.texts ? step.texts : Array.from({ length: n }, (_, i) => text(i, request.body));
       const choices =
         step.kind === 'empty'
           ? []
           : texts.map((t, index) =>
               chat
-                ? { index, message: { role: 'assistant', content: step.kind === 'null-content' ? null : t }, finish_reason: 'length' }
+                ? {
+                    index,
+                    message: { role: 'assistant', content: step.kind === 'null-content' ? null : t },
+                    finish_reason: 'length',
+                  }
                 : { index, text: step.kind === 'null-content' ? null : t, finish_reason: 'length', logprobs: null },
             );
       const body = {
@@ -143,7 +166,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
         choices,
         usage: { prompt_tokens: 7, completion_tokens: 5 * texts.length, total_tokens: 7 + 5 * texts.length },
       };
-      const delay = step.kind === 'ok' ? step.delayMs ?? 0 : 0;
+      const delay = step.kind === 'ok' ? (step.delayMs ?? 0) : 0;
       setTimeout(() => sendJson(res, 200, body), delay);
     },
   );

@@ -37,7 +37,12 @@ const failure = (p: Promise<unknown>): Promise<ProviderError> =>
     (e: ProviderError) => e,
   );
 
-defineProviderContractSuite('anthropic', () => ({ provider: provider(), model: 'claude-3-haiku-20240307', mode: 'CHAT', secret: KEY }));
+defineProviderContractSuite('anthropic', () => ({
+  provider: provider(),
+  model: 'claude-3-haiku-20240307',
+  mode: 'CHAT',
+  secret: KEY,
+}));
 
 describe('createAnthropicProvider', () => {
   it('doSample() posts exactly { model, max_tokens, temperature, top_p, messages } and returns one sample', async () => {
@@ -128,7 +133,11 @@ describe('createAnthropicProvider', () => {
   });
 
   it('never puts the API key in an error message or in JSON.stringify(provider)', async () => {
-    fake.enqueue({ kind: 'status', status: 401, body: { type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key ${KEY}` } } });
+    fake.enqueue({
+      kind: 'status',
+      status: 401,
+      body: { type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key ${KEY}` } },
+    });
     const p = provider();
     const error = await failure(p.doSample(req()));
     expect(error.message).toContain('invalid x-api-key');

@@ -21,7 +21,13 @@ describe('ProviderError', () => {
     [422, false],
   ])('new ProviderError({ statusCode: %i }).isRetryable is %s', (statusCode, retryable) => {
     const e = new ProviderError({ providerId: 'p', message: 'm', statusCode });
-    expect(e).toMatchObject({ name: 'ProviderError', providerId: 'p', statusCode, isRetryable: retryable, kind: 'http' });
+    expect(e).toMatchObject({
+      name: 'ProviderError',
+      providerId: 'p',
+      statusCode,
+      isRetryable: retryable,
+      kind: 'http',
+    });
     expect(e).toBeInstanceOf(Error);
   });
 
@@ -37,7 +43,11 @@ describe('ProviderError', () => {
   });
 
   it('scrubs the given secrets and key-shaped strings from the message', () => {
-    const e = new ProviderError({ providerId: 'p', message: 'bad key abcdef123456 or sk-live-zzzzzzzzz, Bearer tok_0123456789', secrets: ['abcdef123456'] });
+    const e = new ProviderError({
+      providerId: 'p',
+      message: 'bad key abcdef123456 or sk-live-zzzzzzzzz, Bearer tok_0123456789',
+      secrets: ['abcdef123456'],
+    });
     expect(e.message).toBe('bad key [REDACTED] or [REDACTED], Bearer [REDACTED]');
   });
 
@@ -45,7 +55,9 @@ describe('ProviderError', () => {
     const e = new ProviderError({ providerId: 'p', message: 'm' });
     expect(ProviderError.isInstance(e)).toBe(true);
     expect(ProviderError.isInstance(new Error('m'))).toBe(false);
-    expect(UnsupportedCapabilityError.isInstance(UnsupportedCapabilityError.forMode('p', 'COMPLETION', ['CHAT']))).toBe(true);
+    expect(UnsupportedCapabilityError.isInstance(UnsupportedCapabilityError.forMode('p', 'COMPLETION', ['CHAT']))).toBe(
+      true,
+    );
   });
 });
 
@@ -80,9 +92,17 @@ describe('toProviderError', () => {
   class APIConnectionError extends Error {}
 
   it.each<[string, unknown, Partial<ProviderError>]>([
-    ['an HTTP error', Object.assign(new Error('429 slow down'), { status: 429, headers: new Headers({ 'retry-after': '3' }) }), { statusCode: 429, retryAfterMs: 3_000, isRetryable: true }],
+    [
+      'an HTTP error',
+      Object.assign(new Error('429 slow down'), { status: 429, headers: new Headers({ 'retry-after': '3' }) }),
+      { statusCode: 429, retryAfterMs: 3_000, isRetryable: true },
+    ],
     ['a connection error', new APIConnectionError('Connection error.'), { kind: 'connection', isRetryable: true }],
-    ['a SyntaxError', new SyntaxError('Unexpected end of JSON input'), { kind: 'malformed-response', isRetryable: true }],
+    [
+      'a SyntaxError',
+      new SyntaxError('Unexpected end of JSON input'),
+      { kind: 'malformed-response', isRetryable: true },
+    ],
     ['a non-error value', 'weird', { kind: 'unknown', isRetryable: false }],
   ])('toProviderError(%s)', (_label, error, expected) => {
     expect(toProviderError(error, ctx)).toMatchObject(expected);

@@ -15,7 +15,13 @@ beforeEach(() => {
 });
 
 const endpoint = (over: Partial<OpenAICompatibleEndpoint> = {}) =>
-  createOpenAICompatibleProvider({ name: 'local', baseURL: fake.baseURL, models: ['llama-3-8b'], timeoutMs: 2_000, ...over });
+  createOpenAICompatibleProvider({
+    name: 'local',
+    baseURL: fake.baseURL,
+    models: ['llama-3-8b'],
+    timeoutMs: 2_000,
+    ...over,
+  });
 
 const req = (over: Partial<SampleRequest> = {}): SampleRequest => ({
   model: 'llama-3-8b',
@@ -26,8 +32,17 @@ const req = (over: Partial<SampleRequest> = {}): SampleRequest => ({
   ...over,
 });
 
-defineProviderContractSuite('openai-compatible (keyless)', () => ({ provider: endpoint(), model: 'llama-3-8b', mode: 'COMPLETION' }));
-defineProviderContractSuite('openai-compatible (with key)', () => ({ provider: endpoint({ apiKey: KEY }), model: 'llama-3-8b', mode: 'CHAT', secret: KEY }));
+defineProviderContractSuite('openai-compatible (keyless)', () => ({
+  provider: endpoint(),
+  model: 'llama-3-8b',
+  mode: 'COMPLETION',
+}));
+defineProviderContractSuite('openai-compatible (with key)', () => ({
+  provider: endpoint({ apiKey: KEY }),
+  model: 'llama-3-8b',
+  mode: 'CHAT',
+  secret: KEY,
+}));
 
 describe('createOpenAICompatibleProvider', () => {
   it("has id 'openai-compatible:<name>' and is configured without a key", () => {
@@ -39,7 +54,14 @@ describe('createOpenAICompatibleProvider', () => {
 
   it('never sends a seed by default, and says so in warnings', async () => {
     const result = await endpoint().doSample(req({ seed: 1234 }));
-    expect(fake.requests[0].body).toEqual({ model: 'llama-3-8b', prompt: 'Once upon a time', temperature: 0.7, top_p: 1, max_tokens: 5, n: 32 });
+    expect(fake.requests[0].body).toEqual({
+      model: 'llama-3-8b',
+      prompt: 'Once upon a time',
+      temperature: 0.7,
+      top_p: 1,
+      max_tokens: 5,
+      n: 32,
+    });
     expect(result.warnings.join(' ')).toContain('seed not sent');
   });
 
@@ -79,7 +101,9 @@ describe('createOpenAICompatibleProvider', () => {
   });
 
   it('listModels() uses configured models (COMPLETION by default) or asks GET /models', async () => {
-    expect(await endpoint().listModels()).toEqual([{ id: 'llama-3-8b', family: null, parent: null, mode: 'COMPLETION' }]);
+    expect(await endpoint().listModels()).toEqual([
+      { id: 'llama-3-8b', family: null, parent: null, mode: 'COMPLETION' },
+    ]);
     const remote = await endpoint({ models: undefined }).listModels();
     expect(remote.map((m) => m.id)).toEqual(['fake-model']);
     expect(fake.requests.at(-1)?.path).toBe('/v1/models');

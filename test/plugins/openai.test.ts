@@ -29,15 +29,26 @@ const req = (over: Partial<SampleRequest> = {}): SampleRequest => ({
   ...over,
 });
 
-const failure = (p: Promise<unknown>): Promise<ProviderError> => p.then(
-  () => {
-    throw new Error('expected a rejection');
-  },
-  (e: ProviderError) => e,
-);
+const failure = (p: Promise<unknown>): Promise<ProviderError> =>
+  p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: ProviderError) => e,
+  );
 
-defineProviderContractSuite('openai (COMPLETION)', () => ({ provider: provider(), model: 'gpt-3.5-turbo-instruct', mode: 'COMPLETION', secret: KEY }));
-defineProviderContractSuite('openai (CHAT)', () => ({ provider: provider(), model: 'gpt-4o-mini', mode: 'CHAT', secret: KEY }));
+defineProviderContractSuite('openai (COMPLETION)', () => ({
+  provider: provider(),
+  model: 'gpt-3.5-turbo-instruct',
+  mode: 'COMPLETION',
+  secret: KEY,
+}));
+defineProviderContractSuite('openai (CHAT)', () => ({
+  provider: provider(),
+  model: 'gpt-4o-mini',
+  mode: 'CHAT',
+  secret: KEY,
+}));
 
 describe('createOpenAIProvider', () => {
   it('doSample(COMPLETION) posts exactly { model, prompt, temperature, top_p, max_tokens, n } to /v1/completions', async () => {
@@ -72,7 +83,7 @@ describe('createOpenAIProvider', () => {
     });
   });
 
-  it("doSample(CHAT) uses max_completion_tokens when chatMaxTokensParam says so", async () => {
+  it('doSample(CHAT) uses max_completion_tokens when chatMaxTokensParam says so', async () => {
     await provider({ chatMaxTokensParam: 'max_completion_tokens' }).doSample(req({ model: 'gpt-4o', mode: 'CHAT' }));
     expect(fake.requests[0].body.max_completion_tokens).toBe(5);
     expect(fake.requests[0].body).not.toHaveProperty('max_tokens');
@@ -107,7 +118,13 @@ describe('createOpenAIProvider', () => {
     fake.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '2' } });
     const sleep = jest.fn(async () => undefined);
     const p = provider();
-    const result = await withRetry(() => p.doSample(req()), { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100, sleep, random: () => 0.5 });
+    const result = await withRetry(() => p.doSample(req()), {
+      maxAttempts: 3,
+      baseDelayMs: 10,
+      maxDelayMs: 100,
+      sleep,
+      random: () => 0.5,
+    });
     expect(sleep).toHaveBeenCalledTimes(1);
     expect(sleep).toHaveBeenCalledWith(2000, undefined);
     expect(fake.requests).toHaveLength(2);
@@ -118,7 +135,13 @@ describe('createOpenAIProvider', () => {
     fake.enqueue({ kind: 'status', status: 429, headers: { 'retry-after-ms': '1500' } });
     const error = await failure(provider().doSample(req()));
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ name: 'ProviderError', providerId: 'openai', statusCode: 429, isRetryable: true, retryAfterMs: 1500 });
+    expect(error).toMatchObject({
+      name: 'ProviderError',
+      providerId: 'openai',
+      statusCode: 429,
+      isRetryable: true,
+      retryAfterMs: 1500,
+    });
     expect(fake.requests).toHaveLength(1); // the SDK's own retries are off
   });
 
@@ -170,7 +193,11 @@ describe('createOpenAIProvider', () => {
 
   it('never puts the API key in an error message or in JSON.stringify(provider)', async () => {
     // OpenAI's real 401 body quotes the (partially masked) key; this fake quotes it whole.
-    fake.enqueue({ kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}.`, type: 'invalid_request_error' } } });
+    fake.enqueue({
+      kind: 'status',
+      status: 401,
+      body: { error: { message: `Incorrect API key provided: ${KEY}.`, type: 'invalid_request_error' } },
+    });
     const p = provider();
     const error = await failure(p.doSample(req()));
     expect(error.message).toContain('Incorrect API key provided');
@@ -200,7 +227,9 @@ describe('createOpenAIProvider', () => {
   });
 
   it('prices: config rows override and extend the defaults', () => {
-    const p = provider({ prices: { 'gpt-4o': { inputPerMTok: 1, outputPerMTok: 2 }, mine: { inputPerMTok: 0, outputPerMTok: 0 } } });
+    const p = provider({
+      prices: { 'gpt-4o': { inputPerMTok: 1, outputPerMTok: 2 }, mine: { inputPerMTok: 0, outputPerMTok: 0 } },
+    });
     expect(p.capabilities.prices['gpt-4o']).toEqual({ inputPerMTok: 1, outputPerMTok: 2 });
     expect(p.capabilities.prices.mine).toBeDefined();
     expect(p.capabilities.prices['gpt-4o-mini']).toBeDefined();

@@ -17,7 +17,10 @@ export interface ContractContext {
 /** method.md reference settings */
 export const REFERENCE = { temperature: 0.7, topP: 1, maxTokens: 5 } as const;
 
-export function defineProviderContractSuite(name: string, makeContext: () => Promise<ContractContext> | ContractContext): void {
+export function defineProviderContractSuite(
+  name: string,
+  makeContext: () => Promise<ContractContext> | ContractContext,
+): void {
   describe(`provider contract: ${name}`, () => {
     let ctx: ContractContext;
     const request = (over: Partial<SampleRequest> = {}): SampleRequest => ({

@@ -34,25 +34,40 @@ describe('createProviderRegistry', () => {
 
   it('adds one openai-compatible:<name> provider per endpoint', () => {
     const registry = createProviderRegistry({
-      openaiCompatible: { endpoints: [{ name: 'vllm', baseURL: 'http://127.0.0.1:8000/v1' }, { name: 'ollama', baseURL: 'http://127.0.0.1:11434/v1' }] },
+      openaiCompatible: {
+        endpoints: [
+          { name: 'vllm', baseURL: 'http://127.0.0.1:8000/v1' },
+          { name: 'ollama', baseURL: 'http://127.0.0.1:11434/v1' },
+        ],
+      },
     });
     expect(registry.has('openai-compatible:vllm')).toBe(true);
     expect(registry.get('openai-compatible:ollama').configured).toBe(true);
   });
 
   it('loads modules by name or { module, options } and rejects duplicates', () => {
-    const registry = createProviderRegistry({ modules: [ECHO_MODULE, { module: ECHO_MODULE, options: { id: 'echo-2' } }] });
+    const registry = createProviderRegistry({
+      modules: [ECHO_MODULE, { module: ECHO_MODULE, options: { id: 'echo-2' } }],
+    });
     expect(registry.get('echo').name).toBe('Echo');
     expect(registry.get('echo-2').id).toBe('echo-2');
-    expect(() => createProviderRegistry({ modules: [ECHO_MODULE, ECHO_MODULE] })).toThrow('duplicate provider id: echo');
+    expect(() => createProviderRegistry({ modules: [ECHO_MODULE, ECHO_MODULE] })).toThrow(
+      'duplicate provider id: echo',
+    );
   });
 
   it.each<[string, unknown, string]>([
     ['no createProvider export', {}, 'must export createProvider'],
-    ['a wrong specificationVersion', { createProvider: () => ({ specificationVersion: 'v0', id: 'x', doSample: () => 0 }) }, "specificationVersion 'v1'"],
+    [
+      'a wrong specificationVersion',
+      { createProvider: () => ({ specificationVersion: 'v0', id: 'x', doSample: () => 0 }) },
+      "specificationVersion 'v1'",
+    ],
     ['no id', { createProvider: () => ({ specificationVersion: 'v1', id: '', doSample: () => 0 }) }, 'non-empty id'],
   ])('rejects a module with %s', (_label, exported, fragment) => {
-    expect(() => createProviderRegistry({ modules: ['fake-module'] }, { requireModule: () => exported })).toThrow(fragment);
+    expect(() => createProviderRegistry({ modules: ['fake-module'] }, { requireModule: () => exported })).toThrow(
+      fragment,
+    );
   });
 });
 
@@ -80,7 +95,9 @@ describe('providerConfigFromEnv', () => {
       OPENAI_API_KEY: KEY,
       ANTHROPIC_API_KEY: KEY,
       OR_KEY: KEY,
-      PHYLOLM_OPENAI_COMPATIBLE: JSON.stringify([{ name: 'or', baseURL: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OR_KEY' }]),
+      PHYLOLM_OPENAI_COMPATIBLE: JSON.stringify([
+        { name: 'or', baseURL: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OR_KEY' },
+      ]),
     };
     const registry = createProviderRegistry(providerConfigFromEnv(env));
     expect(JSON.stringify(registry.list())).not.toContain(KEY);
@@ -109,11 +126,17 @@ describe('providerConfigFromEnv', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain(KEY);
     }
-    expect(() => providerConfigFromEnv({ PHYLOLM_OPENAI_COMPATIBLE: '[{"name": "x"}]' })).toThrow('needs a string name and baseURL');
+    expect(() => providerConfigFromEnv({ PHYLOLM_OPENAI_COMPATIBLE: '[{"name": "x"}]' })).toThrow(
+      'needs a string name and baseURL',
+    );
   });
 
   it('passes OPENAI_BASE_URL / ANTHROPIC_BASE_URL and PHYLOLM_PROVIDER_MODULES through', () => {
-    const config = providerConfigFromEnv({ OPENAI_BASE_URL: 'http://x/v1', ANTHROPIC_BASE_URL: 'http://y', PHYLOLM_PROVIDER_MODULES: ' a , b ' });
+    const config = providerConfigFromEnv({
+      OPENAI_BASE_URL: 'http://x/v1',
+      ANTHROPIC_BASE_URL: 'http://y',
+      PHYLOLM_PROVIDER_MODULES: ' a , b ',
+    });
     expect(config.openai?.baseURL).toBe('http://x/v1');
     expect(config.anthropic?.baseURL).toBe('http://y');
     expect(config.modules).toEqual(['a', 'b']);

@@ -4,7 +4,14 @@ import { ProviderError } from '../../src/providers/errors';
 const retryable = (over: Partial<ConstructorParameters<typeof ProviderError>[0]> = {}) =>
   new ProviderError({ providerId: 'p', message: 'boom', statusCode: 503, ...over });
 
-const options = (over = {}) => ({ maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, sleep: jest.fn(async () => undefined), random: () => 0.5, ...over });
+const options = (over = {}) => ({
+  maxAttempts: 4,
+  baseDelayMs: 100,
+  maxDelayMs: 1_000,
+  sleep: jest.fn(async () => undefined),
+  random: () => 0.5,
+  ...over,
+});
 
 describe('withRetry', () => {
   it('withRetry(fn) returns the first success without sleeping', async () => {
@@ -15,7 +22,12 @@ describe('withRetry', () => {
 
   it('withRetry(fn) backs off exponentially with full jitter: random * min(max, base * 2^(k-1))', async () => {
     const o = options();
-    const fn = jest.fn().mockRejectedValueOnce(retryable()).mockRejectedValueOnce(retryable()).mockRejectedValueOnce(retryable()).mockResolvedValue('ok');
+    const fn = jest
+      .fn()
+      .mockRejectedValueOnce(retryable())
+      .mockRejectedValueOnce(retryable())
+      .mockRejectedValueOnce(retryable())
+      .mockResolvedValue('ok');
     await expect(withRetry(fn, o)).resolves.toBe('ok');
     // 0.5 * 100, 0.5 * 200, 0.5 * 400
     expect(o.sleep.mock.calls.map((c: unknown[]) => c[0])).toEqual([50, 100, 200]);
@@ -28,7 +40,10 @@ describe('withRetry', () => {
 
   it('withRetry(fn) waits exactly retryAfterMs when the server advises it', async () => {
     const o = options();
-    const fn = jest.fn().mockRejectedValueOnce(retryable({ statusCode: 429, retryAfterMs: 2_000 })).mockResolvedValue('ok');
+    const fn = jest
+      .fn()
+      .mockRejectedValueOnce(retryable({ statusCode: 429, retryAfterMs: 2_000 }))
+      .mockResolvedValue('ok');
     await withRetry(fn, o);
     expect(o.sleep).toHaveBeenCalledWith(2_000, undefined);
   });

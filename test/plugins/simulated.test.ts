@@ -6,7 +6,11 @@ import { HEAD, alleleLogits, samplingDistribution } from '../../plugins/simulate
 import { zooNodes } from '../../plugins/simulated/zoo';
 import { REFERENCE, defineProviderContractSuite } from './provider-contract';
 
-defineProviderContractSuite('simulated', () => ({ provider: createSimulatedProvider({ seed: 1 }), model: 'llama-3-8b', mode: 'COMPLETION' }));
+defineProviderContractSuite('simulated', () => ({
+  provider: createSimulatedProvider({ seed: 1 }),
+  model: 'llama-3-8b',
+  mode: 'COMPLETION',
+}));
 
 const GENES = Array.from({ length: 48 }, (_, g) => `Gene number ${g}: the committee decided that`);
 
@@ -60,14 +64,16 @@ describe('simulatedZoo', () => {
     const fineTunes = zoo.models.filter((m) => byId.has(m.parent));
     expect(fineTunes.length).toBeGreaterThanOrEqual(12);
     for (const ft of fineTunes) expect(byId.get(ft.parent)?.family).toBe(ft.family);
-    for (const base of zoo.models.filter((m) => !byId.has(m.parent))) expect(base.parent).toBe(`${base.family}-ancestor`);
+    for (const base of zoo.models.filter((m) => !byId.has(m.parent)))
+      expect(base.parent).toBe(`${base.family}-ancestor`);
   });
 
   it('simulatedZoo(seed).trueTreeNewick names every model once and has balanced parentheses', () => {
     const nwk = zoo.trueTreeNewick;
     expect(nwk.endsWith(';')).toBe(true);
     expect(nwk.split('(').length).toBe(nwk.split(')').length);
-    for (const m of zoo.models) expect(nwk.match(new RegExp(`[(,]${m.id.replace(/\./g, '\\.')}:`, 'g'))).toHaveLength(1);
+    for (const m of zoo.models)
+      expect(nwk.match(new RegExp(`[(,]${m.id.replace(/\./g, '\\.')}:`, 'g'))).toHaveLength(1);
   });
 
   it('simulatedZoo(seed).scores holds all six benchmarks in [0, 1] for every model', () => {
@@ -88,7 +94,8 @@ describe('simulatedZoo', () => {
 
   it('simulatedZoo(seed) scores of parent and fine-tune are closer than across families', () => {
     const byId = new Map(zoo.models.map((m) => [m.id, m]));
-    const diff = (a: string, b: string) => BENCHMARKS.reduce((s, k) => s + Math.abs(zoo.scores[a][k] - zoo.scores[b][k]), 0);
+    const diff = (a: string, b: string) =>
+      BENCHMARKS.reduce((s, k) => s + Math.abs(zoo.scores[a][k] - zoo.scores[b][k]), 0);
     const pairs = zoo.models.filter((m) => byId.has(m.parent));
     const close = pairs.reduce((s, m) => s + diff(m.id, m.parent), 0) / pairs.length;
     const across: number[] = [];
@@ -102,7 +109,9 @@ describe('shared competence', () => {
   function exactIdentities(seed: number) {
     const zoo = simulatedZoo(seed);
     const byId = new Map(zooNodes(seed).map((n) => [n.id, n]));
-    const dist = zoo.models.map((m) => GENES.map((g) => samplingDistribution(alleleLogits(seed, byId, m.id, 'COMPLETION', g), 0.7, 1)));
+    const dist = zoo.models.map((m) =>
+      GENES.map((g) => samplingDistribution(alleleLogits(seed, byId, m.id, 'COMPLETION', g), 0.7, 1)),
+    );
     const identity = (a: number, b: number) => {
       let jab = 0;
       let ja = 0;
@@ -143,7 +152,12 @@ describe('shared competence', () => {
     const zoo = simulatedZoo(2);
     const ids = zoo.models.map((m) => m.id);
     expect(Object.keys(zoo.capability).sort()).toEqual([...ids].sort());
-    expect(pearson(ids.map((id) => zoo.capability[id]), ids.map((id) => zoo.scores[id].ARC))).toBeGreaterThan(0.9);
+    expect(
+      pearson(
+        ids.map((id) => zoo.capability[id]),
+        ids.map((id) => zoo.scores[id].ARC),
+      ),
+    ).toBeGreaterThan(0.9);
   });
 });
 
@@ -179,7 +193,9 @@ describe('createSimulatedProvider', () => {
     const p = createSimulatedProvider({ seed: 1 });
     const whole = await p.doSample(req('qwen-2-7b', GENES[1], { sampleOffset: 0 }));
     const first = await p.doSample(req('qwen-2-7b', GENES[1], { n: 16, sampleOffset: 0 }));
-    const rest = await createSimulatedProvider({ seed: 1 }).doSample(req('qwen-2-7b', GENES[1], { n: 16, sampleOffset: 16 }));
+    const rest = await createSimulatedProvider({ seed: 1 }).doSample(
+      req('qwen-2-7b', GENES[1], { n: 16, sampleOffset: 16 }),
+    );
     expect([...first.texts, ...rest.texts]).toEqual(whole.texts);
   });
 
@@ -187,7 +203,9 @@ describe('createSimulatedProvider', () => {
     const p = createSimulatedProvider({ seed: 1 });
     const one = await p.doSample(req('mistral-7b', GENES[2], { n: 8 }));
     const two = await p.doSample(req('mistral-7b', GENES[2], { n: 8 }));
-    const ref = await createSimulatedProvider({ seed: 1 }).doSample(req('mistral-7b', GENES[2], { n: 16, sampleOffset: 0 }));
+    const ref = await createSimulatedProvider({ seed: 1 }).doSample(
+      req('mistral-7b', GENES[2], { n: 16, sampleOffset: 0 }),
+    );
     expect([...one.texts, ...two.texts]).toEqual(ref.texts);
   });
 

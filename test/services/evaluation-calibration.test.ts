@@ -9,5 +9,4 @@ describe('evaluationCalibration', () => {
   ])('%i families of %i models -> %s', (families, models, expected) => {
     expect(evaluationCalibration(families, models)).toBe(expected);
   });
-
 });

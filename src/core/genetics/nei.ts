@@ -127,7 +127,9 @@ function countUnknown(s: Float64Array, n: number): number {
         continue;
       }
       if (!Number.isFinite(v) || v !== s[j * n + i]) {
-        throw new RangeError(`known similarity (${i}, ${j}) must be finite and symmetric, got ${v} and ${s[j * n + i]}`);
+        throw new RangeError(
+          `known similarity (${i}, ${j}) must be finite and symmetric, got ${v} and ${s[j * n + i]}`,
+        );
       }
     }
   }
@@ -187,7 +189,7 @@ function scanAndStore(sp: SparsePopulations, s: Float64Array, rows: readonly num
   const columns = colPtr.length - 1;
   const acc = new Float64Array(rows.length * n);
   const cursor = Int32Array.from(rows, (i) => rowPtr[i]);
-  for (let c0 = 0; c0 < columns; ) {
+  for (let c0 = 0; c0 < columns;) {
     // about 32k column entries (~400 KB) per block: fits in L2 next to the rows of acc
     let c1 = c0 + 1;
     while (c1 < columns && colPtr[c1 + 1] - colPtr[c0] <= BLOCK_ENTRIES) c1++;

@@ -24,11 +24,7 @@ export interface Probe {
 }
 
 /** Counts alleles of `samples` into a fresh table of `geneCount` genes. */
-export function countAlleles(
-  geneCount: number,
-  samples: Iterable<Probe>,
-  alleleLength = 4,
-): AlleleCounts {
+export function countAlleles(geneCount: number, samples: Iterable<Probe>, alleleLength = 4): AlleleCounts {
   if (!Number.isInteger(geneCount) || geneCount < 0) {
     throw new RangeError(`gene count must be a non-negative integer, got ${geneCount}`);
   }

@@ -55,7 +55,9 @@ export function preparePopulation(counts: AlleleCounts, interner: AlleleInterner
     start[g] = ids.length;
     const gene = counts[g];
     if (!gene) continue;
-    const entries = Object.keys(gene).map((allele) => [interner.id(g, allele), checkedCount(gene[allele], allele)] as const);
+    const entries = Object.keys(gene).map(
+      (allele) => [interner.id(g, allele), checkedCount(gene[allele], allele)] as const,
+    );
     const total = entries.reduce((sum, [, count]) => sum + count, 0);
     if (total === 0) continue;
     entries.sort((x, y) => x[0] - y[0]);

@@ -55,14 +55,16 @@ function copySquare(distance: DistanceInput): DistanceMatrix {
 
 function checkValues(n: number, d: Float64Array): void {
   for (let i = 0; i < n; i++) {
-    if (d[i * n + i] !== 0) throw new PhyloInputError(`distance matrix diagonal must be 0, got ${d[i * n + i]} at (${i}, ${i})`);
+    if (d[i * n + i] !== 0)
+      throw new PhyloInputError(`distance matrix diagonal must be 0, got ${d[i * n + i]} at (${i}, ${i})`);
     for (let j = i + 1; j < n; j++) {
       const a = d[i * n + j];
       const b = d[j * n + i];
       if (!Number.isFinite(a) || !Number.isFinite(b)) {
         throw new PhyloInputError(`distance matrix must be finite, got ${Number.isFinite(a) ? b : a} at (${i}, ${j})`);
       }
-      if (a < 0 || b < 0) throw new PhyloInputError(`distances must be non-negative, got ${Math.min(a, b)} at (${i}, ${j})`);
+      if (a < 0 || b < 0)
+        throw new PhyloInputError(`distances must be non-negative, got ${Math.min(a, b)} at (${i}, ${j})`);
       if (Math.abs(a - b) > SYMMETRY_TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b))) {
         throw new PhyloInputError(`distance matrix must be symmetric: (${i}, ${j}) = ${a} but (${j}, ${i}) = ${b}`);
       }

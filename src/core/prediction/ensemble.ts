@@ -24,7 +24,9 @@ export interface FittedEnsemble extends FittedPredictor {
   members: FittedPredictor[];
 }
 
-export function createEnsemblePredictor(members: () => Predictor[] = () => [createKnnPredictor(), createKernelRidgePredictor()]): Predictor {
+export function createEnsemblePredictor(
+  members: () => Predictor[] = () => [createKnnPredictor(), createKernelRidgePredictor()],
+): Predictor {
   return {
     name: 'ensemble',
     fit(train: TrainingSet, options: FitOptions = {}): FittedEnsemble {

@@ -29,7 +29,15 @@
  */
 import { PhyloInputError } from '../errors';
 import { conformalInterval } from './conformal';
-import { clamp01, type FitOptions, type FittedPredictor, MIN_TRAINING_MODELS, type Predictor, type TrainingSet, validateTrainingSet } from './types';
+import {
+  clamp01,
+  type FitOptions,
+  type FittedPredictor,
+  MIN_TRAINING_MODELS,
+  type Predictor,
+  type TrainingSet,
+  validateTrainingSet,
+} from './types';
 
 export interface LabelledSet {
   distances: Float64Array;
@@ -71,7 +79,9 @@ export function leaveOneFamilyOut(predictor: Predictor, all: LabelledSet, option
   for (const members of familyGroups(all.families).values()) {
     const train = complement(members, n);
     if (train.length < MIN_TRAINING_MODELS) {
-      throw new PhyloInputError(`leave-one-family-out needs at least ${MIN_TRAINING_MODELS} models outside each family; family "${all.families[members[0]]}" leaves ${train.length}`);
+      throw new PhyloInputError(
+        `leave-one-family-out needs at least ${MIN_TRAINING_MODELS} models outside each family; family "${all.families[members[0]]}" leaves ${train.length}`,
+      );
     }
     const fitted = predictor.fit(subset(all, train), options);
     for (const i of members) predicted[i] = fitted.predict(train.map((j) => all.distances[i * n + j]));
@@ -92,7 +102,8 @@ export function evaluatePredictor(
   for (const members of familyGroups(all.families).values()) {
     // calibrate on models outside the held-out family only
     const inside = complement(members, n);
-    const residuals = calibration === 'nested' ? innerResiduals(predictor, all, inside, options) : inside.map((i) => outerResiduals[i]);
+    const residuals =
+      calibration === 'nested' ? innerResiduals(predictor, all, inside, options) : inside.map((i) => outerResiduals[i]);
     const { lower, upper } = conformalInterval(residuals, level);
     for (const i of members) {
       const p = outer.predicted[i];
@@ -123,13 +134,20 @@ export interface CalibratedPredictor {
  * Fits on all of `train` and calibrates the interval with LOFO residuals on `train` (each model
  * with a null or missing family is its own family, i.e. leave-one-out).
  */
-export function fitWithInterval(predictor: Predictor, train: TrainingSet, options: FitOptions & { level?: number } = {}): CalibratedPredictor {
+export function fitWithInterval(
+  predictor: Predictor,
+  train: TrainingSet,
+  options: FitOptions & { level?: number } = {},
+): CalibratedPredictor {
   const { level = 0.8 } = options;
   const n = validateTrainingSet(train);
   // a unique key per unlabelled model; "\u0000" cannot collide with user family names in practice
   const families = Array.from({ length: n }, (_, i) => train.families?.[i] ?? `\u0000${i}`);
   const lofo = leaveOneFamilyOut(predictor, { distances: train.distances, scores: train.scores, families }, options);
-  const { upper } = conformalInterval(train.scores.map((y, i) => y - lofo.predicted[i]), level);
+  const { upper } = conformalInterval(
+    train.scores.map((y, i) => y - lofo.predicted[i]),
+    level,
+  );
   const fitted: FittedPredictor = predictor.fit(train, options);
   return {
     halfWidth: upper,
@@ -164,7 +182,10 @@ export function meanAbsoluteError(x: readonly number[], y: readonly number[]): n
 
 function validateLabelledSet(all: LabelledSet): number {
   const n = validateTrainingSet(all);
-  if (all.families.length !== n) throw new PhyloInputError(`families must have one entry per model: ${all.families.length} families for ${n} scores`);
+  if (all.families.length !== n)
+    throw new PhyloInputError(
+      `families must have one entry per model: ${all.families.length} families for ${n} scores`,
+    );
   if (new Set(all.families).size < 2) throw new PhyloInputError('leave-one-family-out needs at least 2 families');
   return n;
 }

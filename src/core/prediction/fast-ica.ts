@@ -61,7 +61,8 @@ export interface FastIcaModel {
 /** Fits FastICA to `x` (n samples x p features, row-major). */
 export function fastIca(x: Float64Array, n: number, p: number, options: FastIcaOptions = {}): FastIcaModel {
   const { maxIter = 200, tol = 1e-4 } = options;
-  if (n < 2 || x.length !== n * p) throw new PhyloInputError(`FastICA needs an n x p matrix with n >= 2, got length ${x.length} for ${n} x ${p}`);
+  if (n < 2 || x.length !== n * p)
+    throw new PhyloInputError(`FastICA needs an n x p matrix with n >= 2, got length ${x.length} for ${n} x ${p}`);
   const mean = columnMeans(x, n, p);
   const xc = centre(x, n, p, mean);
   const { k, c } = whitening(xc, n, p, options.nComponents ?? Math.min(n, p));
@@ -124,7 +125,8 @@ function icaParallel(x1: Float64Array, c: number, n: number, wInit: Float64Array
     }
     // W+ = sym( G X1^T / n - diag(g') W )
     const update = matMul(g, x1t, c, n, c);
-    for (let j = 0; j < c; j++) for (let i = 0; i < c; i++) update[j * c + i] = update[j * c + i] / n - gPrime[j] * w[j * c + i];
+    for (let j = 0; j < c; j++)
+      for (let i = 0; i < c; i++) update[j * c + i] = update[j * c + i] / n - gPrime[j] * w[j * c + i];
     const w1 = symmetricDecorrelation(update, c);
     const lim = convergenceGap(w1, w, c);
     w = w1;
@@ -156,7 +158,8 @@ export function symmetricDecorrelation(w: Float64Array, c: number): Float64Array
 
 function initialUnmixing(c: number, options: FastIcaOptions): Float64Array {
   if (options.wInit !== undefined) {
-    if (options.wInit.length < c * c) throw new PhyloInputError(`wInit must hold at least ${c} x ${c} values, got ${options.wInit.length}`);
+    if (options.wInit.length < c * c)
+      throw new PhyloInputError(`wInit must hold at least ${c} x ${c} values, got ${options.wInit.length}`);
     // a larger wInit (requested components > rank) is cut to its top-left c x c block
     const side = Math.round(sqrt(options.wInit.length));
     const w = new Float64Array(c * c);

@@ -63,7 +63,14 @@ export function createKernelRidgePredictor({ groupedSelection = false }: Selecti
       const med = medianOffDiagonal(d, n);
       const subset = n <= SELECTION_SUBSET ? null : sampleIndices(createRandom(options.seed ?? 0), n, SELECTION_SUBSET);
       const groups = groupIds(groupedSelection ? train : { ...train, families: undefined }, n);
-      const { ell, lambda } = chooseHyperparameters(d, n, r, med, subset, subset ? subset.map((i) => groups[i]) : Array.from(groups));
+      const { ell, lambda } = chooseHyperparameters(
+        d,
+        n,
+        r,
+        med,
+        subset,
+        subset ? subset.map((i) => groups[i]) : Array.from(groups),
+      );
       const alpha = solveWithJitter(d, n, r, ell, lambda);
       return {
         ell,
@@ -81,7 +88,13 @@ export function createKernelRidgePredictor({ groupedSelection = false }: Selecti
 }
 
 /** (K + lambda I) over `idx` (all models when null). */
-function regularisedKernel(d: Float64Array, n: number, idx: number[] | null, ell: number, lambda: number): Float64Array {
+function regularisedKernel(
+  d: Float64Array,
+  n: number,
+  idx: number[] | null,
+  ell: number,
+  lambda: number,
+): Float64Array {
   const m = idx ? idx.length : n;
   const a = new Float64Array(m * m);
   for (let i = 0; i < m; i++) {
@@ -101,7 +114,14 @@ function regularisedKernel(d: Float64Array, n: number, idx: number[] | null, ell
 }
 
 /** Minimises the closed-form LOO mean squared error over the grid. */
-function chooseHyperparameters(d: Float64Array, n: number, r: number[], med: number, subset: number[] | null, groups: number[]) {
+function chooseHyperparameters(
+  d: Float64Array,
+  n: number,
+  r: number[],
+  med: number,
+  subset: number[] | null,
+  groups: number[],
+) {
   const rs = subset ? subset.map((i) => r[i]) : r;
   const m = rs.length;
   const blocks = groupBlocks(groups);
@@ -160,7 +180,11 @@ function leaveGroupOutLoss(l: Float64Array, m: number, alpha: Float64Array, bloc
     g.forEach((i, a) => g.forEach((j, c) => (sub[a * b + c] = inv[i * m + j])));
     const lg = cholesky(sub, b);
     if (lg === null) return Infinity;
-    const eg = choleskySolve(lg, b, g.map((i) => alpha[i]));
+    const eg = choleskySolve(
+      lg,
+      b,
+      g.map((i) => alpha[i]),
+    );
     for (let a = 0; a < b; a++) loss += eg[a] * eg[a];
   }
   return loss;

@@ -17,7 +17,16 @@
  * @see Hoare CAR. 1961. Algorithm 65: Find. Commun ACM 4:321-322.
  * @see Hastie T, Tibshirani R, Friedman J. 2009. The Elements of Statistical Learning, §6.1.
  */
-import { type FittedPredictor, groupIds, kthSmallest, type Predictor, type TrainingSet, medianOffDiagonal, validateQuery, validateTrainingSet } from './types';
+import {
+  type FittedPredictor,
+  groupIds,
+  kthSmallest,
+  type Predictor,
+  type TrainingSet,
+  medianOffDiagonal,
+  validateQuery,
+  validateTrainingSet,
+} from './types';
 
 // module-level alias: a global `Math` lookup per call is slow inside vm contexts (jest, node:vm)
 const { exp } = Math;
@@ -49,7 +58,14 @@ export function createKnnPredictor({ groupedSelection = false }: SelectionOption
       const { distances: d, scores: y } = train;
       const ks = [...new Set([...K_GRID.filter((k) => k < n - 1), ...(n - 1 <= MAX_ALL ? [n - 1] : [])])];
       const hs = H_FACTORS.map((f) => f * medianOffDiagonal(d, n));
-      const { k, h } = chooseByLeaveOneOut(d, y, n, ks, hs, groupIds(groupedSelection ? train : { ...train, families: undefined }, n));
+      const { k, h } = chooseByLeaveOneOut(
+        d,
+        y,
+        n,
+        ks,
+        hs,
+        groupIds(groupedSelection ? train : { ...train, families: undefined }, n),
+      );
       return {
         k,
         h,
@@ -68,7 +84,14 @@ export function createKnnPredictor({ groupedSelection = false }: SelectionOption
 }
 
 /** (k, h) minimising the leave-one-out sum of squared errors; k = n - 1 ("all") is summed directly. */
-function chooseByLeaveOneOut(d: Float64Array, y: readonly number[], n: number, ks: number[], hs: number[], group: Int32Array) {
+function chooseByLeaveOneOut(
+  d: Float64Array,
+  y: readonly number[],
+  n: number,
+  ks: number[],
+  hs: number[],
+  group: Int32Array,
+) {
   const sse = new Float64Array(ks.length * hs.length);
   const isOut = new Uint8Array(n);
   const row = new Array<number>(n);

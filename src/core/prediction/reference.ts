@@ -21,8 +21,21 @@
  */
 import { fastIca, icaTransform, type FastIcaModel } from './fast-ica';
 import { createRandom } from '../random';
-import { type AdamOptions, applySigmoidUnit, initSigmoidUnit, type SigmoidUnit, trainSigmoidUnit } from './sigmoid-unit';
-import { type FitOptions, type FittedPredictor, type Predictor, type TrainingSet, validateQuery, validateTrainingSet } from './types';
+import {
+  type AdamOptions,
+  applySigmoidUnit,
+  initSigmoidUnit,
+  type SigmoidUnit,
+  trainSigmoidUnit,
+} from './sigmoid-unit';
+import {
+  type FitOptions,
+  type FittedPredictor,
+  type Predictor,
+  type TrainingSet,
+  validateQuery,
+  validateTrainingSet,
+} from './types';
 
 export interface ReferenceOptions extends AdamOptions {
   /** FastICA components (default 15). */

@@ -97,7 +97,7 @@ function meanSquaredErrorGradient(
     for (let j = 0; j < m; j++) z += theta[j] * x[i * m + j];
     const yHat = sigmoid(z);
     // dL/dz_i = (2/n)(y_hat - y) y_hat (1 - y_hat)
-    const dz = ((2 / n) * (yHat - y[i])) * yHat * (1 - yHat);
+    const dz = (2 / n) * (yHat - y[i]) * yHat * (1 - yHat);
     for (let j = 0; j < m; j++) grad[j] += dz * x[i * m + j];
     grad[m] += dz;
   }

@@ -44,19 +44,26 @@ export function validateTrainingSet(train: TrainingSet): number {
     throw new PhyloInputError(`need at least ${MIN_TRAINING_MODELS} training models, got ${n}`);
   }
   if (train.distances.length !== n * n) {
-    throw new PhyloInputError(`distance matrix must be ${n} x ${n} (${n * n} values) for ${n} scores, got ${train.distances.length} values`);
+    throw new PhyloInputError(
+      `distance matrix must be ${n} x ${n} (${n * n} values) for ${n} scores, got ${train.distances.length} values`,
+    );
   }
   train.scores.forEach((y, i) => {
-    if (!Number.isFinite(y) || y < 0 || y > 1) throw new PhyloInputError(`scores must be finite and in [0, 1]: score ${i} is ${y}`);
+    if (!Number.isFinite(y) || y < 0 || y > 1)
+      throw new PhyloInputError(`scores must be finite and in [0, 1]: score ${i} is ${y}`);
   });
   for (let k = 0; k < train.distances.length; k++) {
     const d = train.distances[k];
     if (!Number.isFinite(d) || d < 0) {
-      throw new PhyloInputError(`distances must be finite and non-negative: entry (${Math.floor(k / n)}, ${k % n}) is ${d}`);
+      throw new PhyloInputError(
+        `distances must be finite and non-negative: entry (${Math.floor(k / n)}, ${k % n}) is ${d}`,
+      );
     }
   }
   if (train.families !== undefined && train.families.length !== n) {
-    throw new PhyloInputError(`families must have one entry per model: ${train.families.length} families for ${n} scores`);
+    throw new PhyloInputError(
+      `families must have one entry per model: ${train.families.length} families for ${n} scores`,
+    );
   }
   return n;
 }
@@ -65,7 +72,8 @@ export function validateTrainingSet(train: TrainingSet): number {
 export function validateQuery(d: readonly number[], n: number): void {
   if (d.length !== n) throw new PhyloInputError(`need distances to all ${n} training models, got ${d.length}`);
   for (let j = 0; j < n; j++) {
-    if (!Number.isFinite(d[j]) || d[j] < 0) throw new PhyloInputError(`distances must be finite and non-negative: distance ${j} is ${d[j]}`);
+    if (!Number.isFinite(d[j]) || d[j] < 0)
+      throw new PhyloInputError(`distances must be finite and non-negative: distance ${j} is ${d[j]}`);
   }
 }
 

@@ -35,7 +35,11 @@ export interface NeighborJoiningOptions {
 }
 
 /** Neighbour-joining tree of `names` from a distance matrix (validated, never mutated). */
-export function neighborJoining(distance: DistanceInput, names: readonly string[], options: NeighborJoiningOptions = {}): Tree {
+export function neighborJoining(
+  distance: DistanceInput,
+  names: readonly string[],
+  options: NeighborJoiningOptions = {},
+): Tree {
   const { clampNegative = false } = options;
   const { n, d } = toDistanceMatrix(distance, names, 3);
   const { joins, final } = njJoins(n, d);

@@ -153,7 +153,10 @@ class NewickParser {
       if (this.text[this.pos] !== '[') return;
       const end = this.text.indexOf(']', this.pos);
       if (end < 0) this.fail('unterminated comment', this.pos);
-      const comment = this.text.slice(this.pos + 1, end).trim().toUpperCase();
+      const comment = this.text
+        .slice(this.pos + 1, end)
+        .trim()
+        .toUpperCase();
       if (atStart && (comment === '&R' || comment === '&U')) this.rootedHint = comment === '&R';
       this.pos = end + 1;
     }

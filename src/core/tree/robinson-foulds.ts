@@ -39,7 +39,8 @@ export function leafIndex(tree: Tree): Map<string, number> {
   const index = new Map<string, number>();
   for (const leaf of leaves(tree)) {
     const name = leaf.name ?? '';
-    if (index.has(name)) throw new PhyloInputError(`leaf names must be unique to compare trees: "${name}" appears twice`);
+    if (index.has(name))
+      throw new PhyloInputError(`leaf names must be unique to compare trees: "${name}" appears twice`);
     index.set(name, index.size);
   }
   return index;

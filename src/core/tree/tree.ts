@@ -106,7 +106,12 @@ export function treeFromJoins(
 ): Tree {
   const n = names.length;
   const nodes: TreeNode[] = names.map((name, k) => ({
-    id: k, parent: null, children: [], taxon: k, name, branchLength: null,
+    id: k,
+    parent: null,
+    children: [],
+    taxon: k,
+    name,
+    branchLength: null,
   }));
   const attach = (parent: number, child: number, length: number) => {
     nodes[child].parent = parent;

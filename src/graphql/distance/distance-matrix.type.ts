@@ -15,4 +15,3 @@ export class DistanceMatrix {
   @Field(() => Int, { description: 'code points per allele' })
   alleleLength!: number;
 }
-

@@ -13,14 +13,20 @@ export class PredictionResolver {
     @Arg('model', () => ID) model: string,
     @Arg('benchmark', () => String) benchmark: string,
     @Arg('genome', () => ID) genome: string,
-    @Arg('method', () => String, { nullable: true, description: 'a name from `predictors`; default `defaultPredictor`' }) method?: string | null,
-    @Arg('level', () => Float, { nullable: true, description: 'interval coverage in (0, 1), default 0.8' }) level?: number | null,
+    @Arg('method', () => String, {
+      nullable: true,
+      description: 'a name from `predictors`; default `defaultPredictor`',
+    })
+    method?: string | null,
+    @Arg('level', () => Float, { nullable: true, description: 'interval coverage in (0, 1), default 0.8' })
+    level?: number | null,
   ): Promise<Prediction> {
     return services.predictions.predict({ model, benchmark, genome, method, level });
   }
 
   @Query(() => PredictionEvaluation, {
-    description: 'Leave-one-family-out evaluation over the models with a score for the benchmark and samples on the genome.',
+    description:
+      'Leave-one-family-out evaluation over the models with a score for the benchmark and samples on the genome.',
   })
   predictionEvaluation(
     @Ctx() { services }: Context,

@@ -6,7 +6,8 @@ export enum ScoreFormat {
 }
 registerEnumType(ScoreFormat, {
   name: 'ScoreFormat',
-  description: 'CSV: header `model,<benchmark>,...`, one row per model, empty cell = no score. JSON: `[{ model, benchmark, value }]` or `{ "<model>": { "<benchmark>": value } }`.',
+  description:
+    'CSV: header `model,<benchmark>,...`, one row per model, empty cell = no score. JSON: `[{ model, benchmark, value }]` or `{ "<model>": { "<benchmark>": value } }`.',
 });
 
 @InputType()

@@ -13,9 +13,13 @@ export class ScoreResolver {
   }
 
   @Mutation(() => ScoreImportResult, {
-    description: 'Imports a score table, matching rows to registered models by name; all values are checked before any is written.',
+    description:
+      'Imports a score table, matching rows to registered models by name; all values are checked before any is written.',
   })
-  importScores(@Ctx() { services }: Context, @Arg('input', () => ImportScoresInput) input: ImportScoresInput): Promise<ScoreImportResult> {
+  importScores(
+    @Ctx() { services }: Context,
+    @Arg('input', () => ImportScoresInput) input: ImportScoresInput,
+  ): Promise<ScoreImportResult> {
     return services.scoreImports.importTable(input);
   }
 

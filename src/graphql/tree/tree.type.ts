@@ -46,7 +46,8 @@ export class TreeNode {
 
   @Field(() => Float, {
     nullable: true,
-    description: 'fraction of bootstrap trees with the split of this edge; null at leaves, at the root, or without bootstrap',
+    description:
+      'fraction of bootstrap trees with the split of this edge; null at leaves, at the root, or without bootstrap',
   })
   support!: number | null;
 }

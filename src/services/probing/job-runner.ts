@@ -85,7 +85,12 @@ export class JobRunner {
       const genes = await this.store.geneTexts(target.genome.id);
       for (let round = 0; round < (this.options.rounds ?? 3); round++) {
         const stats = await this.store.geneSampleStats(target.model.id, target.genome.id);
-        const plan = planRequests(genes.length, stats, job.samplesPerGene, target.provider.capabilities.maxSamplesPerRequest);
+        const plan = planRequests(
+          genes.length,
+          stats,
+          job.samplesPerGene,
+          target.provider.capabilities.maxSamplesPerRequest,
+        );
         if (plan.length === 0) break;
         await this.runPlan(job, target, genes, plan, warnings, signal);
       }

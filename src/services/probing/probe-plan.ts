@@ -23,7 +23,7 @@ export function planRequests(
   const step = Math.max(1, Math.floor(maxPerRequest));
   for (let gene = 0; gene < geneCount; gene++) {
     const { count, nextIndex } = stored.get(gene) ?? { count: 0, nextIndex: 0 };
-    for (let missing = samplesPerGene - count, offset = nextIndex; missing > 0; ) {
+    for (let missing = samplesPerGene - count, offset = nextIndex; missing > 0;) {
       const n = Math.min(step, missing);
       plan.push({ gene, offset, n });
       offset += n;

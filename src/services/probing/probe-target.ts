@@ -27,7 +27,11 @@ export interface Target {
   maxTokens: number;
 }
 
-export async function resolveTarget(store: Store, registry: ProviderRegistry, input: StartProbingInput): Promise<Target> {
+export async function resolveTarget(
+  store: Store,
+  registry: ProviderRegistry,
+  input: StartProbingInput,
+): Promise<Target> {
   const model = await store.getModel(parseId('model', input.model));
   if (!model) throw notFound(`no model with id "${input.model}"`);
   const genome = await store.getGenome(parseId('genome', input.genome));

@@ -2,7 +2,14 @@ import { formatPhylipDistances, PhyloInputError } from '../../../src/core';
 
 describe('formatPhylipDistances', () => {
   it('formatPhylipDistances writes the strict layout when names fit in 10 characters', () => {
-    const text = formatPhylipDistances(['a', 'bee'], [[0, 0.5], [0.5, 0]], 3);
+    const text = formatPhylipDistances(
+      ['a', 'bee'],
+      [
+        [0, 0.5],
+        [0.5, 0],
+      ],
+      3,
+    );
     expect(text).toBe('    2\na           0.000  0.500\nbee         0.500  0.000\n');
   });
 
@@ -12,8 +19,20 @@ describe('formatPhylipDistances', () => {
   });
 
   it.each<[number[][], string]>([
-    [[[0, 1], [2, 0]], 'symmetric'],
-    [[[0, -1], [-1, 0]], 'non-negative'],
+    [
+      [
+        [0, 1],
+        [2, 0],
+      ],
+      'symmetric',
+    ],
+    [
+      [
+        [0, -1],
+        [-1, 0],
+      ],
+      'non-negative',
+    ],
   ])('formatPhylipDistances rejects %j', (d, fragment) => {
     expect(() => formatPhylipDistances(['a', 'b'], d)).toThrow(PhyloInputError);
     expect(() => formatPhylipDistances(['a', 'b'], d)).toThrow(fragment);

@@ -19,7 +19,10 @@ describe('countAlleles', () => {
 
   it('addCounts adds incrementally into an existing table', () => {
     const counts = countAlleles(2, [{ gene: 1, text: 'abcd' }]);
-    addCounts(counts, [{ gene: 1, text: 'abcdef' }, { gene: 0, text: 'xy' }]);
+    addCounts(counts, [
+      { gene: 1, text: 'abcdef' },
+      { gene: 0, text: 'xy' },
+    ]);
     expect(counts).toEqual([{ xy: 1 }, { abcd: 2 }]);
   });
 
@@ -28,7 +31,14 @@ describe('countAlleles', () => {
   });
 
   it('an allele named like an Object.prototype key is counted normally', () => {
-    const counts = countAlleles(1, [{ gene: 0, text: '__proto__' }, { gene: 0, text: 'constructor' }], 11);
+    const counts = countAlleles(
+      1,
+      [
+        { gene: 0, text: '__proto__' },
+        { gene: 0, text: 'constructor' },
+      ],
+      11,
+    );
     expect(Object.entries(counts[0] ?? {})).toEqual([
       ['__proto__', 1],
       ['constructor', 1],

@@ -30,7 +30,9 @@ function expectMatchesGendist(pops: AlleleCounts[], gendistOut: string): void {
   const s = neiSimilarityMatrix(pops);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      expect(Math.abs(neiDistance(neiSimilarity(pops[i], pops[j])) - expected[i][j])).toBeLessThanOrEqual(GENDIST_TOLERANCE);
+      expect(Math.abs(neiDistance(neiSimilarity(pops[i], pops[j])) - expected[i][j])).toBeLessThanOrEqual(
+        GENDIST_TOLERANCE,
+      );
       expect(Math.abs(neiDistance(s[i * n + j]) - expected[i][j])).toBeLessThanOrEqual(GENDIST_TOLERANCE);
     }
   }
@@ -60,7 +62,14 @@ describe('Nei distance vs PHYLIP gendist', () => {
     };
     const dir = mkdtempSync(join(tmpdir(), 'gendist-'));
     try {
-      const rows = table.counts.map((loci, p) => table.names[p].padEnd(10) + loci.flat().map((c) => String(c / 32)).join(' '));
+      const rows = table.counts.map(
+        (loci, p) =>
+          table.names[p].padEnd(10) +
+          loci
+            .flat()
+            .map((c) => String(c / 32))
+            .join(' '),
+      );
       writeFileSync(join(dir, 'infile'), [`${7} ${9}`, alleles.join(' '), ...rows, ''].join('\n'));
       const run = spawnSync(GENDIST, [], { cwd: dir, input: 'A\nY\n' });
       expect(run.status).toBe(0);

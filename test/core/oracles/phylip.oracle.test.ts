@@ -10,19 +10,22 @@ import { mulberry32, randomMatrix } from '../helpers/fixtures';
 const NEIGHBOR = '/usr/lib/phylip/bin/neighbor';
 
 describe('formatPhylipDistances vs PHYLIP neighbor', () => {
-  (existsSync(NEIGHBOR) ? it : it.skip)('neighbor reads our strict-format matrix and builds the same UPGMA tree', () => {
-    const d = randomMatrix(15, mulberry32(77));
-    const names = d.map((_, k) => `taxon ${k}`);
-    const dir = mkdtempSync(join(tmpdir(), 'neighbor-'));
-    try {
-      writeFileSync(join(dir, 'infile'), formatPhylipDistances(names, d, 10));
-      const run = spawnSync(NEIGHBOR, [], { cwd: dir, input: 'N\nY\n' });
-      expect(run.status).toBe(0);
-      const theirs = parseNewick(readFileSync(join(dir, 'outtree'), 'utf8'));
-      // neighbor writes 5 decimals per edge
-      expectSameTree(upgma(d, names), theirs, 1e-4);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  (existsSync(NEIGHBOR) ? it : it.skip)(
+    'neighbor reads our strict-format matrix and builds the same UPGMA tree',
+    () => {
+      const d = randomMatrix(15, mulberry32(77));
+      const names = d.map((_, k) => `taxon ${k}`);
+      const dir = mkdtempSync(join(tmpdir(), 'neighbor-'));
+      try {
+        writeFileSync(join(dir, 'infile'), formatPhylipDistances(names, d, 10));
+        const run = spawnSync(NEIGHBOR, [], { cwd: dir, input: 'N\nY\n' });
+        expect(run.status).toBe(0);
+        const theirs = parseNewick(readFileSync(join(dir, 'outtree'), 'utf8'));
+        // neighbor writes 5 decimals per edge
+        expectSameTree(upgma(d, names), theirs, 1e-4);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -8,7 +8,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { formatNewick, neighborJoining, parseNewick, robinsonFoulds, upgma } from '../../../src/core';
 import { expectSameTree } from '../helpers/tree-compare';
-import { fixturePath, hasCommand, listFixtures, mulberry32, randomMatrix, readCsvMatrix, readText } from '../helpers/fixtures';
+import {
+  fixturePath,
+  hasCommand,
+  listFixtures,
+  mulberry32,
+  randomMatrix,
+  readCsvMatrix,
+  readText,
+} from '../helpers/fixtures';
 
 const matrices = listFixtures('trees', '.csv').map((file) => file.replace('.csv', ''));
 const hasR = hasCommand('Rscript', ['--version']);
@@ -36,7 +44,9 @@ describe('neighborJoining vs ape::nj and Biopython', () => {
       `m <- matrix(x, ${d.length}, byrow = TRUE, dimnames = list(${JSON.stringify(names).slice(1, -1).replace(/^/, 'c(')}), ${JSON.stringify(names).slice(1, -1).replace(/^/, 'c(')})))`,
       'cat(write.tree(nj(as.dist(m)), digits = 15))',
     ].join('\n');
-    const run = spawnSync('Rscript', ['-e', script], { input: d.map((row) => row.map((v) => v.toPrecision(17)).join(' ')).join('\n') });
+    const run = spawnSync('Rscript', ['-e', script], {
+      input: d.map((row) => row.map((v) => v.toPrecision(17)).join(' ')).join('\n'),
+    });
     expect(run.status).toBe(0);
     expectSameTree(neighborJoining(d, names), parseNewick(run.stdout.toString()), 1e-6);
   });

@@ -24,20 +24,23 @@ describe('conformalInterval', () => {
     expect(() => conformalInterval(r as number[], level as number)).toThrow(message);
   });
 
-  it.each([0.5, 0.8, 0.9])('conformalInterval(level %p) covers exchangeable data at about the level, never much less', (level) => {
-    // 2000 trials of 30 calibration residuals and one test residual, all i.i.d. heavy-ish tailed
-    const random = createRandom(99);
-    const draw = () => normal(random) * (1 + Math.abs(normal(random)));
-    let covered = 0;
-    const trials = 2000;
-    for (let t = 0; t < trials; t++) {
-      const calibration = Array.from({ length: 30 }, draw);
-      const { lower, upper } = conformalInterval(calibration, level);
-      const r = draw();
-      if (r >= lower && r <= upper) covered++;
-    }
-    // exact marginal coverage is ceil(31 level)/31: 0.516, 0.806, 0.903; 3 binomial s.e. is ~0.035
-    const expected = Math.ceil(31 * level) / 31;
-    expect(Math.abs(covered / trials - expected)).toBeLessThan(0.035);
-  });
+  it.each([0.5, 0.8, 0.9])(
+    'conformalInterval(level %p) covers exchangeable data at about the level, never much less',
+    (level) => {
+      // 2000 trials of 30 calibration residuals and one test residual, all i.i.d. heavy-ish tailed
+      const random = createRandom(99);
+      const draw = () => normal(random) * (1 + Math.abs(normal(random)));
+      let covered = 0;
+      const trials = 2000;
+      for (let t = 0; t < trials; t++) {
+        const calibration = Array.from({ length: 30 }, draw);
+        const { lower, upper } = conformalInterval(calibration, level);
+        const r = draw();
+        if (r >= lower && r <= upper) covered++;
+      }
+      // exact marginal coverage is ceil(31 level)/31: 0.516, 0.806, 0.903; 3 binomial s.e. is ~0.035
+      const expected = Math.ceil(31 * level) / 31;
+      expect(Math.abs(covered / trials - expected)).toBeLessThan(0.035);
+    },
+  );
 });

@@ -1,4 +1,9 @@
-import { evaluatePredictor, fitWithInterval, leaveOneFamilyOut, pearson } from '../../../src/core/prediction/evaluation';
+import {
+  evaluatePredictor,
+  fitWithInterval,
+  leaveOneFamilyOut,
+  pearson,
+} from '../../../src/core/prediction/evaluation';
 import { getPredictor } from '../../../src/core/prediction/registry';
 import type { Predictor, TrainingSet } from '../../../src/core/prediction/types';
 import { syntheticSet } from './synthetic';
@@ -45,7 +50,11 @@ describe('leaveOneFamilyOut', () => {
       families[Math.floor(k / n)] === families[k % n] ? 0 : 1 + ((Math.floor(k / n) + (k % n)) % 5) / 10,
     );
     const famScores = [0.1, 0.4, 0.6, 0.9];
-    const result = leaveOneFamilyOut(getPredictor('knn'), { distances, scores: families.map((f) => famScores[+f.slice(1)]), families });
+    const result = leaveOneFamilyOut(getPredictor('knn'), {
+      distances,
+      scores: families.map((f) => famScores[+f.slice(1)]),
+      families,
+    });
     result.predicted.forEach((p, i) => expect(Math.abs(p - famScores[Math.floor(i / 3)])).toBeGreaterThan(0.05));
   });
 
@@ -58,7 +67,11 @@ describe('leaveOneFamilyOut', () => {
   it.each([
     ['a single family', { ...all, families: all.families.map(() => 'x') }, /at least 2 families/],
     ['families of the wrong length', { ...all, families: ['a', 'b'] }, /one entry per model/],
-    ['a family leaving fewer than 3 models', { ...all, families: all.families.map((_, i) => (i < 28 ? 'big' : 'small')) }, /at least 3 models outside each family; family "big" leaves 2/],
+    [
+      'a family leaving fewer than 3 models',
+      { ...all, families: all.families.map((_, i) => (i < 28 ? 'big' : 'small')) },
+      /at least 3 models outside each family; family "big" leaves 2/,
+    ],
   ])('leaveOneFamilyOut rejects %s', (_case, input, message) => {
     expect(() => leaveOneFamilyOut(getPredictor('mean'), input)).toThrow(message);
   });
@@ -113,7 +126,7 @@ describe('fitWithInterval', () => {
 });
 
 describe('evaluatePredictor(..., { calibration: "cross" })', () => {
-  it('gives the same point predictions as nested, with intervals from the other families\' outer residuals', () => {
+  it("gives the same point predictions as nested, with intervals from the other families' outer residuals", () => {
     const n = 60;
     const random = createRandom(4);
     const x = Array.from({ length: n }, () => normal(random));

@@ -1,4 +1,11 @@
-import { cholesky, choleskySolve, inverseDiagonal, matMul, symmetricEigen, transpose } from '../../../src/core/prediction/linalg';
+import {
+  cholesky,
+  choleskySolve,
+  inverseDiagonal,
+  matMul,
+  symmetricEigen,
+  transpose,
+} from '../../../src/core/prediction/linalg';
 import { createRandom, normal } from '../../../src/core/random';
 
 function randomSymmetric(n: number, seed: number): Float64Array {

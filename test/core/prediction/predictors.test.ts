@@ -30,7 +30,10 @@ describe.each(predictorNames.filter((name) => name !== 'mean'))('predictor %s', 
     const actual = testIdx.map((i) => data.scores[i]);
     const meanScore = train.scores.reduce((s, v) => s + v, 0) / train.scores.length;
     const maeModel = meanAbsoluteError(predicted, actual);
-    const maeMean = meanAbsoluteError(actual.map(() => meanScore), actual);
+    const maeMean = meanAbsoluteError(
+      actual.map(() => meanScore),
+      actual,
+    );
     expect(maeModel).toBeLessThan(maeMean);
     predicted.forEach((y) => expect(y >= 0 && y <= 1).toBe(true));
   });
@@ -49,14 +52,50 @@ describe.each(predictorNames)('predictor %s contract', (name) => {
   });
 
   const bad: [string, () => unknown, RegExp][] = [
-    ['fewer than 3 training models', () => predictor.fit({ distances: new Float64Array(4), scores: [0.1, 0.2] }), /at least 3 training models, got 2/],
-    ['non-finite scores', () => predictor.fit({ ...train, scores: train.scores.map((s, i) => (i === 3 ? NaN : s)) }), /score 3 is NaN/],
-    ['scores outside [0, 1]', () => predictor.fit({ ...train, scores: train.scores.map((s, i) => (i === 0 ? 1.5 : s)) }), /in \[0, 1\]/],
-    ['mismatched sizes', () => predictor.fit({ distances: train.distances.subarray(1), scores: train.scores }), /must be 45 x 45/],
-    ['negative distances', () => predictor.fit({ distances: Float64Array.from(train.distances, (d, i) => (i === 1 ? -1 : d)), scores: train.scores }), /non-negative/],
-    ['non-finite distances', () => predictor.fit({ distances: Float64Array.from(train.distances, (d, i) => (i === 1 ? Infinity : d)), scores: train.scores }), /finite/],
+    [
+      'fewer than 3 training models',
+      () => predictor.fit({ distances: new Float64Array(4), scores: [0.1, 0.2] }),
+      /at least 3 training models, got 2/,
+    ],
+    [
+      'non-finite scores',
+      () => predictor.fit({ ...train, scores: train.scores.map((s, i) => (i === 3 ? NaN : s)) }),
+      /score 3 is NaN/,
+    ],
+    [
+      'scores outside [0, 1]',
+      () => predictor.fit({ ...train, scores: train.scores.map((s, i) => (i === 0 ? 1.5 : s)) }),
+      /in \[0, 1\]/,
+    ],
+    [
+      'mismatched sizes',
+      () => predictor.fit({ distances: train.distances.subarray(1), scores: train.scores }),
+      /must be 45 x 45/,
+    ],
+    [
+      'negative distances',
+      () =>
+        predictor.fit({
+          distances: Float64Array.from(train.distances, (d, i) => (i === 1 ? -1 : d)),
+          scores: train.scores,
+        }),
+      /non-negative/,
+    ],
+    [
+      'non-finite distances',
+      () =>
+        predictor.fit({
+          distances: Float64Array.from(train.distances, (d, i) => (i === 1 ? Infinity : d)),
+          scores: train.scores,
+        }),
+      /finite/,
+    ],
     ['families of the wrong length', () => predictor.fit({ ...train, families: ['a'] }), /one entry per model/],
-    ['a query of the wrong length', () => predictor.fit(train).predict([0.1, 0.2]), /need distances to all 45 training models, got 2/],
+    [
+      'a query of the wrong length',
+      () => predictor.fit(train).predict([0.1, 0.2]),
+      /need distances to all 45 training models, got 2/,
+    ],
     ['a query with NaN', () => predictor.fit(train).predict(trainIdx.map(() => NaN)), /finite/],
   ];
   it.each(bad)(`${name} rejects %s`, (_case, run, message) => {

@@ -14,7 +14,9 @@ import { fixtureDir } from '../../helpers/misguided-attention';
 const dir = fixtureDir;
 
 function loadRealSet() {
-  const alleles = JSON.parse(readFileSync(join(dir, 'alleles.json'), 'utf8')) as { models: Record<string, AlleleCounts> };
+  const alleles = JSON.parse(readFileSync(join(dir, 'alleles.json'), 'utf8')) as {
+    models: Record<string, AlleleCounts>;
+  };
   const [header, ...lines] = readFileSync(join(dir, 'models.csv'), 'utf8').trim().split(/\r?\n/);
   const col = header.split(',');
   const rows = lines
@@ -31,7 +33,12 @@ function loadRealSet() {
       distances[j * n + i] = d;
     }
   }
-  return { names, distances, scores: rows.map((r) => Number(r.score_mean_judge)), families: rows.map((r) => r.family_guess) };
+  return {
+    names,
+    distances,
+    scores: rows.map((r) => Number(r.score_mean_judge)),
+    families: rows.map((r) => r.family_guess),
+  };
 }
 
 describe('benchmark prediction on Misguided Attention (real data)', () => {
@@ -39,7 +46,8 @@ describe('benchmark prediction on Misguided Attention (real data)', () => {
   const results = new Map<string, Evaluation>();
 
   beforeAll(() => {
-    for (const name of predictorNames) results.set(name, evaluatePredictor(getPredictor(name), data, { seed: 0, level: 0.8 }));
+    for (const name of predictorNames)
+      results.set(name, evaluatePredictor(getPredictor(name), data, { seed: 0, level: 0.8 }));
     const table = [
       'predictor      n    r      MAE    coverage@0.8  mean width',
       ...predictorNames.map((name) => {
@@ -48,7 +56,9 @@ describe('benchmark prediction on Misguided Attention (real data)', () => {
       }),
     ].join('\n');
     // the evaluation table is the point of this test: print it
-    console.log(`leave-one-family-out, ${data.scores.length} models, ${new Set(data.families).size} families\n${table}`);
+    console.log(
+      `leave-one-family-out, ${data.scores.length} models, ${new Set(data.families).size} families\n${table}`,
+    );
   });
 
   it('loads 58 scored models with finite symmetric distances', () => {

@@ -57,7 +57,10 @@ describe('fastIca', () => {
 });
 
 describe('createReferencePredictor', () => {
-  const predictor = createReferencePredictor({ wInit: oracle.wInit, init: { weights: Float64Array.from(oracle.init.weights), bias: oracle.init.bias } });
+  const predictor = createReferencePredictor({
+    wInit: oracle.wInit,
+    init: { weights: Float64Array.from(oracle.init.weights), bias: oracle.init.bias },
+  });
   const fitted = predictor.fit({ distances: trainBlock, scores: oracle.train.map((i) => oracle.scores[i]) });
 
   it('reference.fit(pinned init) trains the same sigmoid unit as the numpy Adam oracle', () => {

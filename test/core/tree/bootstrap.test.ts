@@ -64,7 +64,11 @@ describe('bootstrapSupport', () => {
   const reference = neighborJoining(distance, names);
 
   it('bootstrapSupport gives a well-supported clade support near 1, and is the same for the same seed', () => {
-    const run = () => bootstrapSupport(reference, pops, names, (d, n) => neighborJoining(d, n), { replicates: 50, random: createRandom(9) });
+    const run = () =>
+      bootstrapSupport(reference, pops, names, (d, n) => neighborJoining(d, n), {
+        replicates: 50,
+        random: createRandom(9),
+      });
     const support = run();
     const byClade = supportByClade(reference, support);
     const clade = byClade['a1,a2,a3'] ?? byClade['b1,b2,b3'];
@@ -73,8 +77,8 @@ describe('bootstrapSupport', () => {
   });
 
   it('bootstrapSupport refuses a replicate count that is not a positive integer', () => {
-    expect(() => bootstrapSupport(reference, pops, names, neighborJoining, { replicates: 0, random: createRandom(1) })).toThrow(
-      'positive integer',
-    );
+    expect(() =>
+      bootstrapSupport(reference, pops, names, neighborJoining, { replicates: 0, random: createRandom(1) }),
+    ).toThrow('positive integer');
   });
 });

@@ -1,4 +1,11 @@
-import { leafNames, neighborJoining, parseNewick, patristicDistances, PhyloInputError, robinsonFoulds } from '../../../src/core';
+import {
+  leafNames,
+  neighborJoining,
+  parseNewick,
+  patristicDistances,
+  PhyloInputError,
+  robinsonFoulds,
+} from '../../../src/core';
 import { expectSameTree } from '../helpers/tree-compare';
 import { mulberry32, randomMatrix } from '../helpers/fixtures';
 
@@ -48,7 +55,7 @@ describe('neighborJoining', () => {
       [1, 0, 9, 9],
       [9, 9, 0, 1],
       [9, 9, 1, 0],
-    ].map((row, i) => row.map((v, j) => (i === 0 && j === 2) || (i === 2 && j === 0) ? 0.5 : v));
+    ].map((row, i) => row.map((v, j) => ((i === 0 && j === 2) || (i === 2 && j === 0) ? 0.5 : v)));
     const names = ['p', 'q', 'r', 's'];
     const lengths = (t: ReturnType<typeof neighborJoining>) => t.nodes.map((n) => n.branchLength ?? 0);
     expect(Math.min(...lengths(neighborJoining(d, names)))).toBeLessThan(0);
@@ -69,23 +76,109 @@ describe('neighborJoining', () => {
     const d = randomMatrix(8, mulberry32(3));
     const copy = d.map((row) => [...row]);
     const flat = Float64Array.from(d.flat());
-    neighborJoining(d, d.map((_, k) => `n${k}`));
-    neighborJoining(flat, d.map((_, k) => `n${k}`));
+    neighborJoining(
+      d,
+      d.map((_, k) => `n${k}`),
+    );
+    neighborJoining(
+      flat,
+      d.map((_, k) => `n${k}`),
+    );
     expect(d).toEqual(copy);
     expect(Array.from(flat)).toEqual(copy.flat());
   });
 
   it.each<[string, number[][] | Float64Array, string[], string]>([
-    ['2 taxa', [[0, 1], [1, 0]], ['a', 'b'], 'at least 3 taxa, got 2'],
-    ['ragged rows', [[0, 1, 2], [1, 0], [2, 1, 0]], ['a', 'b', 'c'], 'square'],
+    [
+      '2 taxa',
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      ['a', 'b'],
+      'at least 3 taxa, got 2',
+    ],
+    [
+      'ragged rows',
+      [
+        [0, 1, 2],
+        [1, 0],
+        [2, 1, 0],
+      ],
+      ['a', 'b', 'c'],
+      'square',
+    ],
     ['flat non-square', new Float64Array(8), ['a', 'b', 'c'], 'square'],
-    ['asymmetric', [[0, 1, 2], [1, 0, 3], [2, 4, 0]], ['a', 'b', 'c'], 'symmetric'],
-    ['NaN', [[0, NaN, 2], [NaN, 0, 3], [2, 3, 0]], ['a', 'b', 'c'], 'finite'],
-    ['Infinity', [[0, Infinity, 2], [Infinity, 0, 3], [2, 3, 0]], ['a', 'b', 'c'], 'finite'],
-    ['negative', [[0, -1, 2], [-1, 0, 3], [2, 3, 0]], ['a', 'b', 'c'], 'non-negative'],
-    ['nonzero diagonal', [[1, 1, 2], [1, 0, 3], [2, 3, 0]], ['a', 'b', 'c'], 'diagonal'],
-    ['names count', [[0, 1, 2], [1, 0, 3], [2, 3, 0]], ['a', 'b'], 'one entry per row'],
-    ['duplicate names', [[0, 1, 2], [1, 0, 3], [2, 3, 0]], ['a', 'b', 'a'], 'unique'],
+    [
+      'asymmetric',
+      [
+        [0, 1, 2],
+        [1, 0, 3],
+        [2, 4, 0],
+      ],
+      ['a', 'b', 'c'],
+      'symmetric',
+    ],
+    [
+      'NaN',
+      [
+        [0, NaN, 2],
+        [NaN, 0, 3],
+        [2, 3, 0],
+      ],
+      ['a', 'b', 'c'],
+      'finite',
+    ],
+    [
+      'Infinity',
+      [
+        [0, Infinity, 2],
+        [Infinity, 0, 3],
+        [2, 3, 0],
+      ],
+      ['a', 'b', 'c'],
+      'finite',
+    ],
+    [
+      'negative',
+      [
+        [0, -1, 2],
+        [-1, 0, 3],
+        [2, 3, 0],
+      ],
+      ['a', 'b', 'c'],
+      'non-negative',
+    ],
+    [
+      'nonzero diagonal',
+      [
+        [1, 1, 2],
+        [1, 0, 3],
+        [2, 3, 0],
+      ],
+      ['a', 'b', 'c'],
+      'diagonal',
+    ],
+    [
+      'names count',
+      [
+        [0, 1, 2],
+        [1, 0, 3],
+        [2, 3, 0],
+      ],
+      ['a', 'b'],
+      'one entry per row',
+    ],
+    [
+      'duplicate names',
+      [
+        [0, 1, 2],
+        [1, 0, 3],
+        [2, 3, 0],
+      ],
+      ['a', 'b', 'a'],
+      'unique',
+    ],
   ])('neighborJoining rejects %s', (_label, d, names, fragment) => {
     expect(() => neighborJoining(d, names)).toThrow(PhyloInputError);
     expect(() => neighborJoining(d, names)).toThrow(fragment);

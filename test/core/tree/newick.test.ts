@@ -1,4 +1,12 @@
-import { formatNewick, leafNames, neighborJoining, parseNewick, PhyloInputError, type Tree, upgma } from '../../../src/core';
+import {
+  formatNewick,
+  leafNames,
+  neighborJoining,
+  parseNewick,
+  PhyloInputError,
+  type Tree,
+  upgma,
+} from '../../../src/core';
 import { expectSameTree } from '../helpers/tree-compare';
 import { mulberry32, randomMatrix } from '../helpers/fixtures';
 
@@ -15,10 +23,14 @@ describe('parseNewick', () => {
       name: 'root',
       length: null,
       children: [
-        { name: 'inner', length: 0.5, children: [
-          { name: 'A', length: 0.1, children: [] },
-          { name: 'B', length: 0.002, children: [] },
-        ] },
+        {
+          name: 'inner',
+          length: 0.5,
+          children: [
+            { name: 'A', length: 0.1, children: [] },
+            { name: 'B', length: 0.002, children: [] },
+          ],
+        },
         { name: 'C', length: 1, children: [] },
       ],
     });

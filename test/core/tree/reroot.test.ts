@@ -10,7 +10,9 @@ import { maxPatristicDifference } from '../helpers/tree-compare';
 function rootSides(tree: Tree): string[][] {
   const below = (id: number): string[] =>
     tree.nodes[id].children.length === 0 ? [tree.nodes[id].name!] : tree.nodes[id].children.flatMap(below);
-  return tree.nodes[tree.root].children.map((c) => below(c).sort()).sort((a, b) => a.length - b.length || a[0].localeCompare(b[0]));
+  return tree.nodes[tree.root].children
+    .map((c) => below(c).sort())
+    .sort((a, b) => a.length - b.length || a[0].localeCompare(b[0]));
 }
 
 /** Path length from the root to each leaf, by name. */
@@ -47,22 +49,32 @@ describe('midpointRoot', () => {
   });
 
   const hasR = hasCommand('Rscript', ['-e', 'library(phangorn)']);
-  (hasR ? it : it.skip)('midpointRoot agrees with phangorn::midpoint on NJ trees of random matrices (live oracle)', () => {
-    for (const [seed, n] of [[3, 8], [4, 20], [5, 40]]) {
-      const d = randomMatrix(n, mulberry32(seed));
-      const names = d.map((_, i) => `t${i}`);
-      const ours = midpointRoot(neighborJoining(d, names));
-      const script = `suppressMessages(library(phangorn)); d <- as.matrix(read.table(file("stdin"))); dimnames(d) <- list(paste0("t", 0:(nrow(d)-1)), paste0("t", 0:(nrow(d)-1)));
+  (hasR ? it : it.skip)(
+    'midpointRoot agrees with phangorn::midpoint on NJ trees of random matrices (live oracle)',
+    () => {
+      for (const [seed, n] of [
+        [3, 8],
+        [4, 20],
+        [5, 40],
+      ]) {
+        const d = randomMatrix(n, mulberry32(seed));
+        const names = d.map((_, i) => `t${i}`);
+        const ours = midpointRoot(neighborJoining(d, names));
+        const script = `suppressMessages(library(phangorn)); d <- as.matrix(read.table(file("stdin"))); dimnames(d) <- list(paste0("t", 0:(nrow(d)-1)), paste0("t", 0:(nrow(d)-1)));
         cat(write.tree(midpoint(ape::nj(d)), digits = 15))`;
-      const out = spawnSync('Rscript', ['-e', script], { input: d.map((r) => r.join(' ')).join('\n'), encoding: 'utf8' });
-      expect(out.status).toBe(0);
-      const theirs = parseNewick(out.stdout.trim());
-      expect(rootSides(ours)).toEqual(rootSides(theirs));
-      const a = rootDistances(ours);
-      const b = rootDistances(theirs);
-      for (const name of names) expect(a.get(name)).toBeCloseTo(b.get(name)!, 6);
-    }
-  });
+        const out = spawnSync('Rscript', ['-e', script], {
+          input: d.map((r) => r.join(' ')).join('\n'),
+          encoding: 'utf8',
+        });
+        expect(out.status).toBe(0);
+        const theirs = parseNewick(out.stdout.trim());
+        expect(rootSides(ours)).toEqual(rootSides(theirs));
+        const a = rootDistances(ours);
+        const b = rootDistances(theirs);
+        for (const name of names) expect(a.get(name)).toBeCloseTo(b.get(name)!, 6);
+      }
+    },
+  );
 });
 
 describe('outgroupRoot', () => {

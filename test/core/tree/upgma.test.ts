@@ -13,7 +13,14 @@ describe('upgma', () => {
   });
 
   it('upgma averages by cluster size (Sokal & Michener): d(ab, c) = (d_ac + d_bc) / 2', () => {
-    const tree = upgma([[0, 2, 6], [2, 0, 8], [6, 8, 0]], ['a', 'b', 'c']);
+    const tree = upgma(
+      [
+        [0, 2, 6],
+        [2, 0, 8],
+        [6, 8, 0],
+      ],
+      ['a', 'b', 'c'],
+    );
     // join a,b at height 1; then (ab, c) at (6 + 8) / 2 / 2 = 3.5
     const root = tree.nodes[tree.root];
     expect(root.children.map((c) => tree.nodes[c].branchLength)).toEqual([2.5, 3.5]);
@@ -21,7 +28,10 @@ describe('upgma', () => {
 
   it('upgma gives an ultrametric tree with non-negative lengths on random data', () => {
     const d = randomMatrix(30, mulberry32(9));
-    const tree = upgma(d, d.map((_, k) => `t${k}`));
+    const tree = upgma(
+      d,
+      d.map((_, k) => `t${k}`),
+    );
     const depth = (id: number): number => {
       const node = tree.nodes[id];
       return node.parent === null ? 0 : (node.branchLength as number) + depth(node.parent);
@@ -34,14 +44,33 @@ describe('upgma', () => {
   it('upgma does not mutate its input', () => {
     const d = randomMatrix(6, mulberry32(4));
     const copy = d.map((row) => [...row]);
-    upgma(d, d.map((_, k) => `t${k}`));
+    upgma(
+      d,
+      d.map((_, k) => `t${k}`),
+    );
     expect(d).toEqual(copy);
   });
 
   it.each<[string, number[][], string[], string]>([
     ['1 taxon', [[0]], ['a'], 'at least 2 taxa, got 1'],
-    ['asymmetric', [[0, 1], [2, 0]], ['a', 'b'], 'symmetric'],
-    ['negative', [[0, -1], [-1, 0]], ['a', 'b'], 'non-negative'],
+    [
+      'asymmetric',
+      [
+        [0, 1],
+        [2, 0],
+      ],
+      ['a', 'b'],
+      'symmetric',
+    ],
+    [
+      'negative',
+      [
+        [0, -1],
+        [-1, 0],
+      ],
+      ['a', 'b'],
+      'non-negative',
+    ],
   ])('upgma rejects %s', (_label, d, names, fragment) => {
     expect(() => upgma(d, names)).toThrow(PhyloInputError);
     expect(() => upgma(d, names)).toThrow(fragment);
