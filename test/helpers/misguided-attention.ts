@@ -4,8 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectRoot } from '../../src/paths';
 
-export const fixtureDir = join(__dirname, '..', 'fixtures', 'misguided-attention');
+// From the project root, so the compiled copy (dist/test/helpers, used by the load script) finds it too.
+export const fixtureDir = join(projectRoot, 'test', 'fixtures', 'misguided-attention');
 
 export interface FixtureModel {
   name: string;
