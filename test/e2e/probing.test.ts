@@ -8,6 +8,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createLogger } from '../../src/logger';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app';
+import { startFakeAnthropic } from '../helpers/fake-anthropic';
 import { startFakeOpenAI, type FakeServer } from '../helpers/fake-openai';
 
 const SECRET = 'sk-test-SECRET-4f1d9a7c2b';
@@ -233,6 +234,45 @@ describe('probing through the OpenAI plugin (real SDK, local fake server)', () =
         expect(dataOf(await local.gql(JOB, { id })).job).toMatchObject({ status: 'CANCELLED', completed: 4 });
       },
     );
+  });
+});
+
+describe('probing through the Anthropic plugin (real SDK, local fake server)', () => {
+  it('sends one messages request per sample with the gene as the single user message', async () => {
+    const anthropic = await startFakeAnthropic({ text: (k) => ` answer ${k % 3}` });
+    const local = await startTestApp({
+      probeRetryBaseMs: 1,
+      providers: { anthropic: { apiKey: SECRET, baseURL: anthropic.baseURL, timeoutMs: 2000 } },
+    });
+    try {
+      const g = dataOf(
+        await local.gql(`mutation ($input: CreateGenomeInput!) { createGenome(input: $input) { id } }`, {
+          input: { name: 'g', genes: GENES.slice(0, 3) },
+        }),
+      ).createGenome.id;
+      const model = dataOf(
+        await local.gql(REGISTER, {
+          input: { name: 'claude', provider: 'anthropic', providerModel: 'claude-3-5-haiku-latest', mode: 'CHAT' },
+        }),
+      ).registerModel.id;
+      const id = dataOf(await local.gql(START, { input: { model, genome: g, samplesPerGene: 4 } })).startProbing.id;
+      const job = await waitForJob(local, id);
+      expect(job).toMatchObject({ status: 'SUCCEEDED', completed: 12, requests: 12 });
+      expect(anthropic.requests).toHaveLength(12);
+      for (const request of anthropic.requests) {
+        expect(request.body).toMatchObject({
+          model: 'claude-3-5-haiku-latest',
+          max_tokens: 5,
+          temperature: 0.7,
+          messages: [{ role: 'user', content: expect.any(String) }],
+        });
+        expect(request.body.system).toBeUndefined();
+        expect(GENES).toContain(request.body.messages[0].content);
+      }
+    } finally {
+      await local.stopAndClean();
+      await anthropic.close();
+    }
   });
 });
 
