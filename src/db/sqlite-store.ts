@@ -88,6 +88,13 @@ export class SqliteStore implements Store {
     );
   }
 
+  async deleteModel(id: number): Promise<void> {
+    this.db.transaction((tx) => {
+      tx.delete(models).where(eq(models.id, id)).run();
+      this.bumpDataRevision(tx);
+    });
+  }
+
   async getModel(id: number): Promise<ModelRow | undefined> {
     return this.db.select().from(models).where(eq(models.id, id)).get();
   }
@@ -162,6 +169,13 @@ export class SqliteStore implements Store {
         return genome;
       }),
     );
+  }
+
+  async deleteGenome(id: number): Promise<void> {
+    this.db.transaction((tx) => {
+      tx.delete(genomes).where(eq(genomes.id, id)).run();
+      this.bumpDataRevision(tx);
+    });
   }
 
   async getGenome(id: number): Promise<GenomeRow | undefined> {

@@ -157,8 +157,13 @@ export interface Store {
   listModels(filter: ModelFilter, afterId: number | null, limit: number): Promise<ModelRow[]>;
   countModels(filter: ModelFilter): Promise<number>;
 
+  /** Deletes a model and, by cascade, its samples, populations, scores and jobs. */
+  deleteModel(id: number): Promise<void>;
+
   createGenome(input: { name: string; fingerprint: string; genes: readonly string[] }): Promise<GenomeRow>;
   getGenome(id: number): Promise<GenomeRow | undefined>;
+  /** Deletes a genome and, by cascade, its genes, samples, populations, jobs and cached results. */
+  deleteGenome(id: number): Promise<void>;
   getGenomeByName(name: string): Promise<GenomeRow | undefined>;
   listGenomes(): Promise<GenomeRow[]>;
   listGenes(genomeId: number, afterIndex: number | null, limit: number): Promise<{ index: number; text: string }[]>;

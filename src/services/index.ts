@@ -13,6 +13,7 @@ import { JobService, type ProbingOptions } from './probing/job.service';
 import { PredictionService } from './prediction.service';
 import { SampleService } from './sample.service';
 import { ScoreImportService } from './score-import';
+import { RemovalService } from './removal.service';
 import { ScoreService } from './score.service';
 import { TreeService } from './tree.service';
 import { WriteBehind } from './write-behind';
@@ -41,7 +42,9 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
   const scoreImports = new ScoreImportService(store, models);
   const predictions = new PredictionService(store, models, genomes, distances, writes);
   const jobs = new JobService(store, samples, populations, { ...options.probing, registry, logger: options.logger });
+  const removal = new RemovalService(store, models, genomes, jobs);
   return {
+    removal,
     store,
     writes,
     registry,

@@ -409,6 +409,41 @@ describe('bad input answers a clear error and writes nothing', () => {
   });
 });
 
+describe('deleting', () => {
+  it('deleteModel removes the model with its samples and scores, and it leaves every matrix', async () => {
+    const doomed = await register('doomed');
+    await importTexts(doomed.id, [['x'], ['y'], ['z']]);
+    await app.gql(`mutation ($m: ID!) { setScores(input: [{ model: $m, benchmark: "ARC", value: 0.5 }]) { value } }`, {
+      m: doomed.id,
+    });
+    const before = dataOf(await app.gql(MATRIX, { genome })).distanceMatrix.models.map((m: { name: string }) => m.name);
+    expect(before).toContain('doomed');
+    const deleted = dataOf(
+      await app.gql(`mutation ($id: ID!) { deleteModel(id: $id) { id name } }`, { id: doomed.id }),
+    ).deleteModel;
+    expect(deleted).toEqual({ id: doomed.id, name: 'doomed' });
+    expect(dataOf(await app.gql(`{ model(name: "doomed") { id } }`)).model).toBeNull();
+    const after = dataOf(await app.gql(MATRIX, { genome })).distanceMatrix.models.map((m: { name: string }) => m.name);
+    expect(after).toEqual(before.filter((name: string) => name !== 'doomed'));
+    expect(await app.services.store.scoresOf([Number(doomed.id)])).toEqual([]);
+    const again = await app.gql(`mutation ($id: ID!) { deleteModel(id: $id) { id } }`, { id: doomed.id });
+    expect(again.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('deleteGenome removes the genome with its genes and every sample on it', async () => {
+    const g = dataOf(await app.gql(CREATE_GENOME, { input: { name: 'short-lived', genes: ['a', 'b'] } })).createGenome
+      .id;
+    await app.gql(IMPORT, { input: { model: model.a, genome: g, completions: [{ gene: 0, text: 'x' }] } });
+    const deleted = dataOf(
+      await app.gql(`mutation ($id: ID!) { deleteGenome(id: $id) { name } }`, { id: g }),
+    ).deleteGenome;
+    expect(deleted).toEqual({ name: 'short-lived' });
+    expect(dataOf(await app.gql(`query ($id: ID) { genome(id: $id) { id } }`, { id: g })).genome).toBeNull();
+    expect(await app.services.store.listGenes(Number(g), null, 10)).toEqual([]);
+    expect(await app.services.store.populationRevisions(Number(g))).toEqual([]);
+  });
+});
+
 describe('the HTTP server', () => {
   it('GET /healthz answers 200 {"status":"ok"}', async () => {
     const response = await fetch(app.url.replace('/graphql', '/healthz'));

@@ -276,6 +276,22 @@ describe('probing through the Anthropic plugin (real SDK, local fake server)', (
   });
 });
 
+describe('deleting a model that is being probed', () => {
+  it('stops its running job first, so nothing is written for it afterwards', async () => {
+    await withLocalEndpoint(
+      { script: [{ kind: 'ok' }], fallback: { kind: 'hang' } },
+      async (local, g, model, endpoint) => {
+        const id = dataOf(await local.gql(START, { input: { model, genome: g, samplesPerGene: 4 } })).startProbing.id;
+        await waitForJob(local, id, () => endpoint.requests.length >= 2);
+        const deleted = dataOf(await local.gql(`mutation ($id: ID!) { deleteModel(id: $id) { name } }`, { id: model }));
+        expect(deleted.deleteModel.name).toBe('local');
+        expect(dataOf(await local.gql(JOB, { id })).job).toBeNull();
+        expect(await local.services.store.populationRevisions(Number(g))).toEqual([]);
+      },
+    );
+  });
+});
+
 describe('guards against silently wrong data', () => {
   it('flags a job whose samples collapse to one allele per gene at temperature > 0, and never sends a seed', async () => {
     await withLocalEndpoint({ text: () => ' same answer' }, async (local, g, model, endpoint) => {

@@ -38,6 +38,14 @@ export class GenomeResolver {
     return services.genomes.installBuiltin(name);
   }
 
+  @Mutation(() => Genome, {
+    description:
+      'Deletes a genome with its genes, every sample on it and its jobs (running ones are stopped); returns it.',
+  })
+  deleteGenome(@Ctx() { services }: Context, @Arg('id', () => ID) id: string): Promise<Genome> {
+    return services.removal.removeGenome(id);
+  }
+
   @FieldResolver(() => GeneConnection)
   async genes(
     @Root() genome: Genome,

@@ -45,6 +45,13 @@ export class ModelResolver {
     return services.models.register(input) as Promise<Model>;
   }
 
+  @Mutation(() => Model, {
+    description: 'Deletes a model with its samples, scores and probing jobs (running ones are stopped); returns it.',
+  })
+  deleteModel(@Ctx() { services }: Context, @Arg('id', () => ID) id: string): Promise<Model> {
+    return services.removal.removeModel(id) as Promise<Model>;
+  }
+
   @FieldResolver(() => [Score])
   scores(@Root() model: Model, @Ctx() { loaders }: Context): Promise<Score[]> {
     return loaders.scores.load(model.id);

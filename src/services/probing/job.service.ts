@@ -137,6 +137,16 @@ export class JobService {
     return updated;
   }
 
+  /**
+   * Stops (and waits for) the active jobs of a model or genome about to be deleted, so no
+   * answer arriving later writes samples for it. Their rows go with the deletion.
+   */
+  async stopFor(filter: { modelId?: number; genomeId?: number }): Promise<void> {
+    const active = await this.store.listJobs({ ...filter, statuses: ['QUEUED', 'RUNNING'] }, null, 100_000);
+    for (const job of active) this.runner.abort(job.id);
+    await Promise.all(active.map((job) => this.runner.settled(job.id)));
+  }
+
   /** The job now, then after every change, until it finishes (for subscriptions). */
   async *watch(id: string, signal?: AbortSignal): AsyncGenerator<ProbeJobRow> {
     const job = await this.store.getJob(parseId('job', id));
