@@ -84,7 +84,7 @@ export function createOpenAIStyleProvider(options: OpenAIStyleOptions): Provider
     }
     if (!client || clientKey !== key) {
       client = new OpenAI({
-        // The SDK refuses to start without a key; a keyless local server gets a placeholder and
+        // The SDK refuses to start without a key; a keyless local server gets a stand-in value and
         // the Authorization header is removed below (a null header is "explicitly omitted").
         apiKey: key ?? 'no-key',
         defaultHeaders: key === undefined ? { Authorization: null } : undefined,

@@ -146,7 +146,7 @@ function countUnknown(s: Float64Array, n: number): number {
 function computeUnknown(sp: SparsePopulations, s: Float64Array): void {
   const { n, rowPtr, rowCol, rowPos, colPtr } = sp;
   const scanRows: number[] = [];
-  const todo = new Int32Array(n);
+  const pending = new Int32Array(n);
   const dense = new Float64Array(colPtr.length - 1);
   const jab = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -154,7 +154,7 @@ function computeUnknown(sp: SparsePopulations, s: Float64Array): void {
     let directCost = 0;
     for (let j = i + 1; j < n; j++) {
       if (!Number.isNaN(s[i * n + j])) continue;
-      todo[count++] = j;
+      pending[count++] = j;
       directCost += rowPtr[j + 1] - rowPtr[j];
     }
     if (count === 0) continue;
@@ -164,8 +164,8 @@ function computeUnknown(sp: SparsePopulations, s: Float64Array): void {
       scanRows.push(i);
       continue;
     }
-    dotPairs(sp, i, todo.subarray(0, count), dense, jab);
-    for (let t = 0; t < count; t++) store(sp, s, i, todo[t], jab[todo[t]]);
+    dotPairs(sp, i, pending.subarray(0, count), dense, jab);
+    for (let t = 0; t < count; t++) store(sp, s, i, pending[t], jab[pending[t]]);
   }
   if (scanRows.length > 0) scanAndStore(sp, s, scanRows);
 }
