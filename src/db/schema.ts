@@ -24,6 +24,20 @@ const createdAt = () =>
     .notNull()
     .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
 
+/** A cascading reference to a model: deleting the model deletes what points at it. */
+function modelRef() {
+  return integer('model_id')
+    .notNull()
+    .references(() => models.id, { onDelete: 'cascade' });
+}
+
+/** A cascading reference to a genome. */
+function genomeRef() {
+  return integer('genome_id')
+    .notNull()
+    .references(() => genomes.id, { onDelete: 'cascade' });
+}
+
 /** A taxon: one endpoint with its sampling settings (method.md: each endpoint is its own taxon). */
 export const models = sqliteTable(
   'models',
@@ -58,9 +72,7 @@ export const genomes = sqliteTable(
 export const genes = sqliteTable(
   'genes',
   {
-    genomeId: integer('genome_id')
-      .notNull()
-      .references(() => genomes.id, { onDelete: 'cascade' }),
+    genomeId: genomeRef(),
     index: integer('gene_index').notNull(),
     text: text('text').notNull(),
   },
@@ -76,9 +88,7 @@ export const samples = sqliteTable(
   'samples',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    modelId: integer('model_id')
-      .notNull()
-      .references(() => models.id, { onDelete: 'cascade' }),
+    modelId: modelRef(),
     genomeId: integer('genome_id').notNull(),
     geneIndex: integer('gene_index').notNull(),
     sampleIndex: integer('sample_index').notNull(),
@@ -103,12 +113,8 @@ export const samples = sqliteTable(
 export const populations = sqliteTable(
   'populations',
   {
-    modelId: integer('model_id')
-      .notNull()
-      .references(() => models.id, { onDelete: 'cascade' }),
-    genomeId: integer('genome_id')
-      .notNull()
-      .references(() => genomes.id, { onDelete: 'cascade' }),
+    modelId: modelRef(),
+    genomeId: genomeRef(),
     revision: integer('revision').notNull(),
     sampleCount: integer('sample_count').notNull(),
     alleleLength: integer('allele_length').notNull(),
@@ -121,9 +127,7 @@ export const populations = sqliteTable(
 export const scores = sqliteTable(
   'scores',
   {
-    modelId: integer('model_id')
-      .notNull()
-      .references(() => models.id, { onDelete: 'cascade' }),
+    modelId: modelRef(),
     benchmark: text('benchmark').notNull(),
     value: real('value').notNull(),
     updatedAt: text('updated_at').notNull(),
@@ -141,9 +145,7 @@ export const computations = sqliteTable(
   {
     key: text('key').primaryKey(),
     kind: text('kind').notNull(),
-    genomeId: integer('genome_id')
-      .notNull()
-      .references(() => genomes.id, { onDelete: 'cascade' }),
+    genomeId: genomeRef(),
     dependencies: text('dependencies').notNull(),
     payload: blob('payload', { mode: 'buffer' }).notNull(),
     createdAt: createdAt(),
@@ -179,12 +181,8 @@ export const probeJobs = sqliteTable(
   'probe_jobs',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    modelId: integer('model_id')
-      .notNull()
-      .references(() => models.id, { onDelete: 'cascade' }),
-    genomeId: integer('genome_id')
-      .notNull()
-      .references(() => genomes.id, { onDelete: 'cascade' }),
+    modelId: modelRef(),
+    genomeId: genomeRef(),
     samplesPerGene: integer('samples_per_gene').notNull(),
     maxTokens: integer('max_tokens').notNull(),
     status: text('status', { enum: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] }).notNull(),
