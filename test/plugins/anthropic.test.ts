@@ -4,6 +4,7 @@ import { withRetry } from '../../src/providers/retry';
 import type { SampleRequest } from '../../src/providers/provider';
 import { startFakeAnthropic, type FakeServer } from '../helpers/fake-anthropic';
 import { REFERENCE, defineProviderContractSuite } from './provider-contract';
+import { rejectionOf } from '../helpers/rejection';
 
 const KEY = 'sk-ant-api03-test-KEY-0123456789';
 const GENE = 'def fibonacci(n):';
@@ -29,13 +30,7 @@ const req = (over: Partial<SampleRequest> = {}): SampleRequest => ({
   ...over,
 });
 
-const failure = (p: Promise<unknown>): Promise<ProviderError> =>
-  p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: ProviderError) => e,
-  );
+const failure = (p: Promise<unknown>) => rejectionOf<ProviderError>(p);
 
 defineProviderContractSuite('anthropic', () => ({
   provider: provider(),

@@ -4,6 +4,7 @@ import { withRetry } from '../../src/providers/retry';
 import type { SampleRequest } from '../../src/providers/provider';
 import { startFakeOpenAI, type FakeServer } from '../helpers/fake-openai';
 import { REFERENCE, defineProviderContractSuite } from './provider-contract';
+import { rejectionOf } from '../helpers/rejection';
 
 const KEY = 'sk-test-0123456789abcdefSECRET';
 const GENE = 'In 1859 Charles Darwin published';
@@ -29,13 +30,7 @@ const req = (over: Partial<SampleRequest> = {}): SampleRequest => ({
   ...over,
 });
 
-const failure = (p: Promise<unknown>): Promise<ProviderError> =>
-  p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: ProviderError) => e,
-  );
+const failure = (p: Promise<unknown>) => rejectionOf<ProviderError>(p);
 
 defineProviderContractSuite('openai (COMPLETION)', () => ({
   provider: provider(),
