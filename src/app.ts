@@ -28,6 +28,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     probing: {
       concurrency: config.probeConcurrency,
       retry: { maxAttempts: config.probeMaxAttempts, baseDelayMs: config.probeRetryBaseMs },
+      leaseMs: config.jobLeaseMs,
     },
   });
   const server = await startHttpServer({
@@ -42,6 +43,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   logger.log('info', 'PhyloLM server ready', { url: server.url, db: config.dbPath });
   const resumed = await services.jobs.resume();
   if (resumed > 0) logger.log('info', 'resumed probing jobs', { jobs: resumed });
+  services.jobs.startPolling();
   if (config.demo) await startDemo(services, logger);
   return {
     services,

@@ -195,6 +195,9 @@ export const probeJobs = sqliteTable(
     promptTokens: integer('prompt_tokens').notNull().default(0),
     completionTokens: integer('completion_tokens').notNull().default(0),
     costUsd: real('cost_usd').notNull().default(0),
+    /** the process running the job, and until when its claim holds (epoch ms) unless renewed */
+    owner: text('owner'),
+    leaseUntil: integer('lease_until'),
     createdAt: createdAt(),
     startedAt: text('started_at'),
     finishedAt: text('finished_at'),

@@ -454,6 +454,47 @@ export class SqliteStore implements Store {
     });
   }
 
+  async claimJob(id: number, owner: string, now: number, leaseUntil: number): Promise<ProbeJobRow | undefined> {
+    return this.db.transaction((tx) => {
+      const row = tx
+        .update(probeJobs)
+        .set({
+          owner,
+          leaseUntil,
+          status: 'RUNNING',
+          startedAt: sql`coalesce(${probeJobs.startedAt}, ${new Date(now).toISOString()})`,
+        })
+        .where(
+          and(
+            eq(probeJobs.id, id),
+            inArray(probeJobs.status, ['QUEUED', 'RUNNING']),
+            sql`(${probeJobs.owner} IS NULL OR ${probeJobs.owner} = ${owner} OR ${probeJobs.leaseUntil} IS NULL OR ${probeJobs.leaseUntil} < ${now})`,
+          ),
+        )
+        .returning()
+        .get();
+      if (row) this.bumpDataRevision(tx);
+      return row;
+    });
+  }
+
+  async renewJobLease(id: number, owner: string, leaseUntil: number): Promise<boolean> {
+    const result = this.db
+      .update(probeJobs)
+      .set({ leaseUntil })
+      .where(and(eq(probeJobs.id, id), eq(probeJobs.owner, owner), eq(probeJobs.status, 'RUNNING')))
+      .run();
+    return result.changes > 0;
+  }
+
+  async releaseJob(id: number, owner: string): Promise<void> {
+    this.db
+      .update(probeJobs)
+      .set({ owner: null, leaseUntil: null })
+      .where(and(eq(probeJobs.id, id), eq(probeJobs.owner, owner)))
+      .run();
+  }
+
   async getComputation(key: string): Promise<ComputationRow | undefined> {
     return this.db.select().from(computations).where(eq(computations.key, key)).get();
   }

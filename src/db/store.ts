@@ -193,6 +193,16 @@ export interface Store {
   /** Jobs ordered by id, after the given id, at most `limit`. */
   listJobs(filter: JobFilter, afterId: number | null, limit: number): Promise<ProbeJobRow[]>;
   updateJob(id: number, patch: JobPatch): Promise<ProbeJobRow>;
+  /**
+   * Takes a queued or running job for `owner` until `leaseUntil` (epoch ms), if nobody else holds
+   * a live lease on it: the one way a process may start running a job, so that several processes
+   * sharing one database never run the same job. Returns the job, or undefined when not taken.
+   */
+  claimJob(id: number, owner: string, now: number, leaseUntil: number): Promise<ProbeJobRow | undefined>;
+  /** Extends the owner's lease on a running job; false when the job is no longer its to run. */
+  renewJobLease(id: number, owner: string, leaseUntil: number): Promise<boolean>;
+  /** Gives a job up (at shutdown) so any process may claim it at once. */
+  releaseJob(id: number, owner: string): Promise<void>;
 
   getComputation(key: string): Promise<ComputationRow | undefined>;
   /** Most recently used computations of a kind on a genome (candidates for incremental reuse). */

@@ -36,6 +36,8 @@ function startServer(dbPath: string): Promise<Child> {
       PHYLOLM_DB: dbPath,
       PHYLOLM_DEMO: '0',
       PHYLOLM_PROBE_CONCURRENCY: String(CONCURRENCY),
+      // the killed process's claim on the job lapses after this; the restarted one then takes it
+      PHYLOLM_JOB_LEASE_MS: '1500',
       OPENAI_API_KEY: 'sk-kill-test-key-000000',
       OPENAI_BASE_URL: fake.baseURL,
     },

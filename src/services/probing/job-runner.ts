@@ -4,7 +4,9 @@
  * transaction, and ends the job SUCCEEDED (with the collapse check) or FAILED with the
  * provider's message. See job.service.ts for the guarantees this gives.
  */
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
 import { collapseReport, isCollapsed } from '../../core/genetics/collapse';
 import type { ProbeJobRow, Store } from '../../db/store';
 import type { Logger } from '../../logger';
@@ -29,11 +31,21 @@ export interface RunnerOptions {
   retry?: Partial<RetryOptions>;
   /** re-plan rounds when a provider returns fewer samples than asked */
   rounds?: number;
+  /**
+   * How long a claim on a job holds without renewal (renewed every third of it while the job
+   * runs). A process that dies loses its jobs to others once this has passed. Default 30 s.
+   */
+  leaseMs?: number;
 }
+
+const DEFAULT_LEASE_MS = 30_000;
 
 export class JobRunner {
   private readonly running = new Map<number, { controller: AbortController; done: Promise<void> }>();
   private readonly limiters = new Map<string, RateLimiter>();
+  /** who this process is when it claims jobs; unique per runner */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly leaseMs: number;
 
   constructor(
     private readonly store: Store,
@@ -42,7 +54,14 @@ export class JobRunner {
     private readonly options: RunnerOptions,
     /** told after every change of a job's row */
     private readonly changed: (jobId: number) => void,
-  ) {}
+  ) {
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  /** True when the job runs in this process. */
+  runs(jobId: number): boolean {
+    return this.running.has(jobId);
+  }
 
   /** Aborts a job running here; its row is the caller's to update. */
   abort(jobId: number, reason?: unknown): void {
@@ -61,19 +80,42 @@ export class JobRunner {
     await this.running.get(jobId)?.done;
   }
 
-  /** Runs the job in the background (no-op when it already runs here). */
+  /**
+   * Runs the job in the background if this process can claim it (no-op when it already runs
+   * here, or while another process holds a live lease on it).
+   */
   launch(job: ProbeJobRow): void {
     if (this.running.has(job.id)) return;
     const controller = new AbortController();
-    const done = this.run(job, controller.signal)
+    const done = this.claimAndRun(job.id, controller)
       .catch((error: unknown) => this.options.logger?.log('error', 'probing job crashed', { job: job.id, error }))
       .finally(() => this.running.delete(job.id));
     this.running.set(job.id, { controller, done });
   }
 
-  private async run(queued: ProbeJobRow, signal: AbortSignal): Promise<void> {
-    const job = await this.store.updateJob(queued.id, { status: 'RUNNING', startedAt: queued.startedAt ?? now() });
+  private async claimAndRun(jobId: number, controller: AbortController): Promise<void> {
+    const job = await this.store.claimJob(jobId, this.owner, Date.now(), Date.now() + this.leaseMs);
+    if (!job) return;
     this.changed(job.id);
+    // Renew the claim while running; losing it (cancelled or deleted elsewhere, or taken over
+    // after this process stalled past its lease) stops the work here.
+    const heartbeat = setInterval(() => {
+      this.store.renewJobLease(job.id, this.owner, Date.now() + this.leaseMs).then(
+        (held) => held || controller.abort(),
+        () => undefined,
+      );
+    }, this.leaseMs / 3);
+    heartbeat.unref();
+    try {
+      await this.run(job, controller.signal);
+    } finally {
+      clearInterval(heartbeat);
+      // At shutdown, give the job back so a restart (or another process) takes it at once.
+      if (controller.signal.reason instanceof ShutdownSignal) await this.store.releaseJob(job.id, this.owner);
+    }
+  }
+
+  private async run(job: ProbeJobRow, signal: AbortSignal): Promise<void> {
     const warnings = new Set<string>(JSON.parse(job.warnings) as string[]);
     try {
       const target = await resolveTarget(this.store, this.options.registry, {

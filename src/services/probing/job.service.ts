@@ -45,6 +45,7 @@ export interface ProbingEstimate {
 export class JobService {
   private readonly events = new EventEmitter();
   private readonly runner: JobRunner;
+  private poller: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: Store,
@@ -170,12 +171,27 @@ export class JobService {
   /** Restarts jobs a previous process left queued or running (after a crash or a stop). */
   async resume(): Promise<number> {
     const pending = await this.store.listJobs({ statuses: ['QUEUED', 'RUNNING'] }, null, 100_000);
-    for (const job of pending) this.runner.launch(job);
-    return pending.length;
+    const here = pending.filter((job) => !this.runner.runs(job.id));
+    for (const job of here) this.runner.launch(job);
+    return here.length;
+  }
+
+  /**
+   * Keeps looking for jobs no live process holds (queued by another process sharing the
+   * database, or left by one that died), every half lease, and runs them here.
+   */
+  startPolling(): void {
+    if (this.poller) return;
+    this.poller = setInterval(() => {
+      this.resume().catch((error: unknown) => this.options.logger?.log('warn', 'could not poll for jobs', { error }));
+    }, this.runner.leaseMs / 2);
+    this.poller.unref();
   }
 
   /** Stops every running job without changing its status, so the next start resumes it. */
   shutdown(): Promise<void> {
+    clearInterval(this.poller);
+    this.poller = undefined;
     return this.runner.shutdown();
   }
 

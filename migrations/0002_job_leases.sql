@@ -1,0 +1,2 @@
+ALTER TABLE `probe_jobs` ADD `owner` text;--> statement-breakpoint
+ALTER TABLE `probe_jobs` ADD `lease_until` integer;
