@@ -21,7 +21,6 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import {
-  assertValidSampleRequest,
   readSecret,
   type ModelPrice,
   type Provider,
@@ -31,7 +30,8 @@ import {
   type SampleResult,
   type SecretSource,
 } from '../../src/providers/provider';
-import { ProviderError, UnsupportedCapabilityError, toProviderError } from '../../src/providers/errors';
+import { ProviderError, toProviderError } from '../../src/providers/errors';
+import { checkSampleRequest, keyedClient } from '../../src/providers/plugin-support';
 import { deadline } from '../../src/providers/timeout';
 import { ANTHROPIC_CAPABILITIES, ANTHROPIC_MODELS } from './catalog';
 
@@ -75,8 +75,19 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
     ...options.capabilities,
     prices: { ...ANTHROPIC_CAPABILITIES.prices, ...options.prices },
   };
-  let client: Anthropic | undefined;
-  let clientKey: string | undefined;
+  // An explicit key and baseURL keep the SDK off its environment/credential-file chain.
+  const clientFor = keyedClient(
+    (key: string) =>
+      new Anthropic({
+        apiKey: key,
+        baseURL,
+        maxRetries: 0,
+        timeout: timeoutMs,
+        fetch: options.fetch,
+        // defaultHeaders are applied after the SDK's own, so this replaces its 2026-10-21.
+        defaultHeaders: { 'anthropic-version': apiVersion },
+      }),
+  );
 
   function getClient(): { client: Anthropic; key: string } {
     const key = readSecret(options.apiKey);
@@ -88,27 +99,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
         message: `${ID} is not configured: set ANTHROPIC_API_KEY`,
       });
     }
-    if (!client || clientKey !== key) {
-      // An explicit key and baseURL keep the SDK off its environment/credential-file chain.
-      client = new Anthropic({
-        apiKey: key,
-        baseURL,
-        maxRetries: 0,
-        timeout: timeoutMs,
-        fetch: options.fetch,
-        // defaultHeaders are applied after the SDK's own, so this replaces its 2026-10-21.
-        defaultHeaders: { 'anthropic-version': apiVersion },
-      });
-      clientKey = key;
-    }
-    return { client, key };
+    return { client: clientFor(key), key };
   }
 
   async function doSample(request: SampleRequest): Promise<SampleResult> {
-    assertValidSampleRequest(request);
-    if (!capabilities.modes.includes(request.mode)) {
-      throw UnsupportedCapabilityError.forMode(ID, request.mode, capabilities.modes);
-    }
+    checkSampleRequest(ID, capabilities, request);
     const { client: c, key } = getClient();
     const warnings: string[] = [];
     if (request.seed !== undefined) warnings.push('seed not sent: the Anthropic API has no seed parameter');

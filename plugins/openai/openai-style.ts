@@ -17,7 +17,6 @@
  */
 import OpenAI from 'openai';
 import {
-  assertValidSampleRequest,
   readSecret,
   type Mode,
   type Provider,
@@ -27,7 +26,8 @@ import {
   type SampleResult,
   type SecretSource,
 } from '../../src/providers/provider';
-import { ProviderError, UnsupportedCapabilityError, toProviderError } from '../../src/providers/errors';
+import { ProviderError, toProviderError } from '../../src/providers/errors';
+import { checkSampleRequest, keyedClient } from '../../src/providers/plugin-support';
 import { deadline } from '../../src/providers/timeout';
 
 export interface OpenAIStyleOptions {
@@ -69,21 +69,9 @@ interface RawResponse {
 export function createOpenAIStyleProvider(options: OpenAIStyleOptions): Provider {
   const { id, capabilities } = options;
   // The client (which holds the key) lives only in this closure, never on the provider object.
-  let client: OpenAI | undefined;
-  let clientKey: string | undefined;
-
-  function getClient(): { client: OpenAI; key: string | undefined } {
-    const key = readSecret(options.apiKey);
-    if (options.requireKey && key === undefined) {
-      throw new ProviderError({
-        providerId: id,
-        kind: 'not-configured',
-        isRetryable: false,
-        message: `${id} is not configured: ${options.configureHint}`,
-      });
-    }
-    if (!client || clientKey !== key) {
-      client = new OpenAI({
+  const clientFor = keyedClient(
+    (key: string | undefined) =>
+      new OpenAI({
         // The SDK refuses to start without a key; a keyless local server gets a stand-in value and
         // the Authorization header is removed below (a null header is "explicitly omitted").
         apiKey: key ?? 'no-key',
@@ -98,17 +86,24 @@ export function createOpenAIStyleProvider(options: OpenAIStyleOptions): Provider
         maxRetries: 0,
         timeout: options.timeoutMs,
         fetch: options.fetch,
+      }),
+  );
+
+  function getClient(): { client: OpenAI; key: string | undefined } {
+    const key = readSecret(options.apiKey);
+    if (options.requireKey && key === undefined) {
+      throw new ProviderError({
+        providerId: id,
+        kind: 'not-configured',
+        isRetryable: false,
+        message: `${id} is not configured: ${options.configureHint}`,
       });
-      clientKey = key;
     }
-    return { client, key };
+    return { client: clientFor(key), key };
   }
 
   async function doSample(request: SampleRequest): Promise<SampleResult> {
-    assertValidSampleRequest(request);
-    if (!capabilities.modes.includes(request.mode)) {
-      throw UnsupportedCapabilityError.forMode(id, request.mode, capabilities.modes);
-    }
+    checkSampleRequest(id, capabilities, request);
     const { client: c, key } = getClient();
     const warnings: string[] = [];
     const body = requestBody(request, options, warnings);

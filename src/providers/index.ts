@@ -5,3 +5,4 @@ export * from './retry';
 export * from './rate-limiter';
 export * from './registry';
 export * from './timeout';
+export * from './plugin-support';

@@ -7,7 +7,7 @@
  * the genome donate every pair whose two models are still at the same revision, so adding one
  * model to a cached set of M computes M new pairs, not M^2 / 2.
  */
-import { neiDistance, neiSimilarityMatrix } from '../core/genetics/nei';
+import { countUnknownPairs, neiDistance, neiSimilarityMatrix } from '../core/genetics/nei';
 import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store';
 import { float64Codec } from './codecs';
 import { ComputationCache, type CachedEntry, type Dependencies } from './computation-cache';
@@ -91,7 +91,7 @@ export class DistanceService {
     };
     cache.put(entry, new Map(dependencies.map(([m, r]) => [m, r])));
     const n = loaded.length;
-    const computedPairs = known ? unknownPairs(known, n) : (n * (n - 1)) / 2;
+    const computedPairs = known ? countUnknownPairs(known, n) : (n * (n - 1)) / 2;
     const modelIds = loaded.map((p) => p.modelId);
     return { key: entry.key, genome, modelIds, dependencies, similarity, computedPairs, alleleLength };
   }
@@ -169,12 +169,6 @@ export class DistanceService {
     }
     return known;
   }
-}
-
-function unknownPairs(known: Float64Array, n: number): number {
-  let count = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (Number.isNaN(known[i * n + j])) count++;
-  return count;
 }
 
 /** D = -ln(max(S, 1e-10)) for every entry (method.md). */

@@ -40,11 +40,6 @@ export class LruCache<V> {
     this.used -= entry.size;
   }
 
-  clear(): void {
-    this.entries.clear();
-    this.used = 0;
-  }
-
   /** Values from least to most recently used. */
   values(): V[] {
     return [...this.entries.values()].map((e) => e.value);

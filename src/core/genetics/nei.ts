@@ -96,7 +96,7 @@ export function neiSimilarityMatrix(
   }
   const s = known ? Float64Array.from(known) : new Float64Array(n * n).fill(NaN);
   for (let i = 0; i < n; i++) s[i * n + i] = pops[i].some((g) => totalCount(g) > 0) ? 1 : 0;
-  const unknown = countUnknown(s, n);
+  const unknown = countUnknownPairs(s, n);
   if (unknown === 0) return s;
   // A few unknown rows (a new model added to a cached matrix): one direct Nei sum per pair costs
   // O(unknown * G), far less than encoding every population for the sparse all-pairs kernel.
@@ -117,7 +117,7 @@ export function neiSimilarityMatrix(
 }
 
 /** Number of unknown pairs i < j; checks the known ones are finite and symmetric. */
-function countUnknown(s: Float64Array, n: number): number {
+export function countUnknownPairs(s: Float64Array, n: number): number {
   let unknown = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
