@@ -4,9 +4,12 @@
  * errors, e.g. `vercel.ai.error.AI_NoSuchModelError`).
  *
  * Messages never contain an API key: every message that may echo a server or SDK text goes
- * through `scrubSecrets` with the keys the plugin knows, plus patterns for common key shapes.
+ * through `scrubSecrets` (redaction.ts) with the keys the plugin knows. What a provider says is
+ * never kept whole: an HTTP error keeps the provider's own short message (the `message` field of
+ * its JSON error, not the raw body), cleaned and cut to MAX_DETAIL_LENGTH, and its request id.
  */
 import type { Mode } from './provider';
+import { scrubSecrets } from './redaction';
 
 /** What went wrong, for code that branches without parsing messages. */
 export type ProviderErrorKind =
@@ -24,20 +27,6 @@ const PROVIDER_ERROR_MARKER = Symbol.for('phylolm.provider.error.ProviderError')
 const UNSUPPORTED_MARKER = Symbol.for('phylolm.provider.error.UnsupportedCapabilityError');
 const NO_SUCH_PROVIDER_MARKER = Symbol.for('phylolm.provider.error.NoSuchProviderError');
 
-const REDACTED = '[REDACTED]';
-
-/** Replaces each known secret and anything shaped like a bearer token or API key. */
-export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
-  let out = text;
-  for (const secret of secrets) {
-    // Very short strings would redact ordinary words; real keys are long.
-    if (secret && secret.length >= 6) out = out.split(secret).join(REDACTED);
-  }
-  return out
-    .replace(/\bsk-[A-Za-z0-9_\-]{6,}/g, REDACTED)
-    .replace(/\b(Bearer\s+)[A-Za-z0-9._\-]{6,}/gi, `$1${REDACTED}`);
-}
-
 /**
  * 408 Request Timeout, 409 Conflict (OpenAI's "lock timeout"), 429 Too Many Requests and every
  * 5xx are worth another attempt; the same classes the OpenAI and Anthropic SDKs retry
@@ -47,10 +36,39 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
+/** Longest provider text kept in an error (the rest of a body is dropped, not stored or logged). */
+export const MAX_DETAIL_LENGTH = 200;
+
+/**
+ * Provider text made safe to store and show: secrets redacted first (so a cut cannot leave half a
+ * key), control characters and runs of white space turned into one space, then cut to `max`
+ * characters with an ellipsis.
+ */
+export function sanitizeProviderText(
+  text: string,
+  secrets: ReadonlyArray<string | undefined> = [],
+  max = MAX_DETAIL_LENGTH,
+): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = scrubSecrets(text, secrets)
+    .replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, ' ')
+    .trim();
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
+}
+
+/** A provider's request id as it may be shown: token characters only, bounded. */
+function cleanRequestId(id: unknown): string | undefined {
+  if (typeof id !== 'string') return undefined;
+  const clean = id.replace(/[^A-Za-z0-9._:\-]/g, '').slice(0, 100);
+  return clean === '' ? undefined : clean;
+}
+
 export interface ProviderErrorOptions {
   message: string;
   providerId: string;
   statusCode?: number;
+  /** the provider's id for the failed request (`x-request-id` / `request-id`), for its support */
+  requestId?: string;
   kind?: ProviderErrorKind;
   /** defaults: from statusCode, else from kind (timeouts, connection, malformed and empty responses retry) */
   isRetryable?: boolean;
@@ -73,12 +91,14 @@ export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
   readonly isRetryable: boolean;
   readonly retryAfterMs?: number;
+  readonly requestId?: string;
 
   constructor(options: ProviderErrorOptions) {
-    super(scrubSecrets(options.message, options.secrets));
+    super(sanitizeProviderText(options.message, options.secrets, MAX_DETAIL_LENGTH + 100));
     this.name = 'ProviderError';
     this.providerId = options.providerId;
     this.statusCode = options.statusCode;
+    this.requestId = cleanRequestId(options.requestId);
     this.kind = options.kind ?? (options.statusCode !== undefined ? 'http' : 'unknown');
     this.isRetryable = options.isRetryable ?? defaultRetryable(this.kind, options.statusCode);
     this.retryAfterMs = options.retryAfterMs;
@@ -170,6 +190,24 @@ interface SdkLikeError {
   message?: string;
   status?: number;
   headers?: HeaderBag;
+  /** the parsed error body: OpenAI's `{ message, type, code }`, Anthropic's `{ type, error: { message } }` */
+  error?: unknown;
+  /** the SDKs' `requestID` (from `x-request-id` in openai, `request-id` in @anthropic-ai/sdk) */
+  requestID?: string | null;
+}
+
+/**
+ * The provider's own words for an HTTP error: the `message` of its JSON error body (OpenAI puts
+ * it at `error.message`, Anthropic at `error.error.message`), never the raw body; the SDK's
+ * message (which is `<status> <JSON of the body>` when the body has no message) only as a last
+ * resort, without its leading status.
+ */
+function providerMessage(e: SdkLikeError): string {
+  const body = e.error as { message?: unknown; error?: { message?: unknown } } | undefined;
+  if (typeof body?.message === 'string') return body.message;
+  if (typeof body?.error?.message === 'string') return body.error.message;
+  if (body !== undefined && body !== null) return 'no message in the error body';
+  return (e.message ?? '').replace(/^\d{3}\s+/, '') || 'no body';
 }
 
 /**
@@ -203,7 +241,8 @@ export function toProviderError(
       ...base,
       statusCode: e.status,
       retryAfterMs: parseRetryAfter(e.headers),
-      message: `${context.providerId}: HTTP ${e.status}: ${detail}`,
+      requestId: e.requestID ?? headerValue(e.headers, 'x-request-id') ?? headerValue(e.headers, 'request-id'),
+      message: `${context.providerId}: HTTP ${e.status}: ${sanitizeProviderText(providerMessage(e), context.secrets)}`,
     });
   }
   const kind = kindOf(e);
@@ -232,3 +271,22 @@ const kindLabel: Record<ProviderErrorKind, string> = {
   'unknown-model': 'unknown model',
   unknown: 'unexpected error',
 };
+
+/**
+ * How a failure is stored in a job's `error` and logged: `status 401 · <provider message> ·
+ * request id <id>` for an HTTP error (status and request id only when known; the message is the
+ * sanitised one the ProviderError already holds, at most MAX_DETAIL_LENGTH characters), and
+ * for any other error its message, sanitised the same way (patterns only: no keys are known here).
+ */
+export function describeFailure(error: unknown): string {
+  if (ProviderError.isInstance(error)) {
+    const detail = error.message.replace(/^(.*?): HTTP \d{3}: /, '$1: ');
+    const parts = [
+      error.statusCode !== undefined ? `status ${error.statusCode}` : kindLabel[error.kind],
+      sanitizeProviderText(detail),
+    ];
+    if (error.requestId) parts.push(`request id ${error.requestId}`);
+    return parts.join(' · ');
+  }
+  return sanitizeProviderText(error instanceof Error ? error.message : String(error));
+}

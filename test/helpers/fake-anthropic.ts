@@ -20,9 +20,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     { script: options.script, basePath: '', routes: ['POST /v1/messages'] },
     (step, request, res) => {
       if (
-        commonStep(step, res, (status) => ({
+        commonStep(step, request, res, (status, message) => ({
           type: 'error',
-          error: { type: 'fake_error', message: `fake error ${status}` },
+          error: { type: 'fake_error', message: message ?? `fake error ${status}` },
         }))
       )
         return;

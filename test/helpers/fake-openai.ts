@@ -1,7 +1,8 @@
 /**
  * A fake OpenAI HTTP server on 127.0.0.1 (random port) for driving the real `openai` SDK over
  * real HTTP. It records every request (method, path, headers, parsed body) and answers from a
- * script of steps, one per request, falling back to a normal answer with `n` choices.
+ * script of steps, one per request, falling back to a normal answer with `n` choices. Every answer
+ * carries a request id (`x-request-id`, and `request-id` as Anthropic names it), as the real APIs do.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 export type FakeStep =
   | { kind: 'ok'; delayMs?: number; texts?: string[] }
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
+  /** an error whose message echoes the caller's key in other forms (lowercased, URL-encoded, base64, hex) */
+  | { kind: 'echo-key'; status: number }
   | { kind: 'hang' }
   | { kind: 'malformed' }
   | { kind: 'empty' }
@@ -59,6 +62,9 @@ export async function startFakeServer(
       }
       const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
       requests.push(recorded);
+      const requestId = `req_fake${String(requests.length).padStart(6, '0')}`;
+      res.setHeader('x-request-id', requestId);
+      res.setHeader('request-id', requestId);
       const route = (req.url ?? '').split('?')[0];
       if (!options.routes.includes(`${req.method} ${route}`)) {
         sendJson(res, 404, { error: { message: `no route ${req.method} ${route}` } });
@@ -102,8 +108,38 @@ export function sendJson(
   res.end(JSON.stringify(body));
 }
 
+/**
+ * The key a request was sent with, echoed the way careless servers and proxies do: lowercased,
+ * uppercased, URL-encoded, base64 (alone, after `Bearer `, as basic auth `user:key`, url-safe)
+ * and hex. A message that quotes any of these must never be stored, logged or answered.
+ */
+export function keyEchoes(key: string): string[] {
+  const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+  return [
+    key.toLowerCase(),
+    key.toUpperCase(),
+    encodeURIComponent(key),
+    b64(key),
+    b64(`Bearer ${key}`),
+    b64(`user:${key}`),
+    Buffer.from(`:${key}`, 'utf8').toString('base64url'),
+    Buffer.from(key, 'utf8').toString('hex'),
+    Buffer.from(key, 'utf8').toString('hex').toUpperCase(),
+  ];
+}
+
+function keyOf(request: RecordedRequest): string {
+  const bearer = String(request.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+  return bearer || String(request.headers['x-api-key'] ?? '');
+}
+
 /** Applies the steps every fake handles the same way; returns false when the caller must answer. */
-export function commonStep(step: FakeStep, res: ServerResponse, errorBody: (status: number) => unknown): boolean {
+export function commonStep(
+  step: FakeStep,
+  request: RecordedRequest,
+  res: ServerResponse,
+  errorBody: (status: number, message?: string) => unknown,
+): boolean {
   switch (step.kind) {
     case 'hang':
       return true;
@@ -113,6 +149,13 @@ export function commonStep(step: FakeStep, res: ServerResponse, errorBody: (stat
       return true;
     case 'status':
       sendJson(res, step.status, step.body ?? errorBody(step.status), step.headers);
+      return true;
+    case 'echo-key':
+      sendJson(
+        res,
+        step.status,
+        errorBody(step.status, `Incorrect API key provided (seen as ${keyEchoes(keyOf(request)).join(', ')})`),
+      );
       return true;
     default:
       return false;
@@ -130,8 +173,8 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
     },
     (step, request, res) => {
       if (
-        commonStep(step, res, (status) => ({
-          error: { message: `fake error ${status}`, type: 'fake_error', code: null },
+        commonStep(step, request, res, (status, message) => ({
+          error: { message: message ?? `fake error ${status}`, type: 'fake_error', code: null },
         }))
       )
         return;

@@ -1,11 +1,12 @@
 import {
+  describeFailure,
   NoSuchProviderError,
   ProviderError,
   UnsupportedCapabilityError,
   parseRetryAfter,
-  scrubSecrets,
   toProviderError,
 } from '../../src/providers/errors';
+import { scrubSecrets } from '../../src/providers/redaction';
 
 describe('ProviderError', () => {
   it.each([
@@ -64,6 +65,67 @@ describe('ProviderError', () => {
 describe('scrubSecrets', () => {
   it('scrubSecrets(text, secrets) leaves short or empty secrets alone', () => {
     expect(scrubSecrets('a b c', ['', undefined, 'a'])).toBe('a b c');
+  });
+
+  const KEY = 'ak_Live/9+Zq=Xw3TbR7uY2nP0a';
+  const b64 = (text: string, encoding: BufferEncoding = 'base64') => Buffer.from(text, 'utf8').toString(encoding);
+  const hex = Buffer.from(KEY, 'utf8').toString('hex');
+  it.each([
+    ['lowercased', KEY.toLowerCase()],
+    ['uppercased', KEY.toUpperCase()],
+    ['URL-encoded', encodeURIComponent(KEY)],
+    ['percent-encoded byte by byte', hex.replace(/(..)/g, '%$1').toUpperCase()],
+    ['hex', hex],
+    ['HEX', hex.toUpperCase()],
+    ['base64', b64(KEY)],
+    ['base64url', b64(KEY, 'base64url')],
+    ['base64 after one byte (":key")', b64(`:${KEY}`)],
+    ['base64 after two bytes ("u:key")', b64(`u:${KEY}`)],
+    ['base64 after seven bytes ("Bearer key")', b64(`Bearer ${KEY}`)],
+    ['base64url inside a longer text', b64(`user:${KEY}:and more`, 'base64url')],
+  ])('scrubSecrets() redacts the key %s', (_label, form) => {
+    const out = scrubSecrets(`denied: "${form}" (Basic ${form})`, [KEY]);
+    expect(out).toBe('denied: "[REDACTED]" (Basic [REDACTED])');
+  });
+
+  it('scrubSecrets() leaves base64 that does not hold the key alone', () => {
+    const other = b64('user:some-other-credential');
+    expect(scrubSecrets(`Basic ${other}`, [KEY])).toBe(`Basic ${other}`);
+  });
+});
+
+describe('describeFailure', () => {
+  it('formats an HTTP error as status, short provider message and request id, never the raw body', () => {
+    const body = { error: { message: `bad key ${'x'.repeat(500)}`, type: 'invalid_request_error' } };
+    const sdkError = Object.assign(new Error(`401 ${JSON.stringify(body)}`), {
+      status: 401,
+      error: body.error,
+      requestID: 'req_abc123',
+      headers: new Headers(),
+    });
+    const text = describeFailure(toProviderError(sdkError, { providerId: 'openai' }));
+    expect(text).toMatch(/^status 401 · openai: bad key x+… · request id req_abc123$/);
+    expect(text.split(' · ')[1].length).toBeLessThanOrEqual(200);
+    expect(text).not.toContain('invalid_request_error');
+  });
+
+  it('takes the message from an Anthropic-shaped body and the request id from the headers', () => {
+    const body = { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } };
+    const sdkError = Object.assign(new Error(`401 ${JSON.stringify(body)}`), {
+      status: 401,
+      error: body,
+      headers: new Headers({ 'request-id': 'req_011' }),
+    });
+    expect(describeFailure(toProviderError(sdkError, { providerId: 'anthropic' }))).toBe(
+      'status 401 · anthropic: invalid x-api-key · request id req_011',
+    );
+  });
+
+  it('describes other failures by their kind or message, on one line', () => {
+    expect(describeFailure(new ProviderError({ providerId: 'p', kind: 'timeout', message: 'p: slow' }))).toBe(
+      'request timed out · p: slow',
+    );
+    expect(describeFailure(new TypeError('bad\nsetting'))).toBe('bad setting');
   });
 });
 

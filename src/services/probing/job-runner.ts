@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { collapseReport, isCollapsed } from '../../core/genetics/collapse';
 import type { ProbeJobRow, Store } from '../../db/store';
 import type { Logger } from '../../logger';
+import { describeFailure } from '../../providers/errors';
 import { costOf, type Provider, type SampleResult } from '../../providers/provider';
 import { createRateLimiter, type RateLimiter } from '../../providers/rate-limiter';
 import type { ProviderRegistry } from '../../providers/registry';
@@ -140,7 +141,7 @@ export class JobRunner {
       await this.finish(job, target, warnings);
     } catch (error) {
       if (signal.aborted) return;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = describeFailure(error);
       this.options.logger?.log('warn', 'probing job failed', { job: job.id, error: message });
       await this.store.updateJob(job.id, {
         status: 'FAILED',
@@ -226,7 +227,7 @@ export class JobRunner {
             job: job.id,
             attempt,
             delayMs,
-            error: error instanceof Error ? error.message : String(error),
+            error: describeFailure(error),
           }),
       },
     );
