@@ -1,5 +1,5 @@
 /**
- * Wires the application: database, store, services and HTTP server. `main.ts` calls it with the
+ * Wires the application: database, store, provider plugins, services and HTTP server. `main.ts` calls it with the
  * environment's configuration; end-to-end tests call it with their own.
  */
 import type { Config } from './config';
@@ -8,6 +8,7 @@ import { SqliteStore } from './db/sqlite-store';
 import { startDemo } from './demo';
 import { createLogger, type Logger } from './logger';
 import { createProviderRegistry } from './providers/registry';
+import { providersFromConfig } from '../plugins';
 import { createServices, type Services } from './services';
 import { startHttpServer, type RunningServer } from './server/http-server';
 
@@ -21,7 +22,7 @@ export interface App {
 export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<App> {
   const database = openDatabase(config.dbPath);
   const store = new SqliteStore(database);
-  const registry = createProviderRegistry(config.providers);
+  const registry = createProviderRegistry(providersFromConfig(config.providers));
   const services = createServices(store, {
     logger,
     registry,

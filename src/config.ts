@@ -3,7 +3,7 @@
  * message naming the variable, rather than running with a surprise.
  */
 import { join, resolve } from 'node:path';
-import { providerConfigFromEnv, type ProviderRegistryConfig } from './providers/registry';
+import { providerConfigFromEnv, type ProvidersConfig } from '../plugins';
 
 export interface Config {
   port: number;
@@ -15,7 +15,7 @@ export interface Config {
   responseCacheBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** provider credentials and endpoints (contract: OPENAI_*, ANTHROPIC_*; README: the rest) */
-  providers: ProviderRegistryConfig;
+  providers: ProvidersConfig;
   /** requests in flight per provider, replacing each plugin's default */
   probeConcurrency?: number;
   /** attempts per provider request (the first included) and the backoff base */

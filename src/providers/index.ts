@@ -5,5 +5,6 @@ export * from './redaction';
 export * from './retry';
 export * from './rate-limiter';
 export * from './registry';
+export * from './modules';
 export * from './timeout';
 export * from './plugin-support';

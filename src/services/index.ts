@@ -20,14 +20,17 @@ import { WriteBehind } from './write-behind';
 
 export interface ServiceOptions {
   logger?: Logger;
-  /** provider plugins; defaults to the built-ins with no credentials (simulated only works) */
+  /**
+   * the providers models may name (built by the caller, e.g. `src/app.ts` from `plugins/`);
+   * default none, so this layer never picks plugins itself
+   */
   registry?: ProviderRegistry;
   probing?: Omit<ProbingOptions, 'registry' | 'logger'>;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}) {
   const writes = new WriteBehind(options.logger);
-  const registry = options.registry ?? createProviderRegistry();
+  const registry = options.registry ?? createProviderRegistry([]);
   const models = new ModelService(store, () => registry.list().map((p) => p.id));
   const genomes = new GenomeService(store);
   const populations = new PopulationService(store);

@@ -1,25 +1,51 @@
 import * as path from 'node:path';
-import { createProviderRegistry, providerConfigFromEnv } from '../../src/providers/registry';
+import { builtinProviders, providerConfigFromEnv, providersFromConfig } from '../../plugins';
+import { createProviderRegistry } from '../../src/providers/registry';
 import { NoSuchProviderError } from '../../src/providers/errors';
+import { createProvider as createEchoProvider } from './fixtures/echo-provider-module';
+import { builtinRegistry } from '../helpers/registry';
 import { defineProviderContractSuite } from './provider-contract';
 
 const ECHO_MODULE = path.join(__dirname, 'fixtures', 'echo-provider-module.ts');
 
 defineProviderContractSuite('module loaded by the registry', () => ({
-  provider: createProviderRegistry({ modules: [ECHO_MODULE] }).get('echo'),
+  provider: builtinRegistry({ modules: [ECHO_MODULE] }).get('echo'),
   model: 'echo',
   mode: 'COMPLETION',
 }));
 
 describe('createProviderRegistry', () => {
-  it('createProviderRegistry({}) lists openai, anthropic and simulated; only simulated is configured', () => {
-    const registry = createProviderRegistry({});
+  it('createProviderRegistry(providers) holds exactly the instances it is given, in order', () => {
+    const echo = createEchoProvider();
+    const other = createEchoProvider({ id: 'echo-2' });
+    const registry = createProviderRegistry([echo, other]);
+    expect(registry.list()).toEqual([echo, other]);
+    expect(registry.get('echo-2')).toBe(other);
+    expect(createProviderRegistry([]).list()).toEqual([]);
+    expect(() => createProviderRegistry([]).get('simulated')).toThrow('available: none');
+  });
+
+  it('createProviderRegistry() rejects duplicate ids and objects that are not v1 providers', () => {
+    expect(() => createProviderRegistry([createEchoProvider(), createEchoProvider()])).toThrow(
+      'duplicate provider id: echo',
+    );
+    const v0 = { ...createEchoProvider(), specificationVersion: 'v0' } as unknown as ReturnType<
+      typeof createEchoProvider
+    >;
+    expect(() => createProviderRegistry([v0])).toThrow("specificationVersion 'v1'");
+  });
+});
+
+describe('builtinProviders / providersFromConfig (plugins/index.ts)', () => {
+  it('builtinProviders({}) lists openai, anthropic and simulated; only simulated is configured', () => {
+    expect(builtinProviders({}).map((p) => p.id)).toEqual(['openai', 'anthropic', 'simulated']);
+    const registry = builtinRegistry({});
     expect(registry.list().map((p) => p.id)).toEqual(['openai', 'anthropic', 'simulated']);
     expect(registry.list().map((p) => p.configured)).toEqual([false, false, true]);
   });
 
   it('get(id) of an unknown id throws NoSuchProviderError listing the available ids', () => {
-    const registry = createProviderRegistry({});
+    const registry = builtinRegistry({});
     expect(() => registry.get('gemini')).toThrow(NoSuchProviderError);
     expect(() => registry.get('gemini')).toThrow('available: openai, anthropic, simulated');
     let error: unknown;
@@ -33,7 +59,7 @@ describe('createProviderRegistry', () => {
   });
 
   it('adds one openai-compatible:<name> provider per endpoint', () => {
-    const registry = createProviderRegistry({
+    const registry = builtinRegistry({
       openaiCompatible: {
         endpoints: [
           { name: 'vllm', baseURL: 'http://127.0.0.1:8000/v1' },
@@ -46,14 +72,12 @@ describe('createProviderRegistry', () => {
   });
 
   it('loads modules by name or { module, options } and rejects duplicates', () => {
-    const registry = createProviderRegistry({
+    const registry = builtinRegistry({
       modules: [ECHO_MODULE, { module: ECHO_MODULE, options: { id: 'echo-2' } }],
     });
     expect(registry.get('echo').name).toBe('Echo');
     expect(registry.get('echo-2').id).toBe('echo-2');
-    expect(() => createProviderRegistry({ modules: [ECHO_MODULE, ECHO_MODULE] })).toThrow(
-      'duplicate provider id: echo',
-    );
+    expect(() => builtinRegistry({ modules: [ECHO_MODULE, ECHO_MODULE] })).toThrow('duplicate provider id: echo');
   });
 
   it.each<[string, unknown, string]>([
@@ -65,9 +89,7 @@ describe('createProviderRegistry', () => {
     ],
     ['no id', { createProvider: () => ({ specificationVersion: 'v1', id: '', doSample: () => 0 }) }, 'non-empty id'],
   ])('rejects a module with %s', (_label, exported, fragment) => {
-    expect(() => createProviderRegistry({ modules: ['fake-module'] }, { requireModule: () => exported })).toThrow(
-      fragment,
-    );
+    expect(() => providersFromConfig({ modules: ['fake-module'] }, () => exported)).toThrow(fragment);
   });
 });
 
@@ -75,14 +97,14 @@ describe('providerConfigFromEnv', () => {
   const KEY = 'sk-proj-env-KEY-abcdef0123456';
 
   it('providerConfigFromEnv({}) leaves openai and anthropic unconfigured', () => {
-    const registry = createProviderRegistry(providerConfigFromEnv({}));
+    const registry = builtinRegistry(providerConfigFromEnv({}));
     expect(registry.get('openai').configured).toBe(false);
     expect(registry.get('anthropic').configured).toBe(false);
   });
 
   it('reads keys lazily: a key set after start-up configures the provider', () => {
     const env: NodeJS.ProcessEnv = {};
-    const registry = createProviderRegistry(providerConfigFromEnv(env));
+    const registry = builtinRegistry(providerConfigFromEnv(env));
     expect(registry.get('openai').configured).toBe(false);
     env.OPENAI_API_KEY = KEY;
     env.ANTHROPIC_API_KEY = KEY;
@@ -99,7 +121,7 @@ describe('providerConfigFromEnv', () => {
         { name: 'or', baseURL: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OR_KEY' },
       ]),
     };
-    const registry = createProviderRegistry(providerConfigFromEnv(env));
+    const registry = builtinRegistry(providerConfigFromEnv(env));
     expect(JSON.stringify(registry.list())).not.toContain(KEY);
     expect(JSON.stringify(registry)).not.toContain(KEY);
   });
@@ -145,7 +167,7 @@ describe('providerConfigFromEnv', () => {
 
 describe('PHYLOLM_PRICES', () => {
   it('overrides a plugin price table, so estimates and stored costs use the configured price', () => {
-    const registry = createProviderRegistry(
+    const registry = builtinRegistry(
       providerConfigFromEnv({
         OPENAI_API_KEY: 'sk-prices-0000000',
         PHYLOLM_PRICES: JSON.stringify({ openai: { 'my-fine-tune': { inputPerMTok: 2, outputPerMTok: 8 } } }),
