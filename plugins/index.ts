@@ -45,7 +45,7 @@ export function providersFromConfig(
 }
 
 /**
- * Reads provider settings from the environment (contract.md "Running it"). Keys are read
+ * Reads provider settings from the environment (docs/contract.md, "Running it"). Keys are read
  * lazily: the returned config holds functions that look the key up when a request is made, so
  * a key set or rotated after start-up is used and no key is copied into long-lived objects.
  *

@@ -1,5 +1,5 @@
 /**
- * Configuration from the environment (contract: "Running it"). Bad values stop start-up with a
+ * Configuration from the environment (docs/contract.md, "Running it"). Bad values stop start-up with a
  * message naming the variable, rather than running with a surprise.
  */
 import { join, resolve } from 'node:path';

@@ -17,7 +17,7 @@
  * math-owm-128 x 32 samples the NJ tree recovers every split of the true tree for seeds 0-19.
  */
 import type { Mode } from '../../src/providers/provider';
-import { gaussian, hashString, mulberry32, rngFor } from './random';
+import { createRandom, hashString, keyedRandom, normal } from '../../src/core/random';
 import type { ZooNode } from './zoo';
 import { pathFromRoot } from './zoo';
 
@@ -44,9 +44,9 @@ const COMPETENT_LIMIT = 2;
  * with k*_g the gene's "correct" candidate. Keyed by the seed and the gene text only.
  */
 export function competentDirection(seed: number, geneKey: number): Float64Array {
-  const random = rngFor('competent', seed, geneKey);
+  const random = keyedRandom('competent', seed, geneKey);
   const u = new Float64Array(HEAD);
-  for (let k = 0; k < HEAD; k++) u[k] = COMPETENT_SPREAD * gaussian(random);
+  for (let k = 0; k < HEAD; k++) u[k] = COMPETENT_SPREAD * normal(random);
   u[Math.floor(random() * HEAD)] += COMPETENT_SPIKE;
   return u;
 }
@@ -82,7 +82,7 @@ function word(random: () => number, syllables: number): string {
 
 /** HEAD completions for a gene, each 3 words, first words distinct in their first 4 letters. */
 export function geneCandidates(seed: number, gene: string): string[] {
-  const random = rngFor('candidates', seed, hashString(gene));
+  const random = keyedRandom('candidates', seed, hashString(gene));
   const seen = new Set<string>();
   const out: string[] = [];
   while (out.length < HEAD) {
@@ -100,9 +100,9 @@ export function tailCompletion(random: () => number): string {
 }
 
 function drift(seed: number, nodeId: string, geneKey: number, branchLength: number, out: Float64Array): void {
-  const random = rngFor('drift', seed, nodeId, geneKey);
+  const random = keyedRandom('drift', seed, nodeId, geneKey);
   const scale = SIGMA * Math.sqrt(branchLength);
-  for (let k = 0; k < out.length; k++) out[k] += scale * gaussian(random);
+  for (let k = 0; k < out.length; k++) out[k] += scale * normal(random);
 }
 
 /** Logits over HEAD candidates + the tail slot for one model, gene and mode. */
@@ -115,9 +115,9 @@ export function alleleLogits(
 ): Float64Array {
   const geneKey = hashString(gene);
   const logits = new Float64Array(HEAD + 1);
-  const root = mulberry32(hashString(`root\u001f${seed}\u001f${geneKey}`));
+  const root = createRandom(hashString(`root\u001f${seed}\u001f${geneKey}`));
   // root: logit_k = -0.4 k + N(0, 1): a Zipf-like head with gene-specific order
-  for (let k = 0; k < HEAD; k++) logits[k] = -0.4 * k + gaussian(root);
+  for (let k = 0; k < HEAD; k++) logits[k] = -0.4 * k + normal(root);
   logits[HEAD] = TAIL_LOGIT;
   for (const node of pathFromRoot(byId, model)) drift(seed, node.id, geneKey, node.branchLength, logits);
   // shared competence: every family's logits move along the same per-gene direction u_g as

@@ -20,7 +20,7 @@ import {
   type SampleResult,
 } from '../../src/providers/provider';
 import { ProviderError } from '../../src/providers/errors';
-import { hashString, mix32, mulberry32 } from './random';
+import { createRandom, hashString, mix32 } from '../../src/core/random';
 import { zooNodes, type ZooNode } from './zoo';
 import { HEAD, alleleLogits, draw, geneCandidates, samplingDistribution, tailCompletion } from './alleles';
 
@@ -89,7 +89,7 @@ export function createSimulatedProvider(options: SimulatedProviderOptions = {}):
     const texts: string[] = [];
     for (let i = 0; i < n; i++) {
       // one independent stream per sample index: golden-ratio stride, then fmix32
-      const random = mulberry32(mix32(base ^ Math.imul(offset + i + 1, 0x9e3779b1)));
+      const random = createRandom(mix32(base ^ Math.imul(offset + i + 1, 0x9e3779b1)));
       const k = draw(p, random());
       const text = k === HEAD ? tailCompletion(random) : candidates[k];
       texts.push(truncateWords(text, request.maxTokens));

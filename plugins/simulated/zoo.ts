@@ -13,7 +13,7 @@
  * alike; without it nothing about one family's scores could be learnt from the others.
  */
 import type { Mode } from '../../src/providers/provider';
-import { gaussian, rngFor } from './random';
+import { keyedRandom, normal } from '../../src/core/random';
 
 export const BENCHMARKS = ['ARC', 'HellaSwag', 'MMLU', 'TruthfulQA', 'Winogrande', 'GSM8K'] as const;
 export type Benchmark = (typeof BENCHMARKS)[number];
@@ -64,7 +64,7 @@ const BRANCH = { family: [0.8, 1.4], base: [0.25, 0.6], finetune: [0.05, 0.2] } 
 
 /** All nodes, parents before children. Pure function of the seed. */
 export function zooNodes(seed: number): ZooNode[] {
-  const random = rngFor('zoo-branches', seed);
+  const random = keyedRandom('zoo-branches', seed);
   const length = ([lo, hi]: readonly [number, number]): number => lo + (hi - lo) * random();
   const nodes: ZooNode[] = [
     { id: ROOT_ID, parent: null, family: null, branchLength: 0, sampled: false, mode: 'COMPLETION', capability: 0 },
@@ -136,7 +136,7 @@ function addCapabilities(seed: number, nodes: ZooNode[]): void {
   for (const node of nodes) {
     if (node.parent === null) continue;
     // c(child) = c(parent) + N(0, sigma^2 * branchLength)
-    const step = gaussian(rngFor('capability', seed, node.id)) * CAPABILITY_SIGMA * Math.sqrt(node.branchLength);
+    const step = normal(keyedRandom('capability', seed, node.id)) * CAPABILITY_SIGMA * Math.sqrt(node.branchLength);
     node.capability = (byId.get(node.parent)?.capability ?? 0) + step;
   }
 }
@@ -146,7 +146,7 @@ function benchmarkScores(seed: number, id: string, capability: number): Record<B
   for (const b of BENCHMARKS) {
     const { slope, offset } = BENCHMARK_LINK[b];
     // score = sigmoid(slope * c + offset + eps), eps ~ N(0, 0.1^2): measurement noise
-    const eps = 0.1 * gaussian(rngFor('score-noise', seed, id, b));
+    const eps = 0.1 * normal(keyedRandom('score-noise', seed, id, b));
     out[b] = sigmoid(slope * capability + offset + eps);
   }
   return out;

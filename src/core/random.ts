@@ -56,3 +56,36 @@ export function sampleIndices(random: Random, n: number, k: number): number[] {
   }
   return pool.slice(0, m).sort((a, b) => a - b);
 }
+
+/**
+ * murmur3's 32-bit finaliser (fmix32, Appleby's MurmurHash3): every input bit flips each output
+ * bit with probability about 1/2. Used to turn related integers (a hash and a sample index)
+ * into unrelated seeds.
+ */
+export function mix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** FNV-1a 32-bit over UTF-16 code units (http://www.isthe.com/chongo/tech/comp/fnv/), then mix32. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return mix32(h);
+}
+
+/**
+ * A generator keyed by a list of parts rather than one number: `createRandom` seeded with the
+ * hash of the parts joined by U+001F, so every value it gives is a pure function of the key.
+ */
+export function keyedRandom(...parts: Array<string | number>): Random {
+  return createRandom(hashString(parts.join('\u001f')));
+}

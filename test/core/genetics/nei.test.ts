@@ -1,6 +1,6 @@
 import { type AlleleCounts, neiDistance, neiSimilarity, neiSimilarityMatrix } from '../../../src/core';
 import { AlleleInterner, preparePopulation, preparedSimilarity } from '../../../src/core/genetics/prepared-population';
-import { mulberry32 } from '../helpers/fixtures';
+import { createRandom } from '../../../src/core/random';
 
 function randomPopulations(n: number, genes: number, random: () => number, missing = 0): AlleleCounts[] {
   return Array.from({ length: n }, () =>
@@ -52,7 +52,7 @@ describe('neiSimilarity', () => {
 });
 
 describe('neiSimilarityMatrix', () => {
-  const pops = randomPopulations(25, 12, mulberry32(11), 0.15);
+  const pops = randomPopulations(25, 12, createRandom(11), 0.15);
 
   it('neiSimilarityMatrix equals neiSimilarity pair by pair, with partial gene sets', () => {
     const s = neiSimilarityMatrix(pops);
@@ -125,7 +125,7 @@ describe('neiSimilarityMatrix', () => {
 
 describe('preparedSimilarity', () => {
   it('preparedSimilarity(prepare(a), prepare(b)) equals neiSimilarity(a, b), missing genes included', () => {
-    const random = mulberry32(11);
+    const random = createRandom(11);
     const pops = randomPopulations(12, 20, random, 0.2);
     const interner = new AlleleInterner();
     const prepared = pops.map((p) => preparePopulation(p, interner));
@@ -137,7 +137,7 @@ describe('preparedSimilarity', () => {
   });
 
   it('neiSimilarityMatrix gives the same new row through prepared populations', () => {
-    const random = mulberry32(5);
+    const random = createRandom(5);
     const pops = randomPopulations(30, 16, random, 0.1);
     const full = neiSimilarityMatrix(pops);
     const n = pops.length;

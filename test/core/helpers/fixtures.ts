@@ -46,17 +46,6 @@ export function hasCommand(command: string, args: string[]): boolean {
   return result.error === undefined && result.status === 0;
 }
 
-/** mulberry32 PRNG (Tommy Ettinger's public-domain generator), deterministic for tests. */
-export function mulberry32(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function randomMatrix(n: number, random: () => number): number[][] {
   const d = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) d[i][j] = d[j][i] = 0.05 + random();

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AlleleCounts, neiDistance, neiSimilarity, neiSimilarityMatrix } from '../../../src/core';
-import { listFixtures, mulberry32, readPhylipSquare, readText } from '../helpers/fixtures';
+import { listFixtures, readPhylipSquare, readText } from '../helpers/fixtures';
+import { createRandom } from '../../../src/core/random';
 
 interface Table {
   names: string[];
@@ -46,7 +47,7 @@ describe('Nei distance vs PHYLIP gendist', () => {
 
   const seed = Date.now() % 100000;
   (existsSync(GENDIST) ? it : it.skip)(`a fresh random table (seed ${seed}) matches gendist run live`, () => {
-    const random = mulberry32(seed);
+    const random = createRandom(seed);
     const alleles = Array.from({ length: 9 }, () => 2 + Math.floor(random() * 5));
     const table: Table = {
       names: Array.from({ length: 7 }, (_, k) => `live${k}`),

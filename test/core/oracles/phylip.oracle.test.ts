@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatPhylipDistances, parseNewick, upgma } from '../../../src/core';
 import { expectSameTree } from '../helpers/tree-compare';
-import { mulberry32, randomMatrix } from '../helpers/fixtures';
+import { randomMatrix } from '../helpers/fixtures';
+import { createRandom } from '../../../src/core/random';
 
 const NEIGHBOR = '/usr/lib/phylip/bin/neighbor';
 
@@ -13,7 +14,7 @@ describe('formatPhylipDistances vs PHYLIP neighbor', () => {
   (existsSync(NEIGHBOR) ? it : it.skip)(
     'neighbor reads our strict-format matrix and builds the same UPGMA tree',
     () => {
-      const d = randomMatrix(15, mulberry32(77));
+      const d = randomMatrix(15, createRandom(77));
       const names = d.map((_, k) => `taxon ${k}`);
       const dir = mkdtempSync(join(tmpdir(), 'neighbor-'));
       try {

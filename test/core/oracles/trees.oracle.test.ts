@@ -8,15 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { formatNewick, neighborJoining, parseNewick, robinsonFoulds, upgma } from '../../../src/core';
 import { expectSameTree } from '../helpers/tree-compare';
-import {
-  fixturePath,
-  hasCommand,
-  listFixtures,
-  mulberry32,
-  randomMatrix,
-  readCsvMatrix,
-  readText,
-} from '../helpers/fixtures';
+import { fixturePath, hasCommand, listFixtures, randomMatrix, readCsvMatrix, readText } from '../helpers/fixtures';
+import { createRandom } from '../../../src/core/random';
 
 const matrices = listFixtures('trees', '.csv').map((file) => file.replace('.csv', ''));
 const hasR = hasCommand('Rscript', ['--version']);
@@ -36,7 +29,7 @@ describe('neighborJoining vs ape::nj and Biopython', () => {
 
   const seed = Date.now() % 100000;
   (hasR ? it : it.skip)(`a fresh random matrix (seed ${seed}) matches ape::nj run live`, () => {
-    const d = randomMatrix(30, mulberry32(seed));
+    const d = randomMatrix(30, createRandom(seed));
     const names = d.map((_, k) => `s${k}`);
     const script = [
       'suppressPackageStartupMessages(library(ape))',

@@ -8,7 +8,8 @@ import {
   upgma,
 } from '../../../src/core';
 import { expectSameTree } from '../helpers/tree-compare';
-import { mulberry32, randomMatrix } from '../helpers/fixtures';
+import { randomMatrix } from '../helpers/fixtures';
+import { createRandom } from '../../../src/core/random';
 
 /** Structure, names and lengths, independent of node ids and taxon numbering. */
 function shape(tree: Tree, id = tree.root): unknown {
@@ -76,7 +77,7 @@ describe('formatNewick', () => {
   });
 
   it('parseNewick(formatNewick(t)) is t for NJ and UPGMA trees, with exact lengths', () => {
-    const d = randomMatrix(40, mulberry32(21));
+    const d = randomMatrix(40, createRandom(21));
     const names = d.map((_, k) => (k % 3 === 0 ? `model ${k}` : k % 3 === 1 ? `m_${k}'s` : `m${k}`));
     for (const tree of [neighborJoining(d, names), upgma(d, names)]) {
       const text = formatNewick(tree);

@@ -3,7 +3,8 @@ import { formatNewick, parseNewick } from '../../../src/core/tree/newick';
 import { neighborJoining } from '../../../src/core/tree/neighbor-joining';
 import { midpointRoot, outgroupRoot } from '../../../src/core/tree/reroot';
 import type { Tree } from '../../../src/core/tree/tree';
-import { hasCommand, mulberry32, randomMatrix } from '../helpers/fixtures';
+import { hasCommand, randomMatrix } from '../helpers/fixtures';
+import { createRandom } from '../../../src/core/random';
 import { maxPatristicDifference } from '../helpers/tree-compare';
 
 /** Leaf names on each side of the root, sorted. */
@@ -57,7 +58,7 @@ describe('midpointRoot', () => {
         [4, 20],
         [5, 40],
       ]) {
-        const d = randomMatrix(n, mulberry32(seed));
+        const d = randomMatrix(n, createRandom(seed));
         const names = d.map((_, i) => `t${i}`);
         const ours = midpointRoot(neighborJoining(d, names));
         const script = `suppressMessages(library(phangorn)); d <- as.matrix(read.table(file("stdin"))); dimnames(d) <- list(paste0("t", 0:(nrow(d)-1)), paste0("t", 0:(nrow(d)-1)));

@@ -1,6 +1,7 @@
 import { parseNewick, patristicDistances, PhyloInputError, upgma } from '../../../src/core';
 import { expectSameTree } from '../helpers/tree-compare';
-import { mulberry32, randomMatrix } from '../helpers/fixtures';
+import { randomMatrix } from '../helpers/fixtures';
+import { createRandom } from '../../../src/core/random';
 
 describe('upgma', () => {
   it('upgma(ultrametric matrix) reproduces the generating tree', () => {
@@ -27,7 +28,7 @@ describe('upgma', () => {
   });
 
   it('upgma gives an ultrametric tree with non-negative lengths on random data', () => {
-    const d = randomMatrix(30, mulberry32(9));
+    const d = randomMatrix(30, createRandom(9));
     const tree = upgma(
       d,
       d.map((_, k) => `t${k}`),
@@ -42,7 +43,7 @@ describe('upgma', () => {
   });
 
   it('upgma does not mutate its input', () => {
-    const d = randomMatrix(6, mulberry32(4));
+    const d = randomMatrix(6, createRandom(4));
     const copy = d.map((row) => [...row]);
     upgma(
       d,
