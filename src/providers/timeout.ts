@@ -3,7 +3,7 @@
  *
  * Both SDKs implement `timeout` by aborting their own fetch and then guess whether the failure
  * was a timeout from the error object (`isAbortError(...)` in their client.ts). That guess fails
- * when the abort error comes from another JS realm (as under jest's node environment), where a
+ * when the abort error comes from another JS realm (code run inside a `node:vm` context), where a
  * timeout surfaces as a plain "Connection error.". Passing our own signal makes the cause
  * certain: if the caller's signal fired it is an abort, if our deadline fired it is a timeout.
  */

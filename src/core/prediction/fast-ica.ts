@@ -31,7 +31,7 @@ import { PhyloInputError } from '../errors';
 import { matMul, symmetricEigen, transpose } from './linalg';
 import { normal, type Random } from '../random';
 
-// module-level alias: a global `Math` lookup per call is slow inside vm contexts (jest, node:vm)
+// Bound once at load: these run in the innermost loops, where one lookup of `Math` per call adds up.
 const { tanh, sqrt } = Math;
 
 export interface FastIcaOptions {

@@ -16,7 +16,7 @@
  */
 import { PhyloInputError } from '../errors';
 
-// module-level alias: a global `Math` lookup per call is slow inside vm contexts (jest, node:vm)
+// Bound once at load: these run in the innermost loops, where one lookup of `Math` per call adds up.
 const { sqrt, abs } = Math;
 
 /** Eigenvalues sorted in decreasing order; column k of `vectors` (n x n, row-major) is the k-th eigenvector. */

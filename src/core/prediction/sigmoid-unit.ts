@@ -17,7 +17,7 @@
  */
 import { type Random, uniform } from '../random';
 
-// module-level alias: a global `Math` lookup per call is slow inside vm contexts (jest, node:vm)
+// Bound once at load: these run in the innermost loops, where one lookup of `Math` per call adds up.
 const { exp, sqrt } = Math;
 
 export interface SigmoidUnit {
