@@ -39,21 +39,29 @@ export function isRetryableStatus(status: number): boolean {
 /** Longest provider text kept in an error (the rest of a body is dropped, not stored or logged). */
 export const MAX_DETAIL_LENGTH = 200;
 
+/** Longest provider text looked at; a body beyond it is dropped unread. */
+const MAX_SCANNED_LENGTH = 65_536;
+
 /**
- * Provider text made safe to store and show: secrets redacted first (so a cut cannot leave half a
- * key), control characters and runs of white space turned into one space, then cut to `max`
- * characters with an ellipsis.
+ * Provider text made safe to store and show: secrets redacted first (so a cut cannot leave part of
+ * a key), control characters and runs of white space turned into one space, then cut to `max`
+ * characters with an ellipsis. A text longer than MAX_SCANNED_LENGTH is cut before redaction and
+ * loses the word at the cut too, since a key form cut in two would no longer be recognised.
  */
 export function sanitizeProviderText(
   text: string,
   secrets: ReadonlyArray<string | undefined> = [],
   max = MAX_DETAIL_LENGTH,
 ): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = scrubSecrets(text, secrets)
+  const head = text.length > MAX_SCANNED_LENGTH ? text.slice(0, MAX_SCANNED_LENGTH).replace(/\S+$/, '') : text;
+  const clean = scrubSecrets(head, secrets)
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, ' ')
     .trim();
-  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
+  if (clean.length <= max) return clean;
+  // never end on the first half of a surrogate pair
+  const cut = /[\ud800-\udbff]/.test(clean[max - 2]) ? max - 2 : max - 1;
+  return `${clean.slice(0, cut)}…`;
 }
 
 /** A provider's request id as it may be shown: token characters only, bounded. */

@@ -22,7 +22,7 @@
 export const REDACTED = '[REDACTED]';
 
 const MIN_SECRET_LENGTH = 6;
-const BASE64_RUN = '[A-Za-z0-9+/_-]*';
+const BASE64_CHAR = /[A-Za-z0-9+/_-]/;
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
@@ -37,37 +37,77 @@ function base64Cores(bytes: Buffer): string[] {
   return [...new Set(cores)];
 }
 
-/** One regular expression that matches every form of one secret. */
-function secretPattern(secret: string): RegExp {
-  const bytes = Buffer.from(secret, 'utf8');
-  const hex = bytes.toString('hex');
-  const caseless = [secret, encodeURIComponent(secret), hex.replace(/(..)/g, '%$1'), hex];
-  // Longest first, so a form that contains another is taken whole.
-  const literal = [...new Set(caseless)].sort((x, y) => y.length - x.length).map(escapeRegExp);
-  // One 'i' flag for all forms: base64 is case-sensitive, so for its forms the flag only widens
-  // the match to other spellings of the same letters, which can only redact more.
-  const base64 = base64Cores(bytes).map((core) => `${BASE64_RUN}${escapeRegExp(core)}${BASE64_RUN}={0,2}`);
-  return new RegExp([...base64, ...literal].join('|'), 'gi');
+/** encodeURIComponent, or undefined for text it cannot encode (a lone surrogate). */
+function uriEncoded(text: string): string | undefined {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
-const patternCache = new Map<string, RegExp>();
+interface SecretPatterns {
+  /** the key, URL-encoded, percent-encoded byte by byte, hex: matched in any letter case */
+  literal: RegExp;
+  /** the base64 cores, case-sensitive; each match is widened to its whole base64 run */
+  base64: RegExp;
+}
 
-function patternFor(secret: string): RegExp {
-  let pattern = patternCache.get(secret);
-  if (!pattern) {
+function secretPatterns(secret: string): SecretPatterns {
+  const bytes = Buffer.from(secret, 'utf8');
+  const hex = bytes.toString('hex');
+  const forms = [secret, uriEncoded(secret), hex.replace(/(..)/g, '%$1'), hex].filter(
+    (form): form is string => form !== undefined,
+  );
+  // Longest first, so a form that contains another is taken whole.
+  const literal = [...new Set(forms)].sort((x, y) => y.length - x.length).map(escapeRegExp);
+  return {
+    literal: new RegExp(literal.join('|'), 'gi'),
+    base64: new RegExp(base64Cores(bytes).map(escapeRegExp).join('|'), 'g'),
+  };
+}
+
+/**
+ * Replaces every base64 run that holds a match of `pattern`. Runs are found by widening each
+ * match over neighbouring base64 characters (and up to two '=' of padding), which keeps the
+ * work linear in the text, unlike a pattern with an unbounded prefix.
+ */
+function redactBase64Runs(text: string, pattern: RegExp): string {
+  let out = '';
+  let copied = 0;
+  for (const match of text.matchAll(pattern)) {
+    let start = match.index;
+    let end = start + match[0].length;
+    if (start < copied) continue; // inside a run already redacted
+    while (start > copied && BASE64_CHAR.test(text[start - 1])) start--;
+    while (end < text.length && BASE64_CHAR.test(text[end])) end++;
+    for (let pad = 0; pad < 2 && text[end] === '='; pad++) end++;
+    out += text.slice(copied, start) + REDACTED;
+    copied = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+const patternCache = new Map<string, SecretPatterns>();
+
+function patternsFor(secret: string): SecretPatterns {
+  let patterns = patternCache.get(secret);
+  if (!patterns) {
     // Keys rotate rarely; the bound only keeps a long-running process from growing without limit.
     if (patternCache.size >= 64) patternCache.clear();
-    pattern = secretPattern(secret);
-    patternCache.set(secret, pattern);
+    patterns = secretPatterns(secret);
+    patternCache.set(secret, patterns);
   }
-  return pattern;
+  return patterns;
 }
 
 /** `text` with every form of each known secret, and anything key- or bearer-shaped, replaced. */
 export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret && secret.length >= MIN_SECRET_LENGTH) out = out.replace(patternFor(secret), REDACTED);
+    if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
+    const { literal, base64 } = patternsFor(secret);
+    out = redactBase64Runs(out, base64).replace(literal, REDACTED);
   }
   return out
     .replace(/\bsk-[A-Za-z0-9_\-]{6,}/g, REDACTED)

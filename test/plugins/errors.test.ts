@@ -4,6 +4,7 @@ import {
   ProviderError,
   UnsupportedCapabilityError,
   parseRetryAfter,
+  sanitizeProviderText,
   toProviderError,
 } from '../../src/providers/errors';
 import { scrubSecrets } from '../../src/providers/redaction';
@@ -86,6 +87,22 @@ describe('scrubSecrets', () => {
   ])('scrubSecrets() redacts the key %s', (_label, form) => {
     const out = scrubSecrets(`denied: "${form}" (Basic ${form})`, [KEY]);
     expect(out).toBe('denied: "[REDACTED]" (Basic [REDACTED])');
+  });
+
+  it('scrubSecrets() redacts a key deep inside a long base64 run, and the whole run', () => {
+    const run = b64(`${'x'.repeat(300_000)}Bearer ${KEY}${'y'.repeat(300_000)}`);
+    expect(scrubSecrets(`a ${run} b`, [KEY])).toBe('a [REDACTED] b');
+  });
+
+  it('scrubSecrets() accepts a secret that URL-encoding refuses (a lone surrogate)', () => {
+    expect(scrubSecrets('k\ud800-secret-value', ['k\ud800-secret-value'])).toBe('[REDACTED]');
+  });
+
+  it('sanitizeProviderText() drops a key cut in two by the scan limit rather than showing its first half', () => {
+    const text = `${' '.repeat(65_530)}${KEY} more`;
+    const out = sanitizeProviderText(text, [KEY]);
+    expect(out).not.toContain(KEY.slice(0, 6));
+    expect(out).toBe('');
   });
 
   it('scrubSecrets() leaves base64 that does not hold the key alone', () => {
