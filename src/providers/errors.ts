@@ -55,7 +55,6 @@ export function sanitizeProviderText(
 ): string {
   const head = text.length > MAX_SCANNED_LENGTH ? text.slice(0, MAX_SCANNED_LENGTH).replace(/\S+$/, '') : text;
   const clean = scrubSecrets(head, secrets)
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, ' ')
     .trim();
   if (clean.length <= max) return clean;
