@@ -6,6 +6,7 @@
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { DEFAULT_QUERY_LIMITS } from '../../src/graphql/validation/limits';
 import { dataOf, startTestApp, type GraphQLAnswer, type TestApp } from '../helpers/app';
 import { startFakeOpenAI, type FakeServer } from '../helpers/fake-openai';
 
@@ -205,6 +206,7 @@ describe('finding 3: small queries that would block for minutes get QUERY_TOO_CO
   it('tree(bootstrap: 3200) on 25 models is refused with the figures, before any work', async () => {
     const answer = await app.gql(`query ($g: ID!) { tree(genome: $g, bootstrap: 3200) { newick } }`, { g: genome });
     expect(code(answer)).toBe('QUERY_TOO_COSTLY');
+    expect(answer.status).toBe(400);
     const error = answer.errors![0] as { message: string; extensions: Record<string, any> };
     expect(error.message).toContain('Query.tree');
     expect(error.extensions.cost).toBeGreaterThan(error.extensions.limit);
@@ -236,6 +238,22 @@ describe('finding 3: small queries that would block for minutes get QUERY_TOO_CO
     const answer = await app.gql(`query ($g: ID!) { tree(genome: $g, bootstrap: 100) { newick } }`, { g: big });
     expect(code(answer)).toBe('QUERY_TOO_COSTLY');
     expect(answer.errors?.[0].message).toContain('100000 genes');
+  });
+
+  it('the budget is PHYLOLM_MAX_QUERY_COST: a small one refuses a page of models on both transports', async () => {
+    const tight = await startTestApp({ queryLimits: { ...DEFAULT_QUERY_LIMITS, maxCost: 50 } });
+    const client = wsClient(tight.url);
+    try {
+      expect(dataOf(await tight.gql(`{ models(first: 10) { nodes { id } } }`)).models.nodes).toEqual([]);
+      const query = `{ models(first: 1000) { nodes { id name } } }`;
+      const http = await tight.gql(query);
+      expect(code(http)).toBe('QUERY_TOO_COSTLY');
+      expect((http.errors![0] as { extensions: Record<string, unknown> }).extensions.limit).toBe(50);
+      expect(code(await wsRun(client, query))).toBe('QUERY_TOO_COSTLY');
+    } finally {
+      await client.dispose();
+      await tight.stopAndClean();
+    }
   });
 
   describe('provider listings (each calls a provider API with the server key)', () => {

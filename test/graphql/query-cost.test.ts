@@ -4,6 +4,7 @@
  * must still fit, and that aliases and fragments multiply while the walk stays linear.
  */
 import { Kind, parse, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { loadConfig } from '../../src/config';
 import { getSchema } from '../../src/graphql/schema';
 import { estimateCost, type CostFigures } from '../../src/graphql/validation/cost';
 import { DEFAULT_QUERY_LIMITS } from '../../src/graphql/validation/limits';
@@ -126,5 +127,30 @@ describe('aliases and fragments multiply; the walk stays linear', () => {
     );
     const estimate = cost(`query { ...F0 } ${fragments.join(' ')}`, figures(0, 0));
     expect(estimate.cost).toBeGreaterThan(1e80);
+  });
+});
+
+describe('configuration', () => {
+  it('every limit has its variable, and a bad value stops start-up naming it', () => {
+    const limits = loadConfig({
+      PHYLOLM_MAX_QUERY_COST: '5000',
+      PHYLOLM_MAX_PROVIDER_CALLS: '2',
+      PHYLOLM_MAX_QUERY_DEPTH: '8',
+      PHYLOLM_MAX_ALIASES: '10',
+      PHYLOLM_MAX_TOKENS: '300',
+      PHYLOLM_MAX_DIRECTIVES: '3',
+      PHYLOLM_MAX_JSON_DEPTH: '16',
+    }).queryLimits;
+    expect(limits).toEqual({
+      maxCost: 5000,
+      maxProviderCalls: 2,
+      maxDepth: 8,
+      maxAliases: 10,
+      maxTokens: 300,
+      maxDirectives: 3,
+      maxJsonDepth: 16,
+    });
+    expect(loadConfig({}).queryLimits).toEqual(DEFAULT_QUERY_LIMITS);
+    expect(() => loadConfig({ PHYLOLM_MAX_QUERY_COST: 'lots' })).toThrow('PHYLOLM_MAX_QUERY_COST');
   });
 });
