@@ -101,6 +101,30 @@ describe('no error body carries a stack trace or a server path', () => {
   });
 });
 
+describe('nested variables over graphql-ws', () => {
+  it('are refused with BAD_USER_INPUT like over HTTP', async () => {
+    const client = createClient({
+      url: app.url.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      lazy: true,
+      retryAttempts: 0,
+    });
+    let nested: unknown = [];
+    for (let i = 0; i < 100; i++) nested = [nested];
+    try {
+      const errors = await new Promise<{ extensions?: { code?: string } }[]>((done) => {
+        client.subscribe(
+          { query: '{ __typename }', variables: { a: nested } },
+          { next: () => undefined, error: (e) => done(e as []), complete: () => done([]) },
+        );
+      });
+      expect(errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
 describe('the response cache', () => {
   it('a cached GET answer is still refused without a CSRF-preventing header', async () => {
     const search = `?query=${encodeURIComponent('{ genomes { name } }')}`;
