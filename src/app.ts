@@ -40,6 +40,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     adminToken: config.adminToken,
     maxBodyBytes: config.maxBodyBytes,
     responseCacheBytes: config.responseCacheBytes,
+    limits: config.queryLimits,
   });
   logger.log('info', 'PhyloLM server ready', { url: server.url, db: config.dbPath });
   const resumed = await services.jobs.resume();

@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { providerConfigFromEnv, type ProvidersConfig } from '../plugins';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './graphql/validation/limits';
 
 export interface Config {
   port: number;
@@ -13,6 +14,8 @@ export interface Config {
   demo: boolean;
   maxBodyBytes: number;
   responseCacheBytes: number;
+  /** what one GraphQL operation may ask, on every transport (README, "Security") */
+  queryLimits: QueryLimits;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** provider credentials and endpoints (contract: OPENAI_*, ANTHROPIC_*; README: the rest) */
   providers: ProvidersConfig;
@@ -51,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     demo: demo === '1',
     maxBodyBytes: integer(env, 'PHYLOLM_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     responseCacheBytes: integer(env, 'PHYLOLM_RESPONSE_CACHE_BYTES', 256 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
+    queryLimits: queryLimitsFromEnv(env),
     logLevel: logLevel as Config['logLevel'],
     providers: providerConfigFromEnv(env),
     probeConcurrency: env.PHYLOLM_PROBE_CONCURRENCY
@@ -59,5 +63,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     probeMaxAttempts: integer(env, 'PHYLOLM_PROBE_MAX_ATTEMPTS', 6, 1, 100),
     probeRetryBaseMs: integer(env, 'PHYLOLM_PROBE_RETRY_BASE_MS', 500, 0, 600_000),
     jobLeaseMs: integer(env, 'PHYLOLM_JOB_LEASE_MS', 30_000, 300, 3_600_000),
+  };
+}
+
+function queryLimitsFromEnv(env: NodeJS.ProcessEnv): QueryLimits {
+  const d = DEFAULT_QUERY_LIMITS;
+  return {
+    maxDepth: integer(env, 'PHYLOLM_MAX_QUERY_DEPTH', d.maxDepth, 1, 1000),
+    maxTokens: integer(env, 'PHYLOLM_MAX_TOKENS', d.maxTokens, 10, 10_000_000),
+    maxAliases: integer(env, 'PHYLOLM_MAX_ALIASES', d.maxAliases, 0, 1_000_000),
+    maxDirectives: integer(env, 'PHYLOLM_MAX_DIRECTIVES', d.maxDirectives, 0, 1_000_000),
+    maxCost: integer(env, 'PHYLOLM_MAX_QUERY_COST', d.maxCost, 1, Number.MAX_SAFE_INTEGER),
+    maxProviderCalls: integer(env, 'PHYLOLM_MAX_PROVIDER_CALLS', d.maxProviderCalls, 0, 1_000_000),
+    maxJsonDepth: integer(env, 'PHYLOLM_MAX_JSON_DEPTH', d.maxJsonDepth, 4, 10_000),
   };
 }

@@ -2,6 +2,7 @@
  * Per-request context. Loaders are created anew for every request (DataLoader's own advice), so
  * batching never serves one request's data to another.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { ModelRow, ScoreRow } from '../db/store';
 import type { Logger } from '../logger';
@@ -9,7 +10,10 @@ import type { Services } from '../services';
 
 export interface Context {
   services: Services;
-  /** the request's Authorization header, checked for mutations by the admin-token plugin */
+  /**
+   * `Bearer <token>` as the client sent it: the HTTP Authorization header, or for graphql-ws the
+   * connection's params or upgrade header (src/server/admin-token.ts); checked by the gate
+   */
   authorization?: string;
   logger?: Logger;
   loaders: {
@@ -34,4 +38,16 @@ export function createContext(services: Services, authorization?: string, logger
       }),
     },
   };
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * True when `authorization` is `Bearer <token>`. Compared in constant time (over SHA-256
+ * digests, so lengths do not leak either) so the token cannot be guessed byte by byte from
+ * response timings.
+ */
+export function bearerMatches(authorization: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
+  return match !== null && timingSafeEqual(digest(match[1].trim()), digest(token));
 }

@@ -1,7 +1,8 @@
 /**
- * How errors reach clients. Domain errors (`UserError`) and core input errors become GraphQL
- * errors with a stable `extensions.code`; anything unexpected is logged and masked as
- * INTERNAL_SERVER_ERROR so internals (SQL, paths, keys) never leak.
+ * How errors reach clients, on HTTP and graphql-ws alike. Domain errors (`UserError`) and core
+ * input errors become GraphQL errors with a stable `extensions.code`; anything unexpected is
+ * logged and masked as INTERNAL_SERVER_ERROR so internals (SQL, paths, keys) never leak. No answer
+ * carries a stack trace, whatever NODE_ENV says: `extensions` keeps only what clients need.
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -18,11 +19,30 @@ const CLIENT_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
+  'QUERY_TOO_COSTLY',
 ]);
+
+/** Extensions that are for the server only: Apollo's stack traces and its HTTP status hints. */
+const PRIVATE_EXTENSIONS = new Set(['stacktrace', 'exception', 'http']);
+
+function publicExtensions(extensions: GraphQLFormattedError['extensions']): Record<string, unknown> | undefined {
+  if (!extensions) return undefined;
+  return Object.fromEntries(Object.entries(extensions).filter(([key]) => !PRIVATE_EXTENSIONS.has(key)));
+}
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
+
+/**
+ * An operation whose estimated work is over a limit (src/graphql/validation/cost.ts); refused
+ * before any resolver runs, with the figures so the client can see what to ask for instead.
+ */
+export function queryTooCostly(message: string, figures: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COSTLY', ...figures, http: { status: 400 } } });
+}
+
+export type FormatError = ReturnType<typeof createFormatError>;
 
 export function createFormatError(log: (message: string, error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -34,7 +54,9 @@ export function createFormatError(log: (message: string, error: unknown) => void
       return { ...formatted, message: original.message, extensions: { code: 'BAD_USER_INPUT' } };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
+    if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+      return { ...formatted, extensions: publicExtensions(formatted.extensions) };
+    }
     log('internal error', original);
     return {
       message: 'internal server error',

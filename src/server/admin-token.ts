@@ -1,31 +1,39 @@
 /**
  * The PHYLOLM_ADMIN_TOKEN rule (contract): when a token is configured, every mutation needs
- * `Authorization: Bearer <token>`; queries stay open. Compared in constant time so the token
- * cannot be guessed byte by byte from response timings.
+ * `Bearer <token>`; queries and subscriptions stay open. The check itself is the gate's
+ * (src/graphql/validation/gate.ts), the same for both transports; this module says where a
+ * graphql-ws connection carries its token.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApolloServerPlugin } from '@apollo/server';
-import { unauthenticated } from '../graphql/errors';
-import type { Context } from '../graphql/context';
+import type { IncomingMessage } from 'node:http';
+import { bearerMatches } from '../graphql/context';
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
+export { bearerMatches };
 
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return match !== null && timingSafeEqual(digest(match[1].trim()), digest(token));
+/** What a graphql-ws connection knows of its client. */
+export interface ConnectionInfo {
+  connectionParams?: Readonly<Record<string, unknown>>;
+  extra: { request: IncomingMessage };
 }
 
-export function adminTokenPlugin(token: string | undefined): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, contextValue }) {
-          if (!token || operation?.operation !== 'mutation') return;
-          if (!bearerMatches(contextValue.authorization, token)) {
-            throw unauthenticated('mutations need "Authorization: Bearer <PHYLOLM_ADMIN_TOKEN>"');
-          }
-        },
-      };
-    },
-  };
+/**
+ * The connection's credentials as an Authorization value: `connectionParams.authorization`
+ * (`Bearer <token>`), `connectionParams.token` (the bare token), or the upgrade request's
+ * Authorization header, in that order; undefined when the client sent none.
+ */
+export function connectionAuthorization(connection: ConnectionInfo): string | undefined {
+  const params = connection.connectionParams ?? {};
+  if (typeof params.authorization === 'string') return params.authorization;
+  if (typeof params.token === 'string') return `Bearer ${params.token}`;
+  return connection.extra.request.headers.authorization;
+}
+
+/**
+ * Whether to accept a connection: always without a configured token or without credentials
+ * (such a client may still query and subscribe); with credentials, only when they match, so a
+ * wrong token is refused at the door rather than on its first mutation.
+ */
+export function acceptConnection(connection: ConnectionInfo, token: string | undefined): boolean {
+  if (!token) return true;
+  const authorization = connectionAuthorization(connection);
+  return authorization === undefined || bearerMatches(authorization, token);
 }

@@ -1,25 +1,25 @@
 /**
- * The HTTP front: `/graphql` through Apollo Server, `/healthz`, a request-body size limit and the
- * response cache. Built on node:http directly (Apollo's `executeHTTPGraphQLRequest`), which is
- * all an integration package would add here.
+ * The HTTP front: `/graphql` through Apollo Server (and graphql-ws on the same path, see
+ * websocket.ts), `/healthz`, a request-body size and nesting limit and the response cache. Built
+ * on node:http directly (Apollo's `executeHTTPGraphQLRequest`), which is all an integration
+ * package would add here. Both transports pass the same gate (src/graphql/validation/gate.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { createContext, type Context } from '../graphql/context';
 import { createFormatError } from '../graphql/errors';
 import { getSchema } from '../graphql/schema';
-import { depthLimit } from '../graphql/depth-limit';
-import { adminTokenPlugin } from './admin-token';
-
-/** Deepest selection nesting a query may have (see depth-limit.ts). */
-export const MAX_QUERY_DEPTH = 12;
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../graphql/validation/limits';
+import { gateParseOptions, gateValidationRules } from '../graphql/validation/rules';
+import { mayBeCrossSiteRequest } from './csrf';
+import { gatePlugin } from './gate-plugin';
+import { jsonDepthExceeds } from './json-depth';
 import { isCleanAnswer, ResponseCache } from './response-cache';
+import { startWebSocketServer } from './websocket';
 
 export interface HttpServerOptions {
   services: Services;
@@ -30,6 +30,8 @@ export interface HttpServerOptions {
   adminToken?: string;
   maxBodyBytes: number;
   responseCacheBytes: number;
+  /** depth, tokens, aliases, directives, cost, provider calls, JSON nesting; defaults otherwise */
+  limits?: Partial<QueryLimits>;
 }
 
 export interface RunningServer {
@@ -40,32 +42,50 @@ export interface RunningServer {
 }
 
 class BodyTooLargeError extends Error {}
+/** The client went away before its body was complete: its business, not a server failure. */
+class ClientAbortedError extends Error {}
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { services, logger } = options;
   const httpServer = createServer();
   const schema = await getSchema();
   const formatError = createFormatError((message, error) => logger.log('error', message, { error }));
-  // Subscriptions (jobProgress) over graphql-ws on the same path; they only read.
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const subscriptions = useServer({ schema, context: () => createContext(services, undefined, logger) }, wsServer);
+  const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
+  const gate = { limits, adminToken: options.adminToken };
+  const subscriptions = startWebSocketServer({
+    ...gate,
+    httpServer,
+    schema,
+    services,
+    logger,
+    formatError,
+    maxBodyBytes: options.maxBodyBytes,
+  });
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
+    // never, whatever NODE_ENV says: traces carry absolute server paths
+    includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => subscriptions.dispose() }) },
-      adminTokenPlugin(options.adminToken),
+      gatePlugin(gate),
     ],
     introspection: true,
-    // Deep enough for every real query (a tree's nodes' models' scores is 5), far from abuse.
-    validationRules: [depthLimit(MAX_QUERY_DEPTH)],
+    parseOptions: gateParseOptions(limits),
+    validationRules: gateValidationRules(limits),
   });
   await apollo.start();
   const cache = new ResponseCache(options.responseCacheBytes);
 
   httpServer.on('request', (req, res) => {
     handle(req, res).catch((error: unknown) => {
+      if (error instanceof ClientAbortedError) {
+        // one short line, no stack: a client hanging up mid-body is routine
+        logger.log('debug', 'request aborted by the client before its body was complete', { reason: error.message });
+        res.destroy();
+        return;
+      }
       logger.log('error', 'request failed', { error });
       if (!res.headersSent)
         sendJson(res, 500, {
@@ -115,8 +135,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         return;
       }
     }
+    if (jsonDepthExceeds(req.method === 'POST' ? body : searchJson(url), limits.maxJsonDepth)) {
+      sendJson(res, 400, {
+        errors: [
+          {
+            message: `the request's JSON (variables, extensions) is nested more than ${limits.maxJsonDepth} levels deep`,
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ],
+      });
+      return;
+    }
 
-    const key = cache.keyOf(req.method === 'POST' ? body : null, url.search, await services.store.dataRevision());
+    // A cached answer skips Apollo, so it must pass Apollo's CSRF rule here; a request that may
+    // be cross-site goes to Apollo, which refuses it.
+    const key = mayBeCrossSiteRequest(req.headers)
+      ? null
+      : cache.keyOf(req.method === 'POST' ? body : null, url.search, await services.store.dataRevision());
     const cached = key ? cache.get(key) : undefined;
     if (cached) {
       res.writeHead(200, Object.fromEntries([...cached.headers, ['x-phylolm-cache', 'hit']]));
@@ -165,7 +200,25 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(text);
 }
 
-/** Reads the body, refusing early (by content-length) or as soon as the limit is passed. */
+/** The JSON-valued parameters of a GET request (variables, extensions), parsed where they parse. */
+function searchJson(url: URL): unknown[] {
+  const values: unknown[] = [];
+  for (const name of ['variables', 'extensions']) {
+    const text = url.searchParams.get(name);
+    if (!text) continue;
+    try {
+      values.push(JSON.parse(text));
+    } catch {
+      // Apollo answers malformed parameters itself
+    }
+  }
+  return values;
+}
+
+/**
+ * Reads the body, refusing early (by content-length) or as soon as the limit is passed; a client
+ * that hangs up before the end rejects with ClientAbortedError.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -186,7 +239,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    let complete = false;
+    req.on('end', () => {
+      complete = true;
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (error) => reject(new ClientAbortedError(error.message)));
+    req.on('close', () => {
+      if (!complete) reject(new ClientAbortedError('connection closed'));
+    });
   });
 }

@@ -34,7 +34,12 @@ export class ResponseCache {
         : Object.fromEntries(new URLSearchParams(search));
     const query = request.query;
     if (typeof query !== 'string' || !onlyQueries(query, request.operationName)) return null;
-    const canonical = JSON.stringify([query, request.operationName ?? null, request.variables ?? null, revision]);
+    let canonical: string;
+    try {
+      canonical = JSON.stringify([query, request.operationName ?? null, request.variables ?? null, revision]);
+    } catch {
+      return null; // not serialisable (the HTTP front bounds nesting first): just not cached
+    }
     return createHash('sha256').update(canonical).digest('hex');
   }
 

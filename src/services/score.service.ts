@@ -35,6 +35,11 @@ export class ScoreService {
     return this.store.setScores(rows);
   }
 
+  /** Every benchmark name that has at least one score, sorted. */
+  benchmarks(): Promise<string[]> {
+    return this.store.benchmarkNames();
+  }
+
   of(modelIds: readonly number[]): Promise<ScoreRow[]> {
     return this.store.scoresOf(modelIds);
   }
