@@ -3,6 +3,8 @@
  * admin-token plugin, executed with Apollo's `executeOperation` over services on an in-memory
  * SQLite store. No HTTP, no files: a failure here points at the resolvers, the schema or the
  * services, not at the transport. test/helpers/app.ts is the same over real HTTP.
+ * The Apollo options below mirror src/server/http-server.ts; keep them in step (or build both
+ * from one exported function) when that file gains a plugin or a validation rule.
  */
 import { ApolloServer } from '@apollo/server';
 import { openDatabase } from '../../src/db/client';
