@@ -7,11 +7,13 @@ import 'reflect-metadata';
 import { benchDistances } from './distances.bench';
 import { benchPrediction } from './prediction.bench';
 import { benchProbing } from './probing.bench';
+import { benchSimulated } from './simulated.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
   distances: benchDistances,
   prediction: benchPrediction,
   probing: benchProbing,
+  simulated: benchSimulated,
 };
 
 async function main(): Promise<void> {

@@ -44,9 +44,20 @@ export function queryTooCostly(message: string, figures: Record<string, unknown>
 
 export type FormatError = ReturnType<typeof createFormatError>;
 
+/**
+ * The error that was thrown, below the GraphQLErrors that carry it: a resolver's error comes
+ * wrapped with its path, and an error thrown by the gate before execution (loading its cost
+ * figures, say) comes wrapped by Apollo without one; either way the cause decides the code.
+ */
+function thrownError(error: unknown): unknown {
+  let cause = unwrapResolverError(error);
+  while (cause instanceof GraphQLError && cause.originalError) cause = cause.originalError;
+  return cause;
+}
+
 export function createFormatError(log: (message: string, error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = thrownError(error);
     if (original instanceof UserError) {
       return { ...formatted, message: original.message, extensions: { code: original.code } };
     }

@@ -14,9 +14,8 @@ import { createContext, type Context } from '../graphql/context';
 import { createFormatError } from '../graphql/errors';
 import { getSchema } from '../graphql/schema';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../graphql/validation/limits';
-import { gateParseOptions, gateValidationRules } from '../graphql/validation/rules';
 import { mayBeCrossSiteRequest } from './csrf';
-import { gatePlugin } from './gate-plugin';
+import { gatedApolloOptions } from './gate-plugin';
 import { jsonDepthExceeds } from './json-depth';
 import { isCleanAnswer, ResponseCache } from './response-cache';
 import { startWebSocketServer } from './websocket';
@@ -61,19 +60,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     formatError,
     maxBodyBytes: options.maxBodyBytes,
   });
+  const apolloOptions = gatedApolloOptions(schema, formatError, gate);
   const apollo = new ApolloServer<Context>({
-    schema,
-    formatError,
-    // never, whatever NODE_ENV says: traces carry absolute server paths
-    includeStacktraceInErrorResponses: false,
+    ...apolloOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => subscriptions.dispose() }) },
-      gatePlugin(gate),
+      ...apolloOptions.plugins,
     ],
-    introspection: true,
-    parseOptions: gateParseOptions(limits),
-    validationRules: gateValidationRules(limits),
   });
   await apollo.start();
   const cache = new ResponseCache(options.responseCacheBytes);

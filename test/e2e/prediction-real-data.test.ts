@@ -90,10 +90,17 @@ describe('evaluation table on MisguidedAttention (real data)', () => {
       ].join('\n'),
     );
     const of = (name: string) => rows.find((r) => r.method === name)!;
-    for (const row of rows) expect(row).toMatchObject({ n: 58, calibration: 'nested' });
+    // every predictor reports one honest interval per model (this is the one place the nested
+    // intervals on this data are computed; test/core/prediction/real-data.test.ts checks the MAE)
+    for (const row of rows) {
+      expect(row).toMatchObject({ n: 58, calibration: 'nested' });
+      expect(row.points).toHaveLength(58);
+      expect(row.coverage).toBeGreaterThan(0.5);
+    }
     expect(of(defaultPredictor).mae).toBeLessThan(of('reference').mae);
     expect(of(defaultPredictor).points.every((p) => p.low <= p.predicted && p.predicted <= p.high)).toBe(true);
-  }, 120_000);
+    // generous: about 11 s of computing on an idle core, several times that on a busy machine
+  }, 300_000);
 
   it('prediction() for one model answers from its relatives', async () => {
     const target = models.find((m) => judgeScores().get(m.name))!;

@@ -268,16 +268,14 @@ describe('createSimulatedProvider', () => {
     }
   });
 
-  it('samples 24 models x 128 genes x 32 samples in well under a few seconds', async () => {
+  // How fast this runs is measured by `npm run bench` (bench/simulated.bench.ts), not asserted here.
+  it('samples 24 models x 128 genes x 32 samples: every request answers its n texts', async () => {
     const p = createSimulatedProvider({ seed: 9 });
     const models = (await p.listModels()).slice(0, 24);
     const genes = Array.from({ length: 128 }, (_, g) => `speed gene ${g} with a short prefix`);
-    const start = performance.now();
     let count = 0;
     for (const m of models) for (const gene of genes) count += (await p.doSample(req(m.id, gene))).texts.length;
-    const ms = performance.now() - start;
+    expect(models).toHaveLength(24);
     expect(count).toBe(24 * 128 * 32);
-    // ~0.1 s in plain node, under 1 s in jest; the bound leaves room for a loaded 2-core machine
-    expect(ms).toBeLessThan(5_000);
   });
 });

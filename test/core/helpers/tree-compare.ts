@@ -26,3 +26,33 @@ export function expectSameTree(actual: Tree, expected: Tree, tolerance: number):
   expect(robinsonFoulds(actual, expected).distance).toBe(0);
   expect(maxPatristicDifference(actual, expected)).toBeLessThanOrEqual(tolerance);
 }
+
+/** Leaf names on each side of the root, sorted (a rooting's signature). */
+export function rootSides(tree: Tree): string[][] {
+  const below = (id: number): string[] =>
+    tree.nodes[id].children.length === 0 ? [tree.nodes[id].name!] : tree.nodes[id].children.flatMap(below);
+  return tree.nodes[tree.root].children
+    .map((c) => below(c).sort())
+    .sort((a, b) => a.length - b.length || a[0].localeCompare(b[0]));
+}
+
+/** Path length from the root to each leaf, by name. */
+export function rootDistances(tree: Tree): Map<string, number> {
+  const out = new Map<string, number>();
+  const walk = (id: number, d: number) => {
+    const node = tree.nodes[id];
+    if (node.children.length === 0) out.set(node.name!, d);
+    for (const c of node.children) walk(c, d + (tree.nodes[c].branchLength ?? 0));
+  };
+  walk(tree.root, 0);
+  return out;
+}
+
+/** Same root (the same leaves on each side) and every root-to-leaf length within `tolerance`. */
+export function expectSameRooting(actual: Tree, expected: Tree, tolerance: number): void {
+  expect(rootSides(actual)).toEqual(rootSides(expected));
+  const a = rootDistances(actual);
+  const b = rootDistances(expected);
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  for (const [name, d] of a) expect(Math.abs(d - b.get(name)!)).toBeLessThanOrEqual(tolerance);
+}

@@ -2,17 +2,16 @@
  * NJ and UPGMA against outside programs, fixtures made by
  * test/fixtures/oracles/make-fixtures.sh (see its README for versions):
  * R ape::nj and phangorn::upgma (written with 15 significant digits), Biopython
- * DistanceTreeConstructor.nj (17 digits), PHYLIP neighbor UPGMA (5 decimals printed).
+ * DistanceTreeConstructor.nj (17 digits), PHYLIP neighbor UPGMA (5 decimals printed),
+ * phangorn::midpoint of ape::nj (15 significant digits). The same programs run live on fresh
+ * random input in trees.live.test.ts.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { formatNewick, neighborJoining, parseNewick, robinsonFoulds, upgma } from '../../../src/core';
-import { expectSameTree } from '../helpers/tree-compare';
-import { fixturePath, hasCommand, listFixtures, randomMatrix, readCsvMatrix, readText } from '../helpers/fixtures';
-import { createRandom } from '../../../src/core/random';
+import { formatNewick, midpointRoot, neighborJoining, parseNewick, robinsonFoulds, upgma } from '../../../src/core';
+import { expectSameRooting, expectSameTree } from '../helpers/tree-compare';
+import { fixturePath, listFixtures, readCsvMatrix, readText } from '../helpers/fixtures';
 
 const matrices = listFixtures('trees', '.csv').map((file) => file.replace('.csv', ''));
-const hasR = hasCommand('Rscript', ['--version']);
 
 describe('neighborJoining vs ape::nj and Biopython', () => {
   it.each(matrices)('%s: same topology and path lengths (1e-6) as ape::nj', (base) => {
@@ -25,23 +24,6 @@ describe('neighborJoining vs ape::nj and Biopython', () => {
     const theirs = parseNewick(readText('trees', `${base}.biopython-nj.nwk`));
     expect(robinsonFoulds(neighborJoining(d, names), theirs).distance).toBe(0);
     expectSameTree(neighborJoining(d, names), theirs, 1e-6);
-  });
-
-  const seed = Date.now() % 100000;
-  (hasR ? it : it.skip)(`a fresh random matrix (seed ${seed}) matches ape::nj run live`, () => {
-    const d = randomMatrix(30, createRandom(seed));
-    const names = d.map((_, k) => `s${k}`);
-    const script = [
-      'suppressPackageStartupMessages(library(ape))',
-      'x <- scan(file("stdin"), quiet = TRUE)',
-      `m <- matrix(x, ${d.length}, byrow = TRUE, dimnames = list(${JSON.stringify(names).slice(1, -1).replace(/^/, 'c(')}), ${JSON.stringify(names).slice(1, -1).replace(/^/, 'c(')})))`,
-      'cat(write.tree(nj(as.dist(m)), digits = 15))',
-    ].join('\n');
-    const run = spawnSync('Rscript', ['-e', script], {
-      input: d.map((row) => row.map((v) => v.toPrecision(17)).join(' ')).join('\n'),
-    });
-    expect(run.status).toBe(0);
-    expectSameTree(neighborJoining(d, names), parseNewick(run.stdout.toString()), 1e-6);
   });
 });
 
@@ -61,5 +43,13 @@ describe('upgma vs phangorn::upgma and PHYLIP neighbor', () => {
   it('our Newick output reads back in the same tree (sanity for the fixtures path)', () => {
     const { names, d } = readCsvMatrix(readText('trees', `${matrices[0]}.csv`));
     expectSameTree(parseNewick(formatNewick(upgma(d, names))), upgma(d, names), 0);
+  });
+});
+
+describe('midpointRoot(neighborJoining) vs phangorn::midpoint(ape::nj)', () => {
+  it.each(matrices)('%s: the same root and root-to-leaf lengths (1e-6)', (base) => {
+    const { names, d } = readCsvMatrix(readText('trees', `${base}.csv`));
+    const theirs = parseNewick(readText('trees', `${base}.phangorn-midpoint-nj.nwk`));
+    expectSameRooting(midpointRoot(neighborJoining(d, names)), theirs, 1e-6);
   });
 });

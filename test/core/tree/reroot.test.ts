@@ -1,32 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { formatNewick, parseNewick } from '../../../src/core/tree/newick';
-import { neighborJoining } from '../../../src/core/tree/neighbor-joining';
 import { midpointRoot, outgroupRoot } from '../../../src/core/tree/reroot';
-import type { Tree } from '../../../src/core/tree/tree';
-import { hasCommand, randomMatrix } from '../helpers/fixtures';
-import { createRandom } from '../../../src/core/random';
-import { maxPatristicDifference } from '../helpers/tree-compare';
-
-/** Leaf names on each side of the root, sorted. */
-function rootSides(tree: Tree): string[][] {
-  const below = (id: number): string[] =>
-    tree.nodes[id].children.length === 0 ? [tree.nodes[id].name!] : tree.nodes[id].children.flatMap(below);
-  return tree.nodes[tree.root].children
-    .map((c) => below(c).sort())
-    .sort((a, b) => a.length - b.length || a[0].localeCompare(b[0]));
-}
-
-/** Path length from the root to each leaf, by name. */
-function rootDistances(tree: Tree): Map<string, number> {
-  const out = new Map<string, number>();
-  const walk = (id: number, d: number) => {
-    const node = tree.nodes[id];
-    if (node.children.length === 0) out.set(node.name!, d);
-    for (const c of node.children) walk(c, d + (tree.nodes[c].branchLength ?? 0));
-  };
-  walk(tree.root, 0);
-  return out;
-}
+import { maxPatristicDifference, rootDistances, rootSides } from '../helpers/tree-compare';
 
 describe('midpointRoot', () => {
   it('midpointRoot puts the root halfway along the longest leaf-to-leaf path and keeps every path length', () => {
@@ -49,33 +23,8 @@ describe('midpointRoot', () => {
     expect(parseNewick(formatNewick(rooted)).nodes).toHaveLength(rooted.nodes.length);
   });
 
-  const hasR = hasCommand('Rscript', ['-e', 'library(phangorn)']);
-  (hasR ? it : it.skip)(
-    'midpointRoot agrees with phangorn::midpoint on NJ trees of random matrices (live oracle)',
-    () => {
-      for (const [seed, n] of [
-        [3, 8],
-        [4, 20],
-        [5, 40],
-      ]) {
-        const d = randomMatrix(n, createRandom(seed));
-        const names = d.map((_, i) => `t${i}`);
-        const ours = midpointRoot(neighborJoining(d, names));
-        const script = `suppressMessages(library(phangorn)); d <- as.matrix(read.table(file("stdin"))); dimnames(d) <- list(paste0("t", 0:(nrow(d)-1)), paste0("t", 0:(nrow(d)-1)));
-        cat(write.tree(midpoint(ape::nj(d)), digits = 15))`;
-        const out = spawnSync('Rscript', ['-e', script], {
-          input: d.map((r) => r.join(' ')).join('\n'),
-          encoding: 'utf8',
-        });
-        expect(out.status).toBe(0);
-        const theirs = parseNewick(out.stdout.trim());
-        expect(rootSides(ours)).toEqual(rootSides(theirs));
-        const a = rootDistances(ours);
-        const b = rootDistances(theirs);
-        for (const name of names) expect(a.get(name)).toBeCloseTo(b.get(name)!, 6);
-      }
-    },
-  );
+  // phangorn::midpoint on NJ trees: test/core/oracles/trees.oracle.test.ts (fixtures) and
+  // trees.live.test.ts (a fresh matrix, live)
 });
 
 describe('outgroupRoot', () => {

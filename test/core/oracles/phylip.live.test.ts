@@ -1,4 +1,7 @@
-/** formatPhylipDistances output read by PHYLIP neighbor itself (UPGMA), run live. */
+/**
+ * formatPhylipDistances output read by PHYLIP neighbor itself (UPGMA), run live: that neighbor
+ * reads our text is the point, so no fixture can stand in for it. Skips without `phylip`.
+ */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
