@@ -116,7 +116,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       }
     }
 
-    const key = cache.keyOf(req.method === 'POST' ? body : null, url.search, await services.store.dataRevision());
+    const key = cache.keyOf(req.method === 'POST' ? body : null, url.search, await services.dataRevision());
     const cached = key ? cache.get(key) : undefined;
     if (cached) {
       res.writeHead(200, Object.fromEntries([...cached.headers, ['x-phylolm-cache', 'hit']]));

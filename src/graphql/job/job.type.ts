@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { JobStatus as StatusName, ProbingEstimate as Estimate } from '../../services/probing/job.service';
 import { Connection } from '../common/connection';
 
 export enum JobStatus {
@@ -16,7 +17,7 @@ export class ProbeJob {
   id!: number;
 
   @Field(() => JobStatus)
-  status!: JobStatus;
+  status!: StatusName;
 
   @Field(() => Int, { description: 'samples stored toward the target' })
   completed!: number;
@@ -70,7 +71,7 @@ export class ProbeJob {
 export class ProbeJobConnection extends Connection(ProbeJob, 'ProbeJob') {}
 
 @ObjectType({ description: 'What a probing would cost before it runs, counting only the missing samples.' })
-export class ProbingEstimate {
+export class ProbingEstimate implements Estimate {
   @Field(() => Int)
   samplesNeeded!: number;
 
