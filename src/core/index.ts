@@ -8,6 +8,8 @@ export * from './genetics/collapse';
 export * from './tree/tree';
 export * from './tree/neighbor-joining';
 export * from './tree/upgma';
+export * from './tree/traversal';
+export * from './tree/registry';
 export * from './tree/newick';
 export * from './tree/robinson-foulds';
 export * from './tree/reroot';

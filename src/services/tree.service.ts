@@ -4,10 +4,9 @@
  * key, the method and the bootstrap settings, so a tree is rebuilt exactly when its matrix
  * changes.
  */
-import { neighborJoining } from '../core/tree/neighbor-joining';
 import { formatNewick } from '../core/tree/newick';
+import { getTreeBuilder, type TreeMethodName } from '../core/tree/registry';
 import type { Tree } from '../core/tree/tree';
-import { upgma } from '../core/tree/upgma';
 import type { GenomeRow, ModelRow, Store } from '../db/store';
 import { jsonCodec } from './codecs';
 import { ComputationCache } from './computation-cache';
@@ -23,7 +22,7 @@ import type { PopulationService } from './population.service';
 import { requireIntIn } from './validate';
 import type { WriteBehind } from './write-behind';
 
-export type TreeMethod = 'NJ' | 'UPGMA';
+export type TreeMethod = TreeMethodName;
 
 /** Where to draw the root: NONE keeps the method's own (NJ: none, UPGMA: its root). */
 export type TreeRooting = { kind: 'NONE' } | { kind: 'MIDPOINT' } | { kind: 'OUTGROUP'; model: ModelRow };
@@ -78,11 +77,6 @@ export interface TreeView extends Pick<ModelTree, 'method' | 'rooted' | 'rootedB
 export const BOOTSTRAP_BUDGET = 2_000_000;
 const BOOTSTRAP_SEED = 1;
 
-const BUILD: Record<TreeMethod, (d: Float64Array, names: readonly string[]) => Tree> = {
-  NJ: (d, names) => neighborJoining(d, names),
-  UPGMA: (d, names) => upgma(d, names),
-};
-
 export class TreeService {
   private readonly cache: ComputationCache<ModelTree>;
 
@@ -135,7 +129,7 @@ export class TreeService {
     if (hit) return hit.value;
 
     const names = await this.models.names(matrix.modelIds);
-    const built = BUILD[method](distancesOf(matrix.similarity), names);
+    const built = getTreeBuilder(method)(distancesOf(matrix.similarity), names);
     const tree =
       rooting.kind === 'MIDPOINT'
         ? midpointRoot(built)
@@ -193,7 +187,7 @@ export class TreeService {
       tree,
       populations.map((p) => p.counts),
       names,
-      BUILD[method],
+      getTreeBuilder(method),
       { replicates, random: createRandom(BOOTSTRAP_SEED) },
     );
   }

@@ -18,7 +18,8 @@
  * @see https://phylipweb.github.io/phylip/newicktree.html
  */
 import { PhyloInputError } from '../errors';
-import type { Tree, TreeNode } from './tree';
+import { depthFirst } from './traversal';
+import { newNode, type Tree, type TreeNode } from './tree';
 
 export interface NewickFormatOptions {
   /** significant digits for branch lengths; default: shortest text that reads back exactly */
@@ -34,21 +35,19 @@ export function formatNewick(tree: Tree, options: NewickFormatOptions = {}): str
     throw new RangeError(`digits must be an integer in 1..17, got ${digits}`);
   }
   const parts: string[] = [];
-  // iterative post-order writer so that deep (caterpillar) trees cannot overflow the stack
-  const stack: { id: number; next: number }[] = [{ id: tree.root, next: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const node = tree.nodes[top.id];
-    if (top.next < node.children.length) {
-      parts.push(top.next === 0 ? '(' : ',');
-      stack.push({ id: node.children[top.next++], next: 0 });
-      continue;
-    }
-    if (node.children.length > 0) parts.push(')');
-    parts.push(formatLabel(node.name));
-    if (node.branchLength !== null) parts.push(':' + formatLength(node.branchLength, digits));
-    stack.pop();
-  }
+  // subtree = "(" subtree {"," subtree} ")" label [":" length]
+  depthFirst(tree, {
+    enter(id, rank) {
+      if (rank > 0) parts.push(',');
+      if (tree.nodes[id].children.length > 0) parts.push('(');
+    },
+    leave(id) {
+      const node = tree.nodes[id];
+      if (node.children.length > 0) parts.push(')');
+      parts.push(formatLabel(node.name));
+      if (node.branchLength !== null) parts.push(':' + formatLength(node.branchLength, digits));
+    },
+  });
   return parts.join('') + ';';
 }
 
@@ -93,7 +92,7 @@ class NewickParser {
 
   private subtree(parent: number | null): number {
     const id = this.nodes.length;
-    this.nodes.push({ id, parent, children: [], taxon: null, name: null, branchLength: null });
+    this.nodes.push({ ...newNode(id), parent });
     this.skipSpaceAndComments(false);
     if (this.text[this.pos] === '(') {
       this.pos++;
