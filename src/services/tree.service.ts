@@ -4,7 +4,7 @@
  * key, the method and the bootstrap settings, so a tree is rebuilt exactly when its matrix
  * changes.
  */
-import { formatNewick } from '../core/tree/newick';
+import { formatNewick } from '../core/format/newick';
 import { getTreeBuilder, type TreeMethodName } from '../core/tree/registry';
 import type { Tree } from '../core/tree/tree';
 import type { GenomeRow, ModelRow, Store } from '../db/store';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { formatNewick, parseNewick } from '../../../src/core/tree/newick';
+import { formatNewick, parseNewick } from '../../../src/core/format/newick';
 import { neighborJoining } from '../../../src/core/tree/neighbor-joining';
 import { midpointRoot, outgroupRoot } from '../../../src/core/tree/reroot';
 import type { Tree } from '../../../src/core/tree/tree';

@@ -1,4 +1,4 @@
-import { formatNewick, parseNewick } from '../../../src/core/tree/newick';
+import { formatNewick, parseNewick } from '../../../src/core/format/newick';
 import { depthFirst, leaves, postorder, preorder, undirectedEdges, walkFrom } from '../../../src/core/tree/traversal';
 import { patristicDistances, treeFromJoins, type Join, type Tree } from '../../../src/core/tree/tree';
 

@@ -18,8 +18,8 @@
  * @see https://phylipweb.github.io/phylip/newicktree.html
  */
 import { PhyloInputError } from '../errors';
-import { depthFirst } from './traversal';
-import { newNode, type Tree, type TreeNode } from './tree';
+import { depthFirst } from '../tree/traversal';
+import { newNode, type Tree, type TreeNode } from '../tree/tree';
 
 export interface NewickFormatOptions {
   /** significant digits for branch lengths; default: shortest text that reads back exactly */
