@@ -122,6 +122,11 @@ export class ModelService {
     return ids ? this.getMany(ids) : undefined;
   }
 
+  /** How many models are registered. */
+  count(): Promise<number> {
+    return this.store.countModels({});
+  }
+
   /** One page of the models matching `search`, oldest first. */
   async list(search: ModelSearch | null | undefined, page: PageRequest): Promise<ModelPage> {
     const filter = await this.filterOf(search ?? {});
