@@ -1,5 +1,9 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { JobStatus as StatusName, ProbingEstimate as Estimate } from '../../services/probing/job.service';
+import type {
+  JobStatus as StatusName,
+  ProbeJobView,
+  ProbingEstimate as Estimate,
+} from '../../services/probing/job.service';
 import { Connection } from '../common/connection';
 
 export enum JobStatus {
@@ -11,8 +15,9 @@ export enum JobStatus {
 }
 registerEnumType(JobStatus, { name: 'JobStatus' });
 
+/** The job view without the claim on it (`owner`, `leaseUntil`), which the API does not show. */
 @ObjectType({ description: 'A probing job: sampling one model on one genome until every gene has N samples.' })
-export class ProbeJob {
+export class ProbeJob implements Omit<ProbeJobView, 'owner' | 'leaseUntil'> {
   @Field(() => ID)
   id!: number;
 

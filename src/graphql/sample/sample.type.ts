@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { ImportSummary, SampleSource as SourceName } from '../../services/sample.service';
+import type { ImportSummary, SampleSource as SourceName, SampleView } from '../../services/sample.service';
 import { Connection } from '../common/connection';
 
 export enum SampleSource {
@@ -9,7 +9,7 @@ export enum SampleSource {
 registerEnumType(SampleSource, { name: 'SampleSource' });
 
 @ObjectType({ description: 'One probe: a completion of a gene sampled from a model, kept in full.' })
-export class Sample {
+export class Sample implements Omit<SampleView, 'modelId' | 'genomeId'> {
   @Field(() => ID)
   id!: number;
 
