@@ -11,7 +11,7 @@ export const DEMO_GENOME = 'math-owm-128';
 export const DEMO_MODEL_PREFIX = 'simulated/';
 
 export async function startDemo(services: Services, logger: Logger, seed = 0): Promise<number[]> {
-  const empty = (await services.store.countModels({})) === 0 && (await services.store.listGenomes()).length === 0;
+  const empty = (await services.models.count()) === 0 && (await services.genomes.list()).length === 0;
   if (!empty) return [];
   const genome = await services.genomes.installBuiltin(DEMO_GENOME);
   const zoo = simulatedZoo(seed);

@@ -4,9 +4,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import DataLoader from 'dataloader';
-import type { ModelRow, ScoreRow } from '../db/store';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
+import type { Genome } from './genome/genome.type';
+import type { Model, Score } from './model/model.type';
 
 export interface Context {
   services: Services;
@@ -17,8 +18,9 @@ export interface Context {
   authorization?: string;
   logger?: Logger;
   loaders: {
-    model: DataLoader<number, ModelRow | null>;
-    scores: DataLoader<number, ScoreRow[]>;
+    model: DataLoader<number, Model>;
+    genome: DataLoader<number, Genome>;
+    scores: DataLoader<number, Score[]>;
   };
 }
 
@@ -28,14 +30,9 @@ export function createContext(services: Services, authorization?: string, logger
     authorization,
     logger,
     loaders: {
-      model: new DataLoader(async (ids) => {
-        const byId = new Map((await services.store.getModels(ids)).map((m) => [m.id, m]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }),
-      scores: new DataLoader(async (ids) => {
-        const rows = await services.scores.of(ids);
-        return ids.map((id) => rows.filter((r) => r.modelId === id));
-      }),
+      model: new DataLoader((ids) => services.models.byIds(ids)),
+      genome: new DataLoader((ids) => services.genomes.byIds(ids)),
+      scores: new DataLoader((ids) => services.scores.byModels(ids)),
     },
   };
 }

@@ -145,7 +145,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // be cross-site goes to Apollo, which refuses it.
     const key = mayBeCrossSiteRequest(req.headers)
       ? null
-      : cache.keyOf(req.method === 'POST' ? body : null, url.search, await services.store.dataRevision());
+      : cache.keyOf(req.method === 'POST' ? body : null, url.search, await services.dataRevision());
     const cached = key ? cache.get(key) : undefined;
     if (cached) {
       res.writeHead(200, Object.fromEntries([...cached.headers, ['x-phylolm-cache', 'hit']]));

@@ -7,12 +7,15 @@
  * the genome donate every pair whose two models are still at the same revision, so adding one
  * model to a cached set of M computes M new pairs, not M^2 / 2.
  */
+import { formatPhylipDistances } from '../core/format/phylip';
 import { countUnknownPairs, neiDistance, neiSimilarityMatrix } from '../core/genetics/nei';
 import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store';
 import { float64Codec } from './codecs';
 import { ComputationCache, type CachedEntry, type Dependencies } from './computation-cache';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
+import type { GenomeService } from './genome.service';
+import type { ModelService } from './model.service';
 import { requireIntIn } from './validate';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
 import type { WriteBehind } from './write-behind';
@@ -31,6 +34,22 @@ export interface SimilarityMatrix {
   alleleLength: number;
 }
 
+/** A request for a matrix: a genome and the models in row order (none: every model with samples). */
+export interface MatrixRequest {
+  genome: string;
+  models?: readonly string[] | null;
+  alleleLength?: number;
+}
+
+/** A matrix as the API shows it. */
+export interface DistanceMatrixView {
+  matrix: SimilarityMatrix;
+  genome: GenomeRow;
+  /** fingerprint of every input; changes exactly when the matrix does */
+  fingerprint: string;
+  alleleLength: number;
+}
+
 /** Allele lengths a request may ask for; 4 is the reference and the one stored. */
 export const MAX_ALLELE_LENGTH = 64;
 
@@ -45,7 +64,26 @@ export class DistanceService {
     private readonly store: Store,
     private readonly populations: PopulationService,
     private readonly writes: WriteBehind,
+    private readonly models: ModelService,
+    private readonly genomes: GenomeService,
   ) {}
+
+  /** The matrix a request names, resolving its genome and model ids. */
+  async matrix(request: MatrixRequest): Promise<DistanceMatrixView> {
+    const genome = await this.genomes.get(request.genome);
+    const models = await this.models.selected(request.models);
+    const matrix = await this.similarity(genome, models, request.alleleLength);
+    return { matrix, genome, fingerprint: matrix.key, alleleLength: matrix.alleleLength };
+  }
+
+  /**
+   * The square PHYLIP distance-matrix text, names being model names; `digits` decimals, clamped
+   * to 0..17 (the digits a double carries).
+   */
+  async phylip(matrix: SimilarityMatrix, digits: number): Promise<string> {
+    const names = await this.models.names(matrix.modelIds);
+    return formatPhylipDistances(names, distancesOf(matrix.similarity), Math.max(0, Math.min(17, digits)));
+  }
 
   /**
    * S for the given models (in that order), or for every model with samples on the genome, with

@@ -4,7 +4,8 @@ import { DuplicateError } from '../db/store';
 import { badInput, notFound, parseId } from './errors';
 import { BUILTIN_GENOMES, builtinGenes, findBuiltinGenome } from '../genomes/builtin';
 import { genomeFingerprint } from './fingerprint';
-import { decodeCursor, encodeCursor, findByIdOrName, pageSize, requireText } from './validate';
+import { GENE_PAGE, paginate, type PageRequest } from './page';
+import { findByIdOrName, requireText } from './validate';
 
 /** Bounds that keep one request from filling the database by accident. */
 export const MAX_GENES = 100_000;
@@ -71,18 +72,24 @@ export class GenomeService {
     return this.store.listGenomes();
   }
 
-  async genes(genome: GenomeRow, first: number | null | undefined, after: string | null | undefined) {
-    const limit = pageSize(first, 200, 10_000);
-    const afterIndex = decodeCursor('gene', after);
-    const rows = await this.store.listGenes(genome.id, afterIndex, limit + 1);
-    const nodes = rows.slice(0, limit);
-    const cursors = nodes.map((g) => encodeCursor('gene', g.index));
-    return {
-      nodes,
-      cursors,
-      hasNextPage: rows.length > limit,
-      endCursor: cursors.at(-1) ?? null,
-      totalCount: genome.geneCount,
-    };
+  /**
+   * Genomes by row id in key order, a NOT_FOUND error for each unknown id (a DataLoader batch).
+   * One read of the genome list serves the whole batch: genomes are few, and the store has no
+   * lookup by several ids.
+   */
+  async byIds(ids: readonly number[]): Promise<(GenomeRow | Error)[]> {
+    const byId = new Map((await this.store.listGenomes()).map((g) => [g.id, g]));
+    return ids.map((id) => byId.get(id) ?? notFound(`no genome with id "${id}"`));
+  }
+
+  async genes(genome: GenomeRow, page: PageRequest) {
+    const found = await paginate(
+      'gene',
+      page,
+      GENE_PAGE,
+      (afterIndex, limit) => this.store.listGenes(genome.id, afterIndex, limit),
+      (gene) => gene.index,
+    );
+    return { ...found, totalCount: genome.geneCount };
   }
 }

@@ -11,6 +11,7 @@ import { ModelService } from './model.service';
 import { PopulationService } from './population.service';
 import { JobService, type ProbingOptions } from './probing/job.service';
 import { PredictionService } from './prediction.service';
+import { ProviderService } from './provider.service';
 import { SampleService } from './sample.service';
 import { ScoreImportService } from './score-import';
 import { RemovalService } from './removal.service';
@@ -31,26 +32,26 @@ export interface ServiceOptions {
 export function createServices(store: Store, options: ServiceOptions = {}) {
   const writes = new WriteBehind(options.logger);
   const registry = options.registry ?? createProviderRegistry([]);
-  const models = new ModelService(store, () => registry.list().map((p) => p.id));
   const genomes = new GenomeService(store);
+  const models = new ModelService(store, () => registry.list().map((p) => p.id), genomes);
   const populations = new PopulationService(store);
-  const samples = new SampleService(store, populations);
-  const distances = new DistanceService(store, populations, writes);
-  const modelNames = async (ids: readonly number[]) => {
-    const byId = new Map((await store.getModels(ids)).map((m) => [m.id, m.name]));
-    return ids.map((id) => byId.get(id) ?? String(id));
-  };
-  const trees = new TreeService(store, distances, populations, models, modelNames, writes);
+  const samples = new SampleService(store, populations, models, genomes);
+  const distances = new DistanceService(store, populations, writes, models, genomes);
+  const trees = new TreeService(store, distances, populations, models, genomes, writes);
   const scores = new ScoreService(store, models);
   const scoreImports = new ScoreImportService(store, models);
   const predictions = new PredictionService(store, models, genomes, distances, writes);
+  const providers = new ProviderService(registry, options.logger);
   const jobs = new JobService(store, samples, populations, { ...options.probing, registry, logger: options.logger });
   const removal = new RemovalService(store, models, genomes, jobs);
   return {
+    /** the data revision every write to user data bumps (what the response cache keys on) */
+    dataRevision: () => store.dataRevision(),
     removal,
     store,
     writes,
     registry,
+    providers,
     jobs,
     models,
     genomes,

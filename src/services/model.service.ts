@@ -2,15 +2,13 @@
 import type { ModelFilter, ModelRow, Mode, Store } from '../db/store';
 import { DuplicateError } from '../db/store';
 import { badInput, notFound, parseId } from './errors';
-import {
-  decodeCursor,
-  encodeCursor,
-  findByIdOrName,
-  pageSize,
-  requireIntIn,
-  requireNumberIn,
-  requireText,
-} from './validate';
+import type { GenomeService } from './genome.service';
+import { MODEL_PAGE, paginate, type Page, type PageRequest } from './page';
+import { findByIdOrName, requireIntIn, requireNumberIn, requireText } from './validate';
+
+/** A model as the API shows it: the stored row. */
+export type ModelView = ModelRow;
+export type ModelMode = Mode;
 
 /** Provider id for models whose samples only ever come from `importCompletions`. */
 export const EXTERNAL_PROVIDER = 'external';
@@ -29,11 +27,17 @@ export interface RegisterModelInput {
   maxTokens?: number | null;
 }
 
-export interface Page<T> {
-  nodes: T[];
-  cursors: string[];
-  hasNextPage: boolean;
-  endCursor: string | null;
+/** What `models` may be filtered by; `genome` is a genome id (only models with samples on it). */
+export interface ModelSearch {
+  provider?: string | null;
+  family?: string | null;
+  mode?: Mode | null;
+  nameContains?: string | null;
+  genome?: string | null;
+}
+
+export interface ModelPage extends Page<ModelRow> {
+  /** models matching the filter over all pages, counted only when asked for */
   totalCount: () => Promise<number>;
 }
 
@@ -42,6 +46,7 @@ export class ModelService {
     private readonly store: Store,
     /** Provider ids a model may name; `external` is always allowed. */
     private readonly providerIds: () => readonly string[],
+    private readonly genomes: GenomeService,
   ) {}
 
   async register(input: RegisterModelInput): Promise<ModelRow> {
@@ -92,7 +97,7 @@ export class ModelService {
   async getMany(ids: readonly string[]): Promise<ModelRow[]> {
     const numeric = ids.map((id) => parseId('model', id));
     if (new Set(numeric).size !== numeric.length) throw badInput('the models list names a model more than once');
-    const byId = new Map((await this.store.getModels(numeric)).map((m) => [m.id, m]));
+    const byId = await this.byId(numeric);
     return numeric.map((id, i) => {
       const model = byId.get(id);
       if (!model) throw notFound(`no model with id "${ids[i]}"`);
@@ -100,19 +105,53 @@ export class ModelService {
     });
   }
 
-  async list(filter: ModelFilter, first: number | null | undefined, after: string | null | undefined) {
-    const limit = pageSize(first, 100, 1000);
-    const afterId = decodeCursor('model', after);
-    const rows = await this.store.listModels(filter, afterId, limit + 1);
-    const nodes = rows.slice(0, limit);
-    const cursors = nodes.map((m) => encodeCursor('model', m.id));
-    const page: Page<ModelRow> = {
-      nodes,
-      cursors,
-      hasNextPage: rows.length > limit,
-      endCursor: cursors.at(-1) ?? null,
-      totalCount: () => this.store.countModels(filter),
+  /** Models by row id in key order, a NOT_FOUND error for each unknown id (a DataLoader batch). */
+  async byIds(ids: readonly number[]): Promise<(ModelRow | Error)[]> {
+    const byId = await this.byId(ids);
+    return ids.map((id) => byId.get(id) ?? notFound(`no model with id "${id}"`));
+  }
+
+  /** Model names by row id in key order; an id no longer known stands for itself. */
+  async names(ids: readonly number[]): Promise<string[]> {
+    const byId = await this.byId(ids);
+    return ids.map((id) => byId.get(id)?.name ?? String(id));
+  }
+
+  /** The models a request lists, or undefined when it lists none (meaning every model with samples). */
+  async selected(ids: readonly string[] | null | undefined): Promise<ModelRow[] | undefined> {
+    return ids ? this.getMany(ids) : undefined;
+  }
+
+  /** How many models are registered. */
+  count(): Promise<number> {
+    return this.store.countModels({});
+  }
+
+  /** One page of the models matching `search`, oldest first. */
+  async list(search: ModelSearch | null | undefined, page: PageRequest): Promise<ModelPage> {
+    const filter = await this.filterOf(search ?? {});
+    const found = await paginate(
+      'model',
+      page,
+      MODEL_PAGE,
+      (afterId, limit) => this.store.listModels(filter, afterId, limit),
+      (model) => model.id,
+    );
+    return { ...found, totalCount: () => this.store.countModels(filter) };
+  }
+
+  private async filterOf(search: ModelSearch): Promise<ModelFilter> {
+    const genome = search.genome ? await this.genomes.get(search.genome) : undefined;
+    return {
+      provider: search.provider ?? undefined,
+      family: search.family ?? undefined,
+      mode: search.mode ?? undefined,
+      nameContains: search.nameContains ?? undefined,
+      genomeId: genome?.id,
     };
-    return page;
+  }
+
+  private async byId(ids: readonly number[]): Promise<Map<number, ModelRow>> {
+    return new Map((await this.store.getModels(ids)).map((m) => [m.id, m]));
   }
 }

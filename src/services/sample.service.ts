@@ -2,11 +2,24 @@
  * Storing samples (probes). Imported completions and the server's own probes go through the
  * same path, so they count exactly alike (contract: importCompletions).
  */
-import type { AppendSamplesResult, GenomeRow, ModelRow, ProbeRequestRecord, SampleSource, Store } from '../db/store';
+import { alleleOf } from '../core/alleles/allele';
+import type {
+  AppendSamplesResult,
+  GenomeRow,
+  ModelRow,
+  ProbeRequestRecord,
+  SampleSource,
+  StoredSample,
+  Store,
+} from '../db/store';
 import { badInput } from './errors';
 import type { AlleleCounts } from '../core/genetics/population';
+import type { GenomeService } from './genome.service';
+import type { ModelService } from './model.service';
+import { paginate, SAMPLE_PAGE, type Page, type PageRequest } from './page';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
-import { decodeCursor, encodeCursor, pageSize } from './validate';
+
+export type { SampleSource };
 
 /** One request may import at most this many completions (a whole 4,096-gene x 32 genome fits). */
 export const MAX_COMPLETIONS_PER_IMPORT = 200_000;
@@ -19,11 +32,47 @@ export interface CompletionToStore {
   sample?: number | null;
 }
 
+/** A stored sample as the API shows it, with its allele under the reference rule. */
+export interface SampleView extends StoredSample {
+  allele: string;
+}
+
+/** Completions taken elsewhere, for a model and genome given by id. */
+export interface ImportCompletions {
+  model: string;
+  genome: string;
+  completions: readonly CompletionToStore[];
+}
+
+export interface ImportSummary {
+  accepted: number;
+  rejected: number;
+  /** the model's sample count on the genome after the import */
+  sampleCount: number;
+}
+
+/** Which samples to list: a model's on a genome, optionally of one gene. */
+export interface SampleQuery {
+  model: string;
+  genome: string;
+  gene?: number | null;
+}
+
 export class SampleService {
   constructor(
     private readonly store: Store,
     private readonly populations: PopulationService,
+    private readonly models: ModelService,
+    private readonly genomes: GenomeService,
   ) {}
+
+  /** Stores samples taken elsewhere; they count exactly like probes. */
+  async importCompletions(input: ImportCompletions): Promise<ImportSummary> {
+    const model = await this.models.get(input.model);
+    const genome = await this.genomes.get(input.genome);
+    const result = await this.append(model, genome, input.completions, 'IMPORTED');
+    return { accepted: result.accepted, rejected: result.rejected, sampleCount: result.population?.sampleCount ?? 0 };
+  }
 
   /** Validates every completion first, then writes them all in one transaction (or none). */
   async append(
@@ -67,21 +116,22 @@ export class SampleService {
     return result;
   }
 
-  async list(
-    model: ModelRow,
-    genome: GenomeRow,
-    gene: number | null | undefined,
-    first: number | null | undefined,
-    after: string | null | undefined,
-  ) {
-    const limit = pageSize(first, 100, 10_000);
-    const rows = await this.store.listSamples(
-      { modelId: model.id, genomeId: genome.id, gene: gene ?? undefined },
-      decodeCursor('sample', after),
-      limit + 1,
+  /** One page of a model's samples on a genome, oldest first. */
+  async list(query: SampleQuery, page: PageRequest): Promise<Page<SampleView>> {
+    const model = await this.models.get(query.model);
+    const genome = await this.genomes.get(query.genome);
+    const found = await paginate(
+      'sample',
+      page,
+      SAMPLE_PAGE,
+      (afterId, limit) =>
+        this.store.listSamples(
+          { modelId: model.id, genomeId: genome.id, gene: query.gene ?? undefined },
+          afterId,
+          limit,
+        ),
+      (sample) => sample.id,
     );
-    const nodes = rows.slice(0, limit);
-    const cursors = nodes.map((s) => encodeCursor('sample', s.id));
-    return { nodes, cursors, hasNextPage: rows.length > limit, endCursor: cursors.at(-1) ?? null };
+    return { ...found, nodes: found.nodes.map((s) => ({ ...s, allele: alleleOf(s.text, ALLELE_LENGTH) })) };
   }
 }

@@ -40,7 +40,10 @@ export class ScoreService {
     return this.store.benchmarkNames();
   }
 
-  of(modelIds: readonly number[]): Promise<ScoreRow[]> {
-    return this.store.scoresOf(modelIds);
+  /** The scores of each model, in key order (a DataLoader batch). */
+  async byModels(modelIds: readonly number[]): Promise<ScoreRow[][]> {
+    const byModel = new Map<number, ScoreRow[]>(modelIds.map((id) => [id, []]));
+    for (const row of await this.store.scoresOf(modelIds)) byModel.get(row.modelId)?.push(row);
+    return modelIds.map((id) => byModel.get(id) ?? []);
   }
 }

@@ -4,10 +4,9 @@
  * key, the method and the bootstrap settings, so a tree is rebuilt exactly when its matrix
  * changes.
  */
-import { neighborJoining } from '../core/tree/neighbor-joining';
-import { formatNewick } from '../core/tree/newick';
+import { formatNewick } from '../core/format/newick';
+import { getTreeBuilder, type TreeMethodName } from '../core/tree/registry';
 import type { Tree } from '../core/tree/tree';
-import { upgma } from '../core/tree/upgma';
 import type { GenomeRow, ModelRow, Store } from '../db/store';
 import { jsonCodec } from './codecs';
 import { ComputationCache } from './computation-cache';
@@ -17,12 +16,13 @@ import { midpointRoot, outgroupRoot } from '../core/tree/reroot';
 import { distancesOf, type DistanceService, type SimilarityMatrix } from './distance.service';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
+import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
 import type { PopulationService } from './population.service';
 import { requireIntIn } from './validate';
 import type { WriteBehind } from './write-behind';
 
-export type TreeMethod = 'NJ' | 'UPGMA';
+export type TreeMethod = TreeMethodName;
 
 /** Where to draw the root: NONE keeps the method's own (NJ: none, UPGMA: its root). */
 export type TreeRooting = { kind: 'NONE' } | { kind: 'MIDPOINT' } | { kind: 'OUTGROUP'; model: ModelRow };
@@ -43,17 +43,39 @@ export interface ModelTree {
   support: (number | null)[];
 }
 
+/** A request for a tree, with its genome, models and outgroup given by id. */
+export interface TreeRequest {
+  genome: string;
+  /** the models in the tree; none: every model with samples on the genome */
+  models?: readonly string[] | null;
+  method: TreeMethod;
+  bootstrap: number;
+  root: TreeRooting['kind'];
+  outgroup?: string | null;
+  alleleLength?: number;
+}
+
+/** A tree node as the API shows it; a leaf names its model. */
+export interface TreeNodeView {
+  id: number;
+  parent: number | null;
+  branchLength: number | null;
+  support: number | null;
+  /** the model at a leaf; null at inner nodes */
+  modelId: number | null;
+}
+
+/** A tree as the API shows it. */
+export interface TreeView extends Pick<ModelTree, 'method' | 'rooted' | 'rootedBy' | 'newick' | 'bootstrap'> {
+  nodes: TreeNodeView[];
+}
+
 /**
  * Bootstrap costs a Nei matrix and a tree per replicate; this bounds replicates x models^2 so a
  * request holds the server for at most a couple of seconds (100 replicates of 141 models fit).
  */
 export const BOOTSTRAP_BUDGET = 2_000_000;
 const BOOTSTRAP_SEED = 1;
-
-const BUILD: Record<TreeMethod, (d: Float64Array, names: readonly string[]) => Tree> = {
-  NJ: (d, names) => neighborJoining(d, names),
-  UPGMA: (d, names) => upgma(d, names),
-};
 
 export class TreeService {
   private readonly cache: ComputationCache<ModelTree>;
@@ -63,10 +85,19 @@ export class TreeService {
     private readonly distances: DistanceService,
     private readonly populations: PopulationService,
     private readonly models: ModelService,
-    private readonly modelNames: (ids: readonly number[]) => Promise<string[]>,
+    private readonly genomes: GenomeService,
     writes: WriteBehind,
   ) {
     this.cache = new ComputationCache(store, 'tree/v1', jsonCodec<ModelTree>(), writes, 64 * 1024 * 1024);
+  }
+
+  /** The tree a request names, resolving its ids, as the API shows it. */
+  async build(request: TreeRequest): Promise<TreeView> {
+    const genome = await this.genomes.get(request.genome);
+    const models = await this.models.selected(request.models);
+    const rooting = await this.rooting(request.root, request.outgroup);
+    const built = await this.tree(genome, models, request.method, request.bootstrap, rooting, request.alleleLength);
+    return treeView(built);
   }
 
   async tree(
@@ -97,8 +128,8 @@ export class TreeService {
     const hit = await this.cache.get(key);
     if (hit) return hit.value;
 
-    const names = await this.modelNames(matrix.modelIds);
-    const built = BUILD[method](distancesOf(matrix.similarity), names);
+    const names = await this.models.names(matrix.modelIds);
+    const built = getTreeBuilder(method)(distancesOf(matrix.similarity), names);
     const tree =
       rooting.kind === 'MIDPOINT'
         ? midpointRoot(built)
@@ -156,10 +187,22 @@ export class TreeService {
       tree,
       populations.map((p) => p.counts),
       names,
-      BUILD[method],
+      getTreeBuilder(method),
       { replicates, random: createRandom(BOOTSTRAP_SEED) },
     );
   }
+}
+
+/** The API's view of a built tree: each leaf's taxon index becomes its model id. */
+function treeView({ method, rooted, rootedBy, newick, bootstrap, tree, support, modelIds }: ModelTree): TreeView {
+  const nodes = tree.nodes.map((node) => ({
+    id: node.id,
+    parent: node.parent,
+    branchLength: node.branchLength,
+    support: support[node.id],
+    modelId: node.taxon === null ? null : modelIds[node.taxon],
+  }));
+  return { method, rooted, rootedBy, newick, bootstrap, nodes };
 }
 
 /** Inner nodes labelled with their support in percent, as tree viewers read bootstrap values. */

@@ -116,29 +116,10 @@ const LAYERS: Layer[] = [
 ];
 
 /**
- * Imports that break the rules today, each with the change that removes it. The resolvers
- * refactor of issue 8 (done in parallel) moves PHYLIP formatting and allele computation into
- * services and types resolvers and loaders with the GraphQL types instead of store rows; once
- * merged, these entries fail the "still needed" test below and must be deleted.
+ * Imports that break the rules, each with the change that will remove it (empty: none today).
+ * An entry no longer needed fails the test below, so the list cannot go stale.
  */
-const ALLOWED_VIOLATIONS: Array<{ from: string; to: string; reason: string }> = [
-  { from: 'src/graphql/context.ts', to: 'src/db/store.ts', reason: 'fixed by the resolvers refactor (issue 8)' },
-  {
-    from: 'src/graphql/job/job.resolver.ts',
-    to: 'src/db/store.ts',
-    reason: 'fixed by the resolvers refactor (issue 8)',
-  },
-  {
-    from: 'src/graphql/distance/distance.resolver.ts',
-    to: 'src/core/format/phylip.ts',
-    reason: 'fixed by the resolvers refactor (issue 8)',
-  },
-  {
-    from: 'src/graphql/sample/sample.resolver.ts',
-    to: 'src/core/alleles/allele.ts',
-    reason: 'fixed by the resolvers refactor (issue 8)',
-  },
-];
+const ALLOWED_VIOLATIONS: Array<{ from: string; to: string; reason: string }> = [];
 
 interface Import {
   from: string;

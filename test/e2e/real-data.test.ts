@@ -4,7 +4,7 @@
  * distance matrix checked against an independent Python computation and the tree against known
  * close relatives.
  */
-import { parseNewick } from '../../src/core/tree/newick';
+import { parseNewick } from '../../src/core/format/newick';
 import type { Tree } from '../../src/core/tree/tree';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app';
 import { expectedSimilarity, fixtureCompletions, fixtureGenes, fixtureModels } from '../helpers/misguided-attention';

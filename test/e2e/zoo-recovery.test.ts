@@ -11,7 +11,7 @@
  * every true split, which the test also checks directly.
  */
 import { simulatedZoo } from '../../plugins/simulated';
-import { parseNewick } from '../../src/core/tree/newick';
+import { parseNewick } from '../../src/core/format/newick';
 import { robinsonFoulds } from '../../src/core/tree/robinson-foulds';
 import { leafNames, type Tree } from '../../src/core/tree/tree';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app';

@@ -15,6 +15,7 @@ import { neiDistance, neiSimilarityMatrix } from '../genetics/nei';
 import type { AlleleCounts } from '../genetics/population';
 import type { Random } from '../random';
 import { checkSameLeaves, leafIndex, nodeSplits } from './robinson-foulds';
+import type { TreeBuilder } from './registry';
 import type { Tree } from './tree';
 
 /** The populations over G genes drawn with replacement (the same draw for every model). */
@@ -47,7 +48,7 @@ export function bootstrapSupport(
   reference: Tree,
   pops: readonly AlleleCounts[],
   names: readonly string[],
-  build: (distance: Float64Array, names: readonly string[]) => Tree,
+  build: TreeBuilder,
   { replicates, random }: { replicates: number; random: Random },
 ): (number | null)[] {
   if (!Number.isInteger(replicates) || replicates < 1) {

@@ -16,12 +16,8 @@
  * @see Farris JS. 1972. Estimating phylogenetic trees from distance matrices. Am Nat 106:645-668.
  */
 import { PhyloInputError } from '../errors';
-import type { Tree, TreeNode } from './tree';
-
-interface Edge {
-  to: number;
-  length: number;
-}
+import { type Edge, undirectedEdges, walkFrom } from './traversal';
+import { attach, newNode, type Tree, type TreeNode } from './tree';
 
 /** The tree rooted at the middle of its longest leaf-to-leaf path. */
 export function midpointRoot(tree: Tree): Tree {
@@ -55,14 +51,10 @@ export function outgroupRoot(tree: Tree, outgroup: string): Tree {
 
 /** Undirected edges of the tree (an unrooted tree's root is just an inner node). */
 function undirected(tree: Tree): Edge[][] {
-  const adjacency: Edge[][] = tree.nodes.map(() => []);
-  for (const node of tree.nodes) {
-    if (node.parent === null) continue;
-    const length = node.branchLength ?? 0;
-    adjacency[node.id].push({ to: node.parent, length });
-    adjacency[node.parent].push({ to: node.id, length });
-  }
-  return dropDegreeTwoRoot(tree, adjacency);
+  return dropDegreeTwoRoot(
+    tree,
+    undirectedEdges(tree, (node) => node.branchLength ?? 0),
+  );
 }
 
 /**
@@ -80,50 +72,19 @@ function dropDegreeTwoRoot(tree: Tree, adjacency: Edge[][]): Edge[][] {
   return adjacency;
 }
 
-/** Path lengths and parents from one node over the undirected tree. */
-function walkFrom(adjacency: Edge[][], start: number): { distance: Float64Array; parent: Int32Array } {
-  const distance = new Float64Array(adjacency.length).fill(NaN);
-  const parent = new Int32Array(adjacency.length).fill(-1);
-  distance[start] = 0;
-  const stack = [start];
-  while (stack.length > 0) {
-    const node = stack.pop() as number;
-    for (const { to, length } of adjacency[node]) {
-      if (!Number.isNaN(distance[to])) continue;
-      distance[to] = distance[node] + length;
-      parent[to] = node;
-      stack.push(to);
-    }
-  }
-  return { distance, parent };
-}
-
 /** A new root on edge (u, v), `fromU` along it from u; every edge oriented away from it. */
 function rootOnEdge(tree: Tree, adjacency: Edge[][], u: number, v: number, fromU: number): Tree {
   const edge = adjacency[u].find((e) => e.to === v);
   if (!edge) throw new PhyloInputError(`nodes ${u} and ${v} are not adjacent`);
   const root = tree.nodes.length;
   const nodes: TreeNode[] = tree.nodes.map((n) => ({ ...n, parent: null, children: [], branchLength: null }));
-  nodes.push({ id: root, parent: null, children: [], taxon: null, name: null, branchLength: null });
-  const attach = (parent: number, child: number, length: number) => {
-    nodes[child].parent = parent;
-    nodes[child].branchLength = length;
-    nodes[parent].children.push(child);
-  };
-  attach(root, u, fromU);
-  attach(root, v, edge.length - fromU);
-  // orient the rest away from the root, never crossing the split edge again
-  const stack: [number, number][] = [
-    [u, v],
-    [v, u],
-  ];
-  while (stack.length > 0) {
-    const [node, from] = stack.pop() as [number, number];
-    for (const { to, length } of adjacency[node]) {
-      if (to === from) continue;
-      attach(node, to, length);
-      stack.push([to, node]);
-    }
+  nodes.push(newNode(root));
+  attach(nodes, root, u, fromU);
+  attach(nodes, root, v, edge.length - fromU);
+  // orient the rest away from the root: as reached from u, except v, which now hangs from the root
+  const walk = walkFrom(adjacency, u);
+  for (const node of walk.order) {
+    if (node !== u && node !== v) attach(nodes, walk.parent[node], node, walk.length[node]);
   }
   return compact({ nodes, root, rooted: true });
 }

@@ -13,7 +13,8 @@
  * @see Robinson DF, Foulds LR. 1981. Comparison of phylogenetic trees. Math Biosci 53:131-147.
  */
 import { PhyloInputError } from '../errors';
-import { type Tree, leaves } from './tree';
+import { leaves, postorder } from './traversal';
+import type { Tree } from './tree';
 
 export interface RobinsonFouldsResult {
   distance: number;
@@ -67,7 +68,7 @@ export function nodeSplits(tree: Tree, index: Map<string, number>): Map<number, 
   const below = new Map<number, Uint32Array>();
   const counts = new Map<number, number>();
   const result = new Map<number, string>();
-  for (const id of postOrder(tree)) {
+  for (const id of postorder(tree)) {
     const node = tree.nodes[id];
     const bits = new Uint32Array(words);
     let count = 0;
@@ -98,15 +99,4 @@ function splitKey(bits: Uint32Array, n: number): string {
     parts.push(word.toString(36));
   }
   return parts.join('.');
-}
-
-function postOrder(tree: Tree): number[] {
-  const order: number[] = [];
-  const stack = [tree.root];
-  while (stack.length > 0) {
-    const id = stack.pop() as number;
-    order.push(id);
-    for (const child of tree.nodes[id].children) stack.push(child);
-  }
-  return order.reverse();
 }

@@ -1,6 +1,6 @@
 /**
- * Tree data types shared by the tree builders, Newick I/O and tree comparison, plus small
- * read-only helpers.
+ * Tree data types shared by the tree builders, Newick I/O and tree comparison, the one way to
+ * build a tree (`newNode`, `attach`), and small read-only helpers (walks: traversal.ts).
  *
  * Nodes live in a flat array and refer to each other by index (`id` = array index). A
  * leaf's `taxon` indexes the distance matrix (or, for a parsed Newick tree, the order the
@@ -10,6 +10,7 @@
  * Complexity: `leafNames` O(nodes); `patristicDistances` O(leaves * nodes).
  */
 import { PhyloInputError } from '../errors';
+import { leaves, undirectedEdges, walkFrom } from './traversal';
 
 export interface TreeNode {
   id: number;
@@ -39,10 +40,16 @@ export interface Join {
   lj: number;
 }
 
-/** Leaves in taxon order (leaves without a taxon last, in node order). */
-export function leaves(tree: Tree): TreeNode[] {
-  const result = tree.nodes.filter((node) => node.children.length === 0);
-  return result.sort((a, b) => (a.taxon ?? Infinity) - (b.taxon ?? Infinity) || a.id - b.id);
+/** A node with no parent, children, taxon, name or length yet. */
+export function newNode(id: number): TreeNode {
+  return { id, parent: null, children: [], taxon: null, name: null, branchLength: null };
+}
+
+/** Hangs `child` under `parent` by an edge of `length`, after the children it already has. */
+export function attach(nodes: TreeNode[], parent: number, child: number, length: number): void {
+  nodes[child].parent = parent;
+  nodes[child].branchLength = length;
+  nodes[parent].children.push(child);
 }
 
 /** Leaf names in taxon order (empty string for an unnamed leaf). */
@@ -57,37 +64,17 @@ export function leafNames(tree: Tree): string[] {
 export function patristicDistances(tree: Tree): Float64Array {
   const order = leaves(tree);
   const m = order.length;
+  const edges = undirectedEdges(tree, requireLength);
   const out = new Float64Array(m * m);
-  const depth = new Float64Array(tree.nodes.length);
-  const column = new Int32Array(tree.nodes.length).fill(-1);
-  order.forEach((leaf, k) => (column[leaf.id] = k));
   order.forEach((leaf, k) => {
-    // walk outward from the leaf: depth[v] = path length leaf -> v
-    const stack = [leaf.id];
-    const seen = new Uint8Array(tree.nodes.length);
-    seen[leaf.id] = 1;
-    depth[leaf.id] = 0;
-    while (stack.length > 0) {
-      const v = stack.pop() as number;
-      if (column[v] >= 0) out[k * m + column[v]] = depth[v];
-      for (const w of neighbours(tree, v)) {
-        if (seen[w]) continue;
-        seen[w] = 1;
-        depth[w] = depth[v] + edgeLength(tree, v, w);
-        stack.push(w);
-      }
-    }
+    // distance[v] = path length leaf -> v
+    const { distance } = walkFrom(edges, leaf.id);
+    order.forEach((other, j) => (out[k * m + j] = distance[other.id]));
   });
   return out;
 }
 
-function neighbours(tree: Tree, v: number): number[] {
-  const node = tree.nodes[v];
-  return node.parent === null ? node.children : [...node.children, node.parent];
-}
-
-function edgeLength(tree: Tree, v: number, w: number): number {
-  const child = tree.nodes[v].parent === w ? tree.nodes[v] : tree.nodes[w];
+function requireLength(child: TreeNode): number {
   if (child.branchLength === null) {
     throw new PhyloInputError(`patristic distances need branch lengths: edge above node ${child.id} has none`);
   }
@@ -105,29 +92,17 @@ export function treeFromJoins(
   rooted: boolean,
 ): Tree {
   const n = names.length;
-  const nodes: TreeNode[] = names.map((name, k) => ({
-    id: k,
-    parent: null,
-    children: [],
-    taxon: k,
-    name,
-    branchLength: null,
-  }));
-  const attach = (parent: number, child: number, length: number) => {
-    nodes[child].parent = parent;
-    nodes[child].branchLength = length;
-    nodes[parent].children.push(child);
-  };
+  const nodes: TreeNode[] = names.map((name, k) => ({ ...newNode(k), taxon: k, name }));
   joins.forEach((join, k) => {
-    nodes.push({ id: n + k, parent: null, children: [], taxon: null, name: null, branchLength: null });
-    attach(n + k, join.i, join.li);
-    attach(n + k, join.j, join.lj);
+    nodes.push(newNode(n + k));
+    attach(nodes, n + k, join.i, join.li);
+    attach(nodes, n + k, join.j, join.lj);
   });
   let root = nodes.length - 1;
   if (finalChildren.length > 0) {
     root = nodes.length;
-    nodes.push({ id: root, parent: null, children: [], taxon: null, name: null, branchLength: null });
-    for (const { id, length } of finalChildren) attach(root, id, length);
+    nodes.push(newNode(root));
+    for (const { id, length } of finalChildren) attach(nodes, root, id, length);
   }
   return { nodes, root, rooted };
 }

@@ -1,9 +1,9 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import type { SimilarityMatrix } from '../../services/distance.service';
+import type { DistanceMatrixView, SimilarityMatrix } from '../../services/distance.service';
 import { Genome } from '../genome/genome.type';
 
 @ObjectType({ description: 'Nei similarities and distances between models on one genome, rows in `models` order.' })
-export class DistanceMatrix {
+export class DistanceMatrix implements DistanceMatrixView {
   matrix!: SimilarityMatrix;
 
   @Field(() => Genome)

@@ -1,5 +1,4 @@
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { formatPhylipDistances } from '../../core/format/phylip';
 import { distancesOf } from '../../services/distance.service';
 import type { Context } from '../context';
 import { Model } from '../model/model.type';
@@ -23,23 +22,20 @@ export class DistanceResolver {
   })
   async distanceMatrix(
     @Ctx() { services }: Context,
-    @Arg('genome', () => ID) genomeId: string,
-    @Arg('models', () => [ID], { nullable: true }) modelIds?: string[] | null,
+    @Arg('genome', () => ID) genome: string,
+    @Arg('models', () => [ID], { nullable: true }) models: string[] | null | undefined,
     @Arg('alleleLength', () => Int, {
       defaultValue: 4,
       description: 'code points kept per allele; 4 is the reference, others are counted from the raw samples',
     })
-    alleleLength: number = 4,
+    alleleLength: number,
   ): Promise<DistanceMatrix> {
-    const genome = await services.genomes.get(genomeId);
-    const models = modelIds ? await services.models.getMany(modelIds) : undefined;
-    const matrix = await services.distances.similarity(genome, models, alleleLength);
-    return { matrix, genome, fingerprint: matrix.key, alleleLength: matrix.alleleLength };
+    return services.distances.matrix({ genome, models, alleleLength });
   }
 
   @FieldResolver(() => [Model])
-  async models(@Root() { matrix }: DistanceMatrix, @Ctx() { loaders }: Context): Promise<Model[]> {
-    return (await loaders.model.loadMany(matrix.modelIds)) as Model[];
+  models(@Root() { matrix }: DistanceMatrix, @Ctx() { loaders }: Context): Promise<Model[]> {
+    return Promise.all(matrix.modelIds.map((id) => loaders.model.load(id)));
   }
 
   @FieldResolver(() => [[Float]], { description: 'Nei identity S = J_AB / sqrt(J_A J_B)' })
@@ -53,16 +49,11 @@ export class DistanceResolver {
   }
 
   @FieldResolver(() => String, { description: 'the square PHYLIP distance-matrix text, names are model names' })
-  async phylip(
+  phylip(
     @Root() { matrix }: DistanceMatrix,
-    @Ctx() { loaders }: Context,
+    @Ctx() { services }: Context,
     @Arg('digits', () => Int, { defaultValue: 6 }) digits: number,
   ): Promise<string> {
-    const models = (await loaders.model.loadMany(matrix.modelIds)) as Model[];
-    return formatPhylipDistances(
-      models.map((m) => m.name),
-      distancesOf(matrix.similarity),
-      Math.max(0, Math.min(17, digits)),
-    );
+    return services.distances.phylip(matrix, digits);
   }
 }

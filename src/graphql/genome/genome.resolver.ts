@@ -1,8 +1,12 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GENE_PAGE, type PageRequest } from '../../services/page';
 import { toConnection } from '../common/connection';
+import { PageArgs } from '../common/page.args';
 import type { Context } from '../context';
 import { CreateGenomeInput } from './genome.input';
 import { BuiltinGenome, GeneConnection, Genome } from './genome.type';
+
+const GenePage = PageArgs(GENE_PAGE);
 
 @Resolver(() => Genome)
 export class GenomeResolver {
@@ -50,10 +54,9 @@ export class GenomeResolver {
   async genes(
     @Root() genome: Genome,
     @Ctx() { services }: Context,
-    @Arg('first', () => Int, { nullable: true, description: 'page size, default 200, at most 10000' }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Args(() => GenePage) page: PageRequest,
   ): Promise<GeneConnection> {
-    const page = await services.genomes.genes(genome, first, after);
-    return { ...toConnection(page), totalCount: page.totalCount };
+    const found = await services.genomes.genes(genome, page);
+    return { ...toConnection(found), totalCount: found.totalCount };
   }
 }

@@ -1,37 +1,32 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import type { ProbeJobRow } from '../../db/store';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { PageRequest } from '../../services/page';
 import { toConnection } from '../common/connection';
+import { PageArgs } from '../common/page.args';
 import type { Context } from '../context';
 import { Genome } from '../genome/genome.type';
 import { Model } from '../model/model.type';
 import { StartProbingInput } from './job.input';
 import { JobStatus, ProbeJob, ProbeJobConnection, ProbingEstimate } from './job.type';
 
-const view = (row: ProbeJobRow): ProbeJob => ({
-  ...row,
-  status: row.status as JobStatus,
-  warnings: JSON.parse(row.warnings) as string[],
-});
+// `first` here has never had a description (the schema only grows), so none is given.
+const JobPage = PageArgs();
 
 @Resolver(() => ProbeJob)
 export class JobResolver {
   @Query(() => ProbeJob, { nullable: true })
-  async job(@Ctx() { services }: Context, @Arg('id', () => ID) id: string): Promise<ProbeJob | null> {
-    const row = await services.jobs.get(id);
-    return row && view(row);
+  job(@Ctx() { services }: Context, @Arg('id', () => ID) id: string): Promise<ProbeJob | null> {
+    return services.jobs.get(id);
   }
 
   @Query(() => ProbeJobConnection, { description: 'Probing jobs, oldest first.' })
   async jobs(
     @Ctx() { services }: Context,
-    @Arg('model', () => ID, { nullable: true }) model?: string,
-    @Arg('genome', () => ID, { nullable: true }) genome?: string,
-    @Arg('status', () => JobStatus, { nullable: true }) status?: JobStatus,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('model', () => ID, { nullable: true }) model: string | null | undefined,
+    @Arg('genome', () => ID, { nullable: true }) genome: string | null | undefined,
+    @Arg('status', () => JobStatus, { nullable: true }) status: JobStatus | null | undefined,
+    @Args(() => JobPage) page: PageRequest,
   ): Promise<ProbeJobConnection> {
-    const page = await services.jobs.list({ model, genome, status }, first, after);
-    return toConnection({ ...page, nodes: page.nodes.map(view) });
+    return toConnection(await services.jobs.list({ model, genome, status }, page));
   }
 
   @Query(() => ProbingEstimate, { description: 'Requests, tokens and dollars a startProbing would spend.' })
@@ -45,40 +40,33 @@ export class JobResolver {
   @Mutation(() => ProbeJob, {
     description: 'Starts sampling in the background; an active job for the same model and genome is returned instead.',
   })
-  async startProbing(
+  startProbing(
     @Ctx() { services }: Context,
     @Arg('input', () => StartProbingInput) input: StartProbingInput,
   ): Promise<ProbeJob> {
-    return view(await services.jobs.start(input));
+    return services.jobs.start(input);
   }
 
   @Mutation(() => ProbeJob, { description: 'Stops a job; the samples it stored are kept.' })
-  async cancelJob(@Ctx() { services }: Context, @Arg('id', () => ID) id: string): Promise<ProbeJob> {
-    return view(await services.jobs.cancel(id));
+  cancelJob(@Ctx() { services }: Context, @Arg('id', () => ID) id: string): Promise<ProbeJob> {
+    return services.jobs.cancel(id);
   }
 
   @Subscription(() => ProbeJob, {
     description: 'The job now, then after every stored batch, until it finishes (graphql-ws at /graphql).',
-    subscribe: ({ args, context }) => {
-      const { services } = context as Context;
-      return mapAsync(services.jobs.watch(String(args.id)), (row) => view(row));
-    },
+    subscribe: ({ args, context }) => (context as Context).services.jobs.watch(String(args.id)),
   })
   jobProgress(@Arg('id', () => ID) _id: string, @Root() job: ProbeJob): ProbeJob {
     return job;
   }
 
   @FieldResolver(() => Model)
-  async model(@Root() job: ProbeJob, @Ctx() { loaders }: Context): Promise<Model> {
-    return (await loaders.model.load(job.modelId)) as Model;
+  model(@Root() job: ProbeJob, @Ctx() { loaders }: Context): Promise<Model> {
+    return loaders.model.load(job.modelId);
   }
 
   @FieldResolver(() => Genome)
-  async genome(@Root() job: ProbeJob, @Ctx() { services }: Context): Promise<Genome> {
-    return services.genomes.get(String(job.genomeId));
+  genome(@Root() job: ProbeJob, @Ctx() { loaders }: Context): Promise<Genome> {
+    return loaders.genome.load(job.genomeId);
   }
-}
-
-async function* mapAsync<T, U>(source: AsyncIterable<T>, map: (value: T) => U): AsyncGenerator<U> {
-  for await (const value of source) yield map(value);
 }

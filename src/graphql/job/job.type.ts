@@ -1,4 +1,9 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type {
+  JobStatus as StatusName,
+  ProbeJobView,
+  ProbingEstimate as Estimate,
+} from '../../services/probing/job.service';
 import { Connection } from '../common/connection';
 
 export enum JobStatus {
@@ -10,13 +15,14 @@ export enum JobStatus {
 }
 registerEnumType(JobStatus, { name: 'JobStatus' });
 
+/** The job view without the claim on it (`owner`, `leaseUntil`), which the API does not show. */
 @ObjectType({ description: 'A probing job: sampling one model on one genome until every gene has N samples.' })
-export class ProbeJob {
+export class ProbeJob implements Omit<ProbeJobView, 'owner' | 'leaseUntil'> {
   @Field(() => ID)
   id!: number;
 
   @Field(() => JobStatus)
-  status!: JobStatus;
+  status!: StatusName;
 
   @Field(() => Int, { description: 'samples stored toward the target' })
   completed!: number;
@@ -70,7 +76,7 @@ export class ProbeJob {
 export class ProbeJobConnection extends Connection(ProbeJob, 'ProbeJob') {}
 
 @ObjectType({ description: 'What a probing would cost before it runs, counting only the missing samples.' })
-export class ProbingEstimate {
+export class ProbingEstimate implements Estimate {
   @Field(() => Int)
   samplesNeeded!: number;
 

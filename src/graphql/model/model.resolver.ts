@@ -1,31 +1,23 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { MODEL_PAGE, type PageRequest } from '../../services/page';
 import { toConnection } from '../common/connection';
+import { PageArgs } from '../common/page.args';
 import type { Context } from '../context';
 import { Model, ModelConnection, Score } from './model.type';
 import { ModelFilter, RegisterModelInput } from './model.input';
+
+const ModelPage = PageArgs(MODEL_PAGE);
 
 @Resolver(() => Model)
 export class ModelResolver {
   @Query(() => ModelConnection, { description: 'Registered models, oldest first, with cursor pagination.' })
   async models(
     @Ctx() { services }: Context,
-    @Arg('filter', () => ModelFilter, { nullable: true }) filter?: ModelFilter | null,
-    @Arg('first', () => Int, { nullable: true, description: 'page size, default 100, at most 1000' }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('filter', () => ModelFilter, { nullable: true }) filter: ModelFilter | null | undefined,
+    @Args(() => ModelPage) page: PageRequest,
   ): Promise<ModelConnection> {
-    const genome = filter?.genome ? await services.genomes.get(filter.genome) : undefined;
-    const page = await services.models.list(
-      {
-        provider: filter?.provider ?? undefined,
-        family: filter?.family ?? undefined,
-        mode: filter?.mode ?? undefined,
-        nameContains: filter?.nameContains ?? undefined,
-        genomeId: genome?.id,
-      },
-      first,
-      after,
-    );
-    return { ...toConnection(page as typeof page & { nodes: Model[] }), totalCountOf: page.totalCount };
+    const found = await services.models.list(filter, page);
+    return { ...toConnection(found), totalCountOf: found.totalCount };
   }
 
   @Query(() => Model, { nullable: true, description: 'A model by id or by name (give one).' })
@@ -34,7 +26,7 @@ export class ModelResolver {
     @Arg('id', () => ID, { nullable: true }) id?: string,
     @Arg('name', () => String, { nullable: true }) name?: string,
   ): Promise<Model | null> {
-    return services.models.find({ id, name }) as Promise<Model | null>;
+    return services.models.find({ id, name });
   }
 
   @Mutation(() => Model)
@@ -42,14 +34,14 @@ export class ModelResolver {
     @Ctx() { services }: Context,
     @Arg('input', () => RegisterModelInput) input: RegisterModelInput,
   ): Promise<Model> {
-    return services.models.register(input) as Promise<Model>;
+    return services.models.register(input);
   }
 
   @Mutation(() => Model, {
     description: 'Deletes a model with its samples, scores and probing jobs (running ones are stopped); returns it.',
   })
   deleteModel(@Ctx() { services }: Context, @Arg('id', () => ID) id: string): Promise<Model> {
-    return services.removal.removeModel(id) as Promise<Model>;
+    return services.removal.removeModel(id);
   }
 
   @FieldResolver(() => [Score])

@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { ModelMode as ModeName, ModelView } from '../../services/model.service';
 import { Connection } from '../common/connection';
 
 export enum ModelMode {
@@ -25,7 +26,7 @@ export class Score {
 }
 
 @ObjectType({ description: 'A taxon: one endpoint with its sampling settings.' })
-export class Model {
+export class Model implements ModelView {
   @Field(() => ID)
   id!: number;
 
@@ -42,7 +43,7 @@ export class Model {
   family!: string | null;
 
   @Field(() => ModelMode)
-  mode!: ModelMode;
+  mode!: ModeName;
 
   @Field(() => Float)
   temperature!: number;

@@ -52,15 +52,15 @@ export class PredictionResolver {
 @Resolver(() => PredictionNeighbor)
 export class PredictionNeighborResolver {
   @FieldResolver(() => Model)
-  async model(@Root() neighbor: PredictionNeighbor, @Ctx() { loaders }: Context): Promise<Model> {
-    return (await loaders.model.load(neighbor.modelId)) as Model;
+  model(@Root() neighbor: PredictionNeighbor, @Ctx() { loaders }: Context): Promise<Model> {
+    return loaders.model.load(neighbor.modelId);
   }
 }
 
 @Resolver(() => EvaluationPoint)
 export class EvaluationPointResolver {
   @FieldResolver(() => Model)
-  async model(@Root() point: EvaluationPoint, @Ctx() { loaders }: Context): Promise<Model> {
-    return (await loaders.model.load(point.modelId)) as Model;
+  model(@Root() point: EvaluationPoint, @Ctx() { loaders }: Context): Promise<Model> {
+    return loaders.model.load(point.modelId);
   }
 }

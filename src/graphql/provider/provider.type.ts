@@ -1,8 +1,10 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { ProviderCapabilitiesView, ProviderModelView, ProviderView } from '../../services/provider.service';
+import type { ModelMode as ModeName } from '../../services/model.service';
 import { ModelMode } from '../model/model.type';
 
 @ObjectType({ description: 'A model a provider can offer, with its known lineage where the provider knows it.' })
-export class ProviderModel {
+export class ProviderModel implements ProviderModelView {
   @Field(() => ID)
   id!: string;
 
@@ -13,16 +15,16 @@ export class ProviderModel {
   parent!: string | null;
 
   @Field(() => ModelMode)
-  mode!: ModelMode;
+  mode!: ModeName;
 }
 
 @ObjectType({ description: 'What a provider can do, declared by its plugin.' })
-export class ProviderCapabilities {
+export class ProviderCapabilities implements ProviderCapabilitiesView {
   @Field(() => Int, { description: 'samples per request (OpenAI `n`)' })
   maxSamplesPerRequest!: number;
 
   @Field(() => [ModelMode])
-  modes!: ModelMode[];
+  modes!: ModeName[];
 
   @Field(() => Int, { description: 'requests in flight at once' })
   maxConcurrency!: number;
@@ -38,7 +40,7 @@ export class ProviderCapabilities {
 }
 
 @ObjectType({ description: 'A provider plugin. Credentials are never shown.' })
-export class Provider {
+export class Provider implements ProviderView {
   @Field(() => ID)
   id!: string;
 

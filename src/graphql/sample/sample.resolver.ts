@@ -1,41 +1,31 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { alleleOf } from '../../core/alleles/allele';
-import { ALLELE_LENGTH } from '../../services/population.service';
+import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { SAMPLE_PAGE, type PageRequest } from '../../services/page';
 import { toConnection } from '../common/connection';
+import { PageArgs } from '../common/page.args';
 import type { Context } from '../context';
 import { ImportCompletionsInput } from './sample.input';
-import { ImportResult, SampleConnection, type SampleSource } from './sample.type';
+import { ImportResult, SampleConnection } from './sample.type';
+
+const SamplePage = PageArgs(SAMPLE_PAGE);
 
 @Resolver()
 export class SampleResolver {
   @Mutation(() => ImportResult, { description: 'Stores samples taken elsewhere; they count exactly like probes.' })
-  async importCompletions(
+  importCompletions(
     @Ctx() { services }: Context,
     @Arg('input', () => ImportCompletionsInput) input: ImportCompletionsInput,
   ): Promise<ImportResult> {
-    const model = await services.models.get(input.model);
-    const genome = await services.genomes.get(input.genome);
-    const result = await services.samples.append(model, genome, input.completions, 'IMPORTED');
-    return { accepted: result.accepted, rejected: result.rejected, sampleCount: result.population?.sampleCount ?? 0 };
+    return services.samples.importCompletions(input);
   }
 
   @Query(() => SampleConnection, { description: "A model's samples on a genome, oldest first." })
   async samples(
     @Ctx() { services }: Context,
-    @Arg('model', () => ID) modelId: string,
-    @Arg('genome', () => ID) genomeId: string,
-    @Arg('gene', () => Int, { nullable: true }) gene?: number,
-    @Arg('first', () => Int, { nullable: true, description: 'page size, default 100, at most 10000' }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('model', () => ID) model: string,
+    @Arg('genome', () => ID) genome: string,
+    @Arg('gene', () => Int, { nullable: true }) gene: number | null | undefined,
+    @Args(() => SamplePage) page: PageRequest,
   ): Promise<SampleConnection> {
-    const model = await services.models.get(modelId);
-    const genome = await services.genomes.get(genomeId);
-    const page = await services.samples.list(model, genome, gene, first, after);
-    const nodes = page.nodes.map((s) => ({
-      ...s,
-      source: s.source as SampleSource,
-      allele: alleleOf(s.text, ALLELE_LENGTH),
-    }));
-    return toConnection({ ...page, nodes });
+    return toConnection(await services.samples.list({ model, genome, gene }, page));
   }
 }

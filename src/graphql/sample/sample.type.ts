@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { ImportSummary, SampleSource as SourceName, SampleView } from '../../services/sample.service';
 import { Connection } from '../common/connection';
 
 export enum SampleSource {
@@ -8,7 +9,7 @@ export enum SampleSource {
 registerEnumType(SampleSource, { name: 'SampleSource' });
 
 @ObjectType({ description: 'One probe: a completion of a gene sampled from a model, kept in full.' })
-export class Sample {
+export class Sample implements Omit<SampleView, 'modelId' | 'genomeId'> {
   @Field(() => ID)
   id!: number;
 
@@ -25,7 +26,7 @@ export class Sample {
   allele!: string;
 
   @Field(() => SampleSource)
-  source!: SampleSource;
+  source!: SourceName;
 
   @Field(() => ID, { nullable: true })
   jobId!: number | null;
@@ -38,7 +39,7 @@ export class Sample {
 export class SampleConnection extends Connection(Sample, 'Sample') {}
 
 @ObjectType()
-export class ImportResult {
+export class ImportResult implements ImportSummary {
   @Field(() => Int, { description: 'samples stored' })
   accepted!: number;
 

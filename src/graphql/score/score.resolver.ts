@@ -35,7 +35,7 @@ export class ScoreResolver {
   }
 
   @FieldResolver(() => Model)
-  async model(@Root() score: Score, @Ctx() { loaders }: Context): Promise<Model> {
-    return (await loaders.model.load(score.modelId)) as Model;
+  model(@Root() score: Score, @Ctx() { loaders }: Context): Promise<Model> {
+    return loaders.model.load(score.modelId);
   }
 }

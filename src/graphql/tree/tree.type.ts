@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Model } from '../model/model.type';
+import type { TreeMethod as TreeMethodName, TreeNodeView, TreeView } from '../../services/tree.service';
 
 export enum TreeMethod {
   NJ = 'NJ',
@@ -28,16 +28,14 @@ registerEnumType(TreeRoot, {
   },
 });
 
+/** `model` is a field resolver (TreeNodeResolver) over `modelId`. */
 @ObjectType()
-export class TreeNode {
+export class TreeNode implements TreeNodeView {
   @Field(() => ID)
   id!: number;
 
   @Field(() => ID, { nullable: true })
   parent!: number | null;
-
-  @Field(() => Model, { nullable: true, description: 'the model at a leaf; null at inner nodes' })
-  model!: Model | null;
 
   modelId!: number | null;
 
@@ -53,9 +51,9 @@ export class TreeNode {
 }
 
 @ObjectType({ description: 'A phylogenetic tree of models.' })
-export class Tree {
+export class Tree implements TreeView {
   @Field(() => TreeMethod)
-  method!: TreeMethod;
+  method!: TreeMethodName;
 
   @Field(() => Boolean, {
     description: 'false for NJ: the tree is unrooted and the root shown is only where it is drawn from',
@@ -66,7 +64,7 @@ export class Tree {
     nullable: true,
     description: 'what placed the root: "method" (UPGMA), "midpoint", "outgroup", or null when unrooted',
   })
-  rootedBy!: string | null;
+  rootedBy!: TreeView['rootedBy'];
 
   @Field(() => String, {
     description: 'Newick text; leaf names are model names, inner labels the bootstrap support in percent',

@@ -20,7 +20,7 @@ import { costOf } from '../../providers/provider';
 import { notFound, parseId } from '../errors';
 import type { PopulationService } from '../population.service';
 import type { SampleService } from '../sample.service';
-import { decodeCursor, encodeCursor, pageSize } from '../validate';
+import { JOB_PAGE, paginate, type Page, type PageRequest } from '../page';
 import { JobRunner, type RunnerOptions } from './job-runner';
 import { alreadyDone, planRequests } from './probe-plan';
 import { resolveTarget, type StartProbingInput } from './probe-target';
@@ -31,6 +31,16 @@ export { REFERENCE_SAMPLES_PER_GENE, type StartProbingInput } from './probe-targ
 export const TERMINAL: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 export type ProbingOptions = RunnerOptions;
+export type { JobStatus };
+
+/** A job as the API shows it: the stored row with its warnings parsed. */
+export interface ProbeJobView extends Omit<ProbeJobRow, 'warnings'> {
+  warnings: string[];
+}
+
+export function jobView(row: ProbeJobRow): ProbeJobView {
+  return { ...row, warnings: JSON.parse(row.warnings) as string[] };
+}
 
 export interface ProbingEstimate {
   samplesNeeded: number;
@@ -58,14 +68,14 @@ export class JobService {
   }
 
   /** Creates (or returns the active) job for the model and genome and starts it in the background. */
-  async start(input: StartProbingInput): Promise<ProbeJobRow> {
+  async start(input: StartProbingInput): Promise<ProbeJobView> {
     const target = await this.target(input);
     const active = await this.store.listJobs(
       { statuses: ['QUEUED', 'RUNNING'], modelId: target.model.id, genomeId: target.genome.id },
       null,
       1,
     );
-    if (active.length > 0) return active[0];
+    if (active.length > 0) return jobView(active[0]);
     const stats = await this.store.geneSampleStats(target.model.id, target.genome.id);
     const total = target.genome.geneCount * target.samplesPerGene;
     const completed = alreadyDone(target.genome.geneCount, stats, target.samplesPerGene);
@@ -79,7 +89,7 @@ export class JobService {
       total,
     });
     this.runner.launch(job);
-    return job;
+    return jobView(job);
   }
 
   /** Requests, tokens and dollars a probing would cost, from what is still missing. */
@@ -102,40 +112,41 @@ export class JobService {
     };
   }
 
-  async get(id: string): Promise<ProbeJobRow | null> {
+  async get(id: string): Promise<ProbeJobView | null> {
     if (!/^[1-9][0-9]{0,15}$/.test(id)) return null;
-    return (await this.store.getJob(Number(id))) ?? null;
+    const job = await this.store.getJob(Number(id));
+    return job ? jobView(job) : null;
   }
 
+  /** One page of the jobs matching the filter, oldest first. */
   async list(
     filter: { model?: string | null; genome?: string | null; status?: JobStatus | null },
-    first: number | null | undefined,
-    after: string | null | undefined,
-  ) {
-    const limit = pageSize(first, 100, 1000);
-    const rows = await this.store.listJobs(
-      {
-        modelId: filter.model ? parseId('model', filter.model) : undefined,
-        genomeId: filter.genome ? parseId('genome', filter.genome) : undefined,
-        statuses: filter.status ? [filter.status] : undefined,
-      },
-      decodeCursor('job', after),
-      limit + 1,
+    page: PageRequest,
+  ): Promise<Page<ProbeJobView>> {
+    const jobFilter = {
+      modelId: filter.model ? parseId('model', filter.model) : undefined,
+      genomeId: filter.genome ? parseId('genome', filter.genome) : undefined,
+      statuses: filter.status ? [filter.status] : undefined,
+    };
+    const found = await paginate(
+      'job',
+      page,
+      JOB_PAGE,
+      (afterId, limit) => this.store.listJobs(jobFilter, afterId, limit),
+      (job) => job.id,
     );
-    const nodes = rows.slice(0, limit);
-    const cursors = nodes.map((j) => encodeCursor('job', j.id));
-    return { nodes, cursors, hasNextPage: rows.length > limit, endCursor: cursors.at(-1) ?? null };
+    return { ...found, nodes: found.nodes.map(jobView) };
   }
 
   /** Stops a queued or running job; samples already stored are kept. A finished job is returned as is. */
-  async cancel(id: string): Promise<ProbeJobRow> {
+  async cancel(id: string): Promise<ProbeJobView> {
     const job = await this.store.getJob(parseId('job', id));
     if (!job) throw notFound(`no job with id "${id}"`);
-    if (TERMINAL.includes(job.status)) return job;
+    if (TERMINAL.includes(job.status)) return jobView(job);
     const updated = await this.store.updateJob(job.id, { status: 'CANCELLED', finishedAt: now() });
     this.runner.abort(job.id);
     this.emit(job.id);
-    return updated;
+    return jobView(updated);
   }
 
   /**
@@ -149,18 +160,18 @@ export class JobService {
   }
 
   /** The job now, then after every change, until it finishes (for subscriptions). */
-  async *watch(id: string, signal?: AbortSignal): AsyncGenerator<ProbeJobRow> {
+  async *watch(id: string, signal?: AbortSignal): AsyncGenerator<ProbeJobView> {
     const job = await this.store.getJob(parseId('job', id));
     if (!job) throw notFound(`no job with id "${id}"`);
     // Listen before yielding, so no change between the read and the subscription is missed.
     const changes = on(this.events, `job:${job.id}`, { signal });
-    yield job;
+    yield jobView(job);
     if (TERMINAL.includes(job.status)) return;
     try {
       for await (const _ of changes) {
         const current = await this.store.getJob(job.id);
         if (!current) return;
-        yield current;
+        yield jobView(current);
         if (TERMINAL.includes(current.status)) return;
       }
     } catch (error) {

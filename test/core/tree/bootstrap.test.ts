@@ -1,7 +1,7 @@
 import { createRandom } from '../../../src/core/random';
 import { bootstrapSupport, resampleGenes, splitSupport } from '../../../src/core/tree/bootstrap';
 import { neighborJoining } from '../../../src/core/tree/neighbor-joining';
-import { parseNewick } from '../../../src/core/tree/newick';
+import { parseNewick } from '../../../src/core/format/newick';
 import { neiDistance, neiSimilarityMatrix, type AlleleCounts } from '../../../src/core';
 
 /** Support by the sorted leaf names below each node, for readable expectations. */

@@ -1,4 +1,4 @@
-import { formatNewick, parseNewick } from '../../../src/core/tree/newick';
+import { formatNewick, parseNewick } from '../../../src/core/format/newick';
 import { midpointRoot, outgroupRoot } from '../../../src/core/tree/reroot';
 import { maxPatristicDifference, rootDistances, rootSides } from '../helpers/tree-compare';
 

@@ -62,6 +62,15 @@ describe('parseNewick', () => {
     expect(() => parseNewick(text)).toThrow(fragment);
     expect(() => parseNewick(text)).toThrow(/at position \d+/);
   });
+
+  it('parseNewick reads a 50,000-leaf caterpillar (nesting deeper than the call stack)', () => {
+    let text = 'a0:1';
+    for (let k = 1; k < 50_000; k++) text = `(${text},a${k}:1):1`;
+    const tree = parseNewick(`(${text},z:1);`);
+    expect(tree.nodes).toHaveLength(2 * 50_001 - 1);
+    expect(leafNames(tree).slice(0, 3)).toEqual(['a0', 'a1', 'a2']);
+    expect(formatNewick(tree)).toBe(`(${text},z:1);`);
+  });
 });
 
 describe('formatNewick', () => {

@@ -13,12 +13,13 @@
  * rooted iff the root has exactly two children (the usual convention: NJ trees are
  * written with a trifurcation at the root). Leaves get `taxon` = order of appearance.
  *
- * Complexity: O(length of text) both ways.
+ * Complexity: O(length of text) both ways; neither recurses, so nesting depth is unbounded.
  *
  * @see https://phylipweb.github.io/phylip/newicktree.html
  */
 import { PhyloInputError } from '../errors';
-import type { Tree, TreeNode } from './tree';
+import { depthFirst } from '../tree/traversal';
+import { newNode, type Tree, type TreeNode } from '../tree/tree';
 
 export interface NewickFormatOptions {
   /** significant digits for branch lengths; default: shortest text that reads back exactly */
@@ -34,21 +35,19 @@ export function formatNewick(tree: Tree, options: NewickFormatOptions = {}): str
     throw new RangeError(`digits must be an integer in 1..17, got ${digits}`);
   }
   const parts: string[] = [];
-  // iterative post-order writer so that deep (caterpillar) trees cannot overflow the stack
-  const stack: { id: number; next: number }[] = [{ id: tree.root, next: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const node = tree.nodes[top.id];
-    if (top.next < node.children.length) {
-      parts.push(top.next === 0 ? '(' : ',');
-      stack.push({ id: node.children[top.next++], next: 0 });
-      continue;
-    }
-    if (node.children.length > 0) parts.push(')');
-    parts.push(formatLabel(node.name));
-    if (node.branchLength !== null) parts.push(':' + formatLength(node.branchLength, digits));
-    stack.pop();
-  }
+  // subtree = "(" subtree {"," subtree} ")" label [":" length]
+  depthFirst(tree, {
+    enter(id, rank) {
+      if (rank > 0) parts.push(',');
+      if (tree.nodes[id].children.length > 0) parts.push('(');
+    },
+    leave(id) {
+      const node = tree.nodes[id];
+      if (node.children.length > 0) parts.push(')');
+      parts.push(formatLabel(node.name));
+      if (node.branchLength !== null) parts.push(':' + formatLength(node.branchLength, digits));
+    },
+  });
   return parts.join('') + ';';
 }
 
@@ -81,7 +80,7 @@ class NewickParser {
   parse(): Tree {
     this.skipSpaceAndComments(true);
     if (this.pos >= this.text.length) this.fail('expected a tree, got empty input');
-    const root = this.subtree(null);
+    const root = this.subtree();
     this.skipSpaceAndComments(false);
     if (this.text[this.pos] !== ';') this.fail(`expected ';' at the end of the tree, got ${this.describe()}`);
     this.pos++;
@@ -91,28 +90,58 @@ class NewickParser {
     return { nodes: this.nodes, root, rooted };
   }
 
-  private subtree(parent: number | null): number {
-    const id = this.nodes.length;
-    this.nodes.push({ id, parent, children: [], taxon: null, name: null, branchLength: null });
-    this.skipSpaceAndComments(false);
-    if (this.text[this.pos] === '(') {
-      this.pos++;
-      do {
-        this.nodes[id].children.push(this.subtree(id));
-        this.skipSpaceAndComments(false);
-      } while (this.text[this.pos] === ',' && ++this.pos);
-      if (this.text[this.pos] !== ')') this.fail(`expected ',' or ')', got ${this.describe()}`);
-      this.pos++;
-    } else {
+  /**
+   * One subtree, read without recursion so that nesting deeper than the call stack (a
+   * caterpillar of many thousand leaves) still parses: `open` holds the inner nodes whose ")"
+   * is still to come. Nodes are numbered in order of appearance, parents before children.
+   */
+  private subtree(): number {
+    const open: number[] = [];
+    let id = this.startNode(null);
+    for (;;) {
+      // "(" opens an inner node whose first child starts right after it
+      while (this.text[this.pos] === '(') {
+        this.pos++;
+        open.push(id);
+        id = this.startNode(id);
+      }
       this.nodes[id].taxon = this.leafCount++;
+      this.endNode(id);
+      // after a subtree: "," starts its next sibling, ")" closes its parent
+      for (;;) {
+        if (open.length === 0) return id;
+        this.skipSpaceAndComments(false);
+        const parent = open[open.length - 1];
+        if (this.text[this.pos] === ',') {
+          this.pos++;
+          id = this.startNode(parent);
+          break;
+        }
+        if (this.text[this.pos] !== ')') this.fail(`expected ',' or ')', got ${this.describe()}`);
+        this.pos++;
+        id = open.pop() as number;
+        this.endNode(id);
+      }
     }
+  }
+
+  /** A new node (the next child of `parent`), with the reader at its first character. */
+  private startNode(parent: number | null): number {
+    const id = this.nodes.length;
+    this.nodes.push({ ...newNode(id), parent });
+    if (parent !== null) this.nodes[parent].children.push(id);
+    this.skipSpaceAndComments(false);
+    return id;
+  }
+
+  /** The label and branch length that follow a node's text. */
+  private endNode(id: number): void {
     this.nodes[id].name = this.label();
     this.skipSpaceAndComments(false);
     if (this.text[this.pos] === ':') {
       this.pos++;
       this.nodes[id].branchLength = this.number();
     }
-    return id;
   }
 
   private label(): string | null {
