@@ -34,6 +34,9 @@ export interface SimilarityMatrix {
 /** Allele lengths a request may ask for; 4 is the reference and the one stored. */
 export const MAX_ALLELE_LENGTH = 64;
 
+/** Decimals a PHYLIP matrix may show: 17 is past a double's precision for distances >= 0.1. */
+export const MAX_PHYLIP_DIGITS = 17;
+
 /** How many recently used matrices may donate pairs to a new one. */
 const DONORS = 4;
 

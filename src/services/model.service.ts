@@ -6,7 +6,9 @@ import {
   decodeCursor,
   encodeCursor,
   findByIdOrName,
+  MAX_MODELS_PER_REQUEST,
   pageSize,
+  requireListLength,
   requireIntIn,
   requireNumberIn,
   requireText,
@@ -17,6 +19,8 @@ export const EXTERNAL_PROVIDER = 'external';
 
 /** Reference sampling settings (method.md, "Probing"). */
 export const REFERENCE_SETTINGS = { temperature: 0.7, topP: 1, maxTokens: 5 } as const;
+/** The largest maxTokens a model or a probing may ask for. */
+export const MAX_TOKENS = 4096;
 
 export interface RegisterModelInput {
   name: string;
@@ -64,7 +68,7 @@ export class ModelService {
       mode: input.mode ?? 'CHAT',
       temperature: requireNumberIn('temperature', input.temperature ?? REFERENCE_SETTINGS.temperature, 0, 2),
       topP: requireNumberIn('topP', input.topP ?? REFERENCE_SETTINGS.topP, 0, 1),
-      maxTokens: requireIntIn('maxTokens', input.maxTokens ?? REFERENCE_SETTINGS.maxTokens, 1, 4096),
+      maxTokens: requireIntIn('maxTokens', input.maxTokens ?? REFERENCE_SETTINGS.maxTokens, 1, MAX_TOKENS),
     };
     try {
       return await this.store.createModel(row);
@@ -89,7 +93,8 @@ export class ModelService {
   }
 
   /** Resolves GraphQL ids to models in the given order; unknown or repeated ids are errors. */
-  async getMany(ids: readonly string[]): Promise<ModelRow[]> {
+  async getMany(ids: readonly string[], field = 'models'): Promise<ModelRow[]> {
+    requireListLength(field, ids, MAX_MODELS_PER_REQUEST);
     const numeric = ids.map((id) => parseId('model', id));
     if (new Set(numeric).size !== numeric.length) throw badInput('the models list names a model more than once');
     const byId = new Map((await this.store.getModels(numeric)).map((m) => [m.id, m]));

@@ -6,7 +6,7 @@ import type { AppendSamplesResult, GenomeRow, ModelRow, ProbeRequestRecord, Samp
 import { badInput } from './errors';
 import type { AlleleCounts } from '../core/genetics/population';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
-import { decodeCursor, encodeCursor, pageSize } from './validate';
+import { decodeCursor, encodeCursor, pageSize, requireIntIn } from './validate';
 
 /** One request may import at most this many completions (a whole 4,096-gene x 32 genome fits). */
 export const MAX_COMPLETIONS_PER_IMPORT = 200_000;
@@ -75,6 +75,7 @@ export class SampleService {
     after: string | null | undefined,
   ) {
     const limit = pageSize(first, 100, 10_000);
+    if (gene != null) requireIntIn('gene', gene, 0, genome.geneCount - 1);
     const rows = await this.store.listSamples(
       { modelId: model.id, genomeId: genome.id, gene: gene ?? undefined },
       decodeCursor('sample', after),

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { formatPhylipDistances } from '../../core/format/phylip';
-import { distancesOf } from '../../services/distance.service';
+import { distancesOf, MAX_PHYLIP_DIGITS } from '../../services/distance.service';
+import { requireIntIn } from '../../services/validate';
 import type { Context } from '../context';
 import { Model } from '../model/model.type';
 import { DistanceMatrix } from './distance-matrix.type';
@@ -56,13 +57,14 @@ export class DistanceResolver {
   async phylip(
     @Root() { matrix }: DistanceMatrix,
     @Ctx() { loaders }: Context,
-    @Arg('digits', () => Int, { defaultValue: 6 }) digits: number,
+    @Arg('digits', () => Int, { defaultValue: 6, description: 'decimals, 0 to 17' }) digits: number,
   ): Promise<string> {
+    requireIntIn('digits', digits, 0, MAX_PHYLIP_DIGITS);
     const models = (await loaders.model.loadMany(matrix.modelIds)) as Model[];
     return formatPhylipDistances(
       models.map((m) => m.name),
       distancesOf(matrix.similarity),
-      Math.max(0, Math.min(17, digits)),
+      digits,
     );
   }
 }
