@@ -5,6 +5,8 @@
  * malformed ids and id lists longer than a request may name get BAD_USER_INPUT or NOT_FOUND
  * naming the argument, never an internal error.
  */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { MAX_MODELS_PER_REQUEST } from '../../src/services/validate';
 import { dataOf, startTestApp, type GraphQLAnswer, type TestApp } from '../helpers/app';
 
@@ -104,6 +106,31 @@ describe('text that is not well-formed UTF-16', () => {
     expectError(answer, 'BAD_USER_INPUT', 'filter.nameContains');
   });
 
+  it('over graphql-ws too: a query and a subscription with a lone surrogate are refused naming the argument', async () => {
+    const client = createClient({
+      url: app.url.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      lazy: true,
+      retryAttempts: 0,
+    });
+    const errorsOf = async (query: string, variables: Record<string, unknown>) => {
+      for await (const event of client.iterate({ query, variables })) return event.errors;
+      return undefined;
+    };
+    try {
+      const query = await errorsOf(`query ($f: ModelFilter) { models(filter: $f) { totalCount } }`, {
+        f: { nameContains: 'a\udfffb' },
+      });
+      expect(query?.[0].message).toContain('filter.nameContains is not well-formed Unicode');
+      const subscription = await errorsOf(`subscription ($id: ID!) { jobProgress(id: $id) { status } }`, {
+        id: '\ud800',
+      });
+      expect(subscription?.[0].message).toContain('id is not well-formed Unicode');
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('well-formed astral text (surrogate pairs), NUL and right-to-left text are kept exactly', async () => {
     const name = 'emoji 😀 \u0000 עברית \u202e';
     const model = dataOf(await app.gql(REGISTER, { input: { name, provider: 'external' } })).registerModel;
@@ -174,6 +201,17 @@ describe('numbers out of range', () => {
     if (query.includes('$g')) variables.g = genome;
     if (query.includes('$m')) variables.m = ids[0];
     expectError(await app.gql(query, variables), 'BAD_USER_INPUT', name);
+  });
+});
+
+describe('variables', () => {
+  it('more than 50 bad values in the variables is BAD_USER_INPUT, not an internal error (found by the fuzz)', async () => {
+    // graphql-js stops coercing after 50 errors with an error of its own, which carries no code
+    const completions = Array.from({ length: 60 }, () => ({ gene: 'not a number', text: 1 }));
+    const answer = await app.gql(IMPORT, { input: { model: ids[0], genome, completions } });
+    expect(answer.errors!.length).toBeGreaterThan(50);
+    expect(answer.errors!.map((e) => e.extensions?.code)).toEqual(answer.errors!.map(() => 'BAD_USER_INPUT'));
+    expect(answer.errors!.at(-1)!.message).toContain('Too many errors processing variables');
   });
 });
 
