@@ -55,7 +55,7 @@ export class ModelService {
     if (!known.includes(provider)) {
       throw badInput(`unknown provider "${provider}"; available: ${known.join(', ')}`);
     }
-    const providerModel = input.providerModel?.trim() || null;
+    const providerModel = optionalText('providerModel', input.providerModel, 200);
     if (provider !== EXTERNAL_PROVIDER && providerModel === null) {
       throw badInput(`providerModel is required for provider "${provider}"`);
     }
@@ -64,7 +64,7 @@ export class ModelService {
       name,
       provider,
       providerModel,
-      family: input.family?.trim() || null,
+      family: optionalText('family', input.family, 200),
       mode: input.mode ?? 'CHAT',
       temperature: requireNumberIn('temperature', input.temperature ?? REFERENCE_SETTINGS.temperature, 0, 2),
       topP: requireNumberIn('topP', input.topP ?? REFERENCE_SETTINGS.topP, 0, 1),
@@ -120,4 +120,12 @@ export class ModelService {
     };
     return page;
   }
+}
+
+/** An optional text setting: blank means none; otherwise trimmed and at most `maxLength` long. */
+function optionalText(field: string, value: string | null | undefined, maxLength: number): string | null {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed === '') return null;
+  if (trimmed.length > maxLength) throw badInput(`${field} must be at most ${maxLength} characters`);
+  return trimmed;
 }

@@ -151,6 +151,13 @@ describe('text that is not well-formed UTF-16', () => {
 });
 
 describe('numbers out of range', () => {
+  it.each(['family', 'providerModel'])('registerModel refuses a %s longer than 200 characters', async (field) => {
+    const before = await counts();
+    const input = { name: `long-${field}`, provider: 'external', [field]: 'x'.repeat(201) };
+    expectError(await app.gql(REGISTER, { input }), 'BAD_USER_INPUT', field, '200');
+    expect(await counts()).toEqual(before);
+  });
+
   it('prediction(level: 1e-20) is a valid (narrowest) interval, not NaN', async () => {
     const p = dataOf(await app.gql(PREDICT, { model: ids[0], genome, level: 1e-20 })).prediction;
     expect(p.level).toBe(1e-20);
