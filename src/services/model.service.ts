@@ -93,8 +93,8 @@ export class ModelService {
   }
 
   /** Resolves GraphQL ids to models in the given order; unknown or repeated ids are errors. */
-  async getMany(ids: readonly string[], field = 'models'): Promise<ModelRow[]> {
-    requireListLength(field, ids, MAX_MODELS_PER_REQUEST);
+  async getMany(ids: readonly string[]): Promise<ModelRow[]> {
+    requireListLength('models', ids, MAX_MODELS_PER_REQUEST);
     const numeric = ids.map((id) => parseId('model', id));
     if (new Set(numeric).size !== numeric.length) throw badInput('the models list names a model more than once');
     const byId = new Map((await this.store.getModels(numeric)).map((m) => [m.id, m]));
