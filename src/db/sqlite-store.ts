@@ -104,12 +104,7 @@ export class SqliteStore implements Store {
   }
 
   async getModels(ids: readonly number[]): Promise<ModelRow[]> {
-    if (ids.length === 0) return [];
-    return this.db
-      .select()
-      .from(models)
-      .where(inArray(models.id, [...ids]))
-      .all();
+    return inChunks(ids, (chunk) => this.db.select().from(models).where(inArray(models.id, chunk)).all());
   }
 
   private modelConditions(filter: ModelFilter): SQL[] {
@@ -354,29 +349,29 @@ export class SqliteStore implements Store {
   }
 
   async getPopulations(genomeId: number, modelIds?: readonly number[]): Promise<PopulationState[]> {
-    const conditions = [eq(populations.genomeId, genomeId)];
-    if (modelIds) conditions.push(inArray(populations.modelId, [...modelIds]));
-    return this.db
-      .select()
-      .from(populations)
-      .where(and(...conditions))
-      .orderBy(asc(populations.modelId))
-      .all();
+    const query = (chunk?: number[]) =>
+      this.db
+        .select()
+        .from(populations)
+        .where(and(eq(populations.genomeId, genomeId), chunk && inArray(populations.modelId, chunk)))
+        .orderBy(asc(populations.modelId))
+        .all();
+    return modelIds ? inChunks(modelIds, query) : query();
   }
 
   async populationRevisions(genomeId: number, modelIds?: readonly number[]): Promise<PopulationRevision[]> {
-    const conditions = [eq(populations.genomeId, genomeId)];
-    if (modelIds) conditions.push(inArray(populations.modelId, [...modelIds]));
-    return this.db
-      .select({
-        modelId: populations.modelId,
-        revision: populations.revision,
-        sampleCount: populations.sampleCount,
-      })
-      .from(populations)
-      .where(and(...conditions))
-      .orderBy(asc(populations.modelId))
-      .all();
+    const query = (chunk?: number[]) =>
+      this.db
+        .select({
+          modelId: populations.modelId,
+          revision: populations.revision,
+          sampleCount: populations.sampleCount,
+        })
+        .from(populations)
+        .where(and(eq(populations.genomeId, genomeId), chunk && inArray(populations.modelId, chunk)))
+        .orderBy(asc(populations.modelId))
+        .all();
+    return modelIds ? inChunks(modelIds, query) : query();
   }
 
   async setScores(entries: readonly ScoreEntry[]): Promise<ScoreRow[]> {
@@ -396,13 +391,14 @@ export class SqliteStore implements Store {
   }
 
   async scoresOf(modelIds: readonly number[]): Promise<ScoreRow[]> {
-    if (modelIds.length === 0) return [];
-    return this.db
-      .select()
-      .from(scores)
-      .where(inArray(scores.modelId, [...modelIds]))
-      .orderBy(asc(scores.modelId), asc(scores.benchmark))
-      .all();
+    return inChunks(modelIds, (chunk) =>
+      this.db
+        .select()
+        .from(scores)
+        .where(inArray(scores.modelId, chunk))
+        .orderBy(asc(scores.modelId), asc(scores.benchmark))
+        .all(),
+    );
   }
 
   async scoresFor(benchmark: string): Promise<ScoreRow[]> {
@@ -538,6 +534,23 @@ export class SqliteStore implements Store {
       .where(inArray(computations.key, [...keys]))
       .run();
   }
+}
+
+/**
+ * Ids per `IN (...)` list: SQLite binds at most 32,766 variables per statement
+ * (SQLITE_MAX_VARIABLE_NUMBER since 3.32), and a statement needs a few besides the list.
+ */
+const IN_LIST_CHUNK = 10_000;
+
+/**
+ * Runs `query` on the distinct ids in ascending chunks and concatenates the rows. The chunks are
+ * ascending ranges, so rows ordered by that id within each chunk stay ordered overall.
+ */
+function inChunks<T>(ids: readonly number[], query: (chunk: number[]) => T[]): T[] {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const rows: T[] = [];
+  for (let i = 0; i < sorted.length; i += IN_LIST_CHUNK) rows.push(...query(sorted.slice(i, i + IN_LIST_CHUNK)));
+  return rows;
 }
 
 /** Runs a write, turning SQLite's unique-constraint failure into a `DuplicateError`. */

@@ -68,6 +68,11 @@ export function createFormatError(log: (message: string, error: unknown) => void
     if (typeof code === 'string' && CLIENT_CODES.has(code)) {
       return { ...formatted, extensions: publicExtensions(formatted.extensions) };
     }
+    // graphql-js stops coercing variables after 50 errors with this error, which has no code
+    // (Apollo marks only the 50 per-variable ones BAD_USER_INPUT); it is still the client's input.
+    if (original instanceof GraphQLError && original.message.startsWith('Too many errors processing variables')) {
+      return { message: original.message, extensions: { code: 'BAD_USER_INPUT' } };
+    }
     log('internal error', original);
     return {
       message: 'internal server error',

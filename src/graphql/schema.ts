@@ -15,6 +15,7 @@ import { ScoreResolver } from './score/score.resolver';
 import { TreeNodeResolver, TreeResolver } from './tree/tree.resolver';
 import { JobResolver } from './job/job.resolver';
 import { ProviderResolver } from './provider/provider.resolver';
+import { refuseIllFormedArguments } from './well-formed-arguments';
 
 export const resolvers = [
   ModelResolver,
@@ -50,9 +51,10 @@ const noTopics = {
 
 /**
  * The schema is the same for every server in a process, so it is built once. Input checks live
- * in the services (they serve the demo and scripts too), hence `validate: false`.
+ * in the services (they serve the demo and scripts too), hence `validate: false`; the one check
+ * every argument gets, whatever the field, is that its text is well-formed Unicode.
  */
 export function getSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers, validate: false, pubSub: noTopics });
+  built ??= buildSchema({ resolvers, validate: false, pubSub: noTopics }).then(refuseIllFormedArguments);
   return built;
 }

@@ -41,6 +41,8 @@ export interface RunningServer {
 }
 
 class BodyTooLargeError extends Error {}
+/** The body's bytes are not UTF-8: decoding them would silently put U+FFFD in stored text. */
+class BodyNotUtf8Error extends Error {}
 /** The client went away before its body was complete: its business, not a server failure. */
 class ClientAbortedError extends Error {}
 
@@ -103,6 +105,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     try {
       raw = await readBody(req, options.maxBodyBytes);
     } catch (error) {
+      if (error instanceof BodyNotUtf8Error) {
+        sendJson(res, 400, {
+          errors: [{ message: 'request body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } }],
+        });
+        return;
+      }
       if (!(error instanceof BodyTooLargeError)) throw error;
       sendJson(res, 413, {
         errors: [
@@ -209,6 +217,9 @@ function searchJson(url: URL): unknown[] {
   return values;
 }
 
+/** Throws on malformed bytes where `Buffer#toString` would replace them with U+FFFD. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Reads the body, refusing early (by content-length) or as soon as the limit is passed; a client
  * that hangs up before the end rejects with ClientAbortedError.
@@ -236,7 +247,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     let complete = false;
     req.on('end', () => {
       complete = true;
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      try {
+        resolve(strictUtf8.decode(Buffer.concat(chunks)));
+      } catch {
+        reject(new BodyNotUtf8Error());
+      }
     });
     req.on('error', (error) => reject(new ClientAbortedError(error.message)));
     req.on('close', () => {

@@ -53,6 +53,9 @@ export interface DistanceMatrixView {
 /** Allele lengths a request may ask for; 4 is the reference and the one stored. */
 export const MAX_ALLELE_LENGTH = 64;
 
+/** Decimals a PHYLIP matrix may show: 17 is past a double's precision for distances >= 0.1. */
+export const MAX_PHYLIP_DIGITS = 17;
+
 /** How many recently used matrices may donate pairs to a new one. */
 const DONORS = 4;
 
@@ -81,8 +84,9 @@ export class DistanceService {
    * to 0..17 (the digits a double carries).
    */
   async phylip(matrix: SimilarityMatrix, digits: number): Promise<string> {
+    requireIntIn('digits', digits, 0, MAX_PHYLIP_DIGITS);
     const names = await this.models.names(matrix.modelIds);
-    return formatPhylipDistances(names, distancesOf(matrix.similarity), Math.max(0, Math.min(17, digits)));
+    return formatPhylipDistances(names, distancesOf(matrix.similarity), digits);
   }
 
   /**

@@ -4,7 +4,14 @@ import { DuplicateError } from '../db/store';
 import { badInput, notFound, parseId } from './errors';
 import type { GenomeService } from './genome.service';
 import { MODEL_PAGE, paginate, type Page, type PageRequest } from './page';
-import { findByIdOrName, requireIntIn, requireNumberIn, requireText } from './validate';
+import {
+  findByIdOrName,
+  MAX_MODELS_PER_REQUEST,
+  requireIntIn,
+  requireListLength,
+  requireNumberIn,
+  requireText,
+} from './validate';
 
 /** A model as the API shows it: the stored row. */
 export type ModelView = ModelRow;
@@ -15,6 +22,8 @@ export const EXTERNAL_PROVIDER = 'external';
 
 /** Reference sampling settings (method.md, "Probing"). */
 export const REFERENCE_SETTINGS = { temperature: 0.7, topP: 1, maxTokens: 5 } as const;
+/** The largest maxTokens a model or a probing may ask for. */
+export const MAX_TOKENS = 4096;
 
 export interface RegisterModelInput {
   name: string;
@@ -56,7 +65,7 @@ export class ModelService {
     if (!known.includes(provider)) {
       throw badInput(`unknown provider "${provider}"; available: ${known.join(', ')}`);
     }
-    const providerModel = input.providerModel?.trim() || null;
+    const providerModel = optionalText('providerModel', input.providerModel, 200);
     if (provider !== EXTERNAL_PROVIDER && providerModel === null) {
       throw badInput(`providerModel is required for provider "${provider}"`);
     }
@@ -65,11 +74,11 @@ export class ModelService {
       name,
       provider,
       providerModel,
-      family: input.family?.trim() || null,
+      family: optionalText('family', input.family, 200),
       mode: input.mode ?? 'CHAT',
       temperature: requireNumberIn('temperature', input.temperature ?? REFERENCE_SETTINGS.temperature, 0, 2),
       topP: requireNumberIn('topP', input.topP ?? REFERENCE_SETTINGS.topP, 0, 1),
-      maxTokens: requireIntIn('maxTokens', input.maxTokens ?? REFERENCE_SETTINGS.maxTokens, 1, 4096),
+      maxTokens: requireIntIn('maxTokens', input.maxTokens ?? REFERENCE_SETTINGS.maxTokens, 1, MAX_TOKENS),
     };
     try {
       return await this.store.createModel(row);
@@ -95,6 +104,7 @@ export class ModelService {
 
   /** Resolves GraphQL ids to models in the given order; unknown or repeated ids are errors. */
   async getMany(ids: readonly string[]): Promise<ModelRow[]> {
+    requireListLength('models', ids, MAX_MODELS_PER_REQUEST);
     const numeric = ids.map((id) => parseId('model', id));
     if (new Set(numeric).size !== numeric.length) throw badInput('the models list names a model more than once');
     const byId = await this.byId(numeric);
@@ -154,4 +164,12 @@ export class ModelService {
   private async byId(ids: readonly number[]): Promise<Map<number, ModelRow>> {
     return new Map((await this.store.getModels(ids)).map((m) => [m.id, m]));
   }
+}
+
+/** An optional text setting: blank means none; otherwise trimmed and at most `maxLength` long. */
+function optionalText(field: string, value: string | null | undefined, maxLength: number): string | null {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed === '') return null;
+  if (trimmed.length > maxLength) throw badInput(`${field} must be at most ${maxLength} characters`);
+  return trimmed;
 }

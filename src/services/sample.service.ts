@@ -20,6 +20,7 @@ import { paginate, SAMPLE_PAGE, type Page, type PageRequest } from './page';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
 
 export type { SampleSource };
+import { requireIntIn } from './validate';
 
 /** One request may import at most this many completions (a whole 4,096-gene x 32 genome fits). */
 export const MAX_COMPLETIONS_PER_IMPORT = 200_000;
@@ -120,6 +121,7 @@ export class SampleService {
   async list(query: SampleQuery, page: PageRequest): Promise<Page<SampleView>> {
     const model = await this.models.get(query.model);
     const genome = await this.genomes.get(query.genome);
+    if (query.gene != null) requireIntIn('gene', query.gene, 0, genome.geneCount - 1);
     const found = await paginate(
       'sample',
       page,

@@ -18,6 +18,7 @@ import type { ModelRow, ScoreEntry, Store } from '../db/store';
 import { assetsFolder } from '../paths';
 import { badInput } from './errors';
 import type { ModelService } from './model.service';
+import { requireWellFormed } from './validate';
 
 export type ScoreFormat = 'CSV' | 'JSON';
 
@@ -98,8 +99,8 @@ function parseJsonTable(data: string): TableCell[] {
       }
       const value = typeof e.value === 'number' ? e.value : NaN;
       return {
-        model: e.model.trim(),
-        benchmark: e.benchmark.trim(),
+        model: requireWellFormed(`JSON entry ${i} model`, e.model.trim()),
+        benchmark: requireWellFormed(`JSON entry ${i} benchmark`, e.benchmark.trim()),
         value,
         where: `JSON entry ${i} (model "${e.model}", ${e.benchmark}: ${JSON.stringify(e.value)})`,
       };
@@ -117,8 +118,8 @@ function parseJsonTable(data: string): TableCell[] {
     for (const [benchmark, v] of Object.entries(row as Record<string, unknown>)) {
       const value = typeof v === 'number' ? v : NaN;
       cells.push({
-        model: model.trim(),
-        benchmark: benchmark.trim(),
+        model: requireWellFormed(`JSON model name`, model.trim()),
+        benchmark: requireWellFormed(`JSON benchmark name of model "${model}"`, benchmark.trim()),
         value,
         where: `JSON model "${model}", ${benchmark}: ${JSON.stringify(v)}`,
       });

@@ -35,8 +35,10 @@ export function conformalInterval(residuals: readonly number[], level = 0.8): Co
     if (!Number.isFinite(r)) throw new PhyloInputError(`residuals must be finite: residual ${i} is ${r}`);
   });
   const n = residuals.length;
-  // rank = ceil((n + 1) * level); the small epsilon keeps e.g. (9 + 1) * 0.8 = 8.000000000000002 at 8
-  const rank = Math.ceil((n + 1) * level - 1e-9);
+  // rank = ceil((n + 1) * level); the small epsilon keeps e.g. (9 + 1) * 0.8 = 8.000000000000002 at 8,
+  // and the floor of 1 keeps a tiny level (below about 1e-9 / (n + 1)) from rounding to rank 0,
+  // which would read past the start of `sorted` (NaN); for any level > 0 the true rank is >= 1.
+  const rank = Math.max(1, Math.ceil((n + 1) * level - 1e-9));
   if (rank > n) return { lower: -Infinity, upper: Infinity };
   const sorted = Float64Array.from(residuals, Math.abs).sort();
   const q = sorted[rank - 1];

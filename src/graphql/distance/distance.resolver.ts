@@ -52,7 +52,7 @@ export class DistanceResolver {
   phylip(
     @Root() { matrix }: DistanceMatrix,
     @Ctx() { services }: Context,
-    @Arg('digits', () => Int, { defaultValue: 6 }) digits: number,
+    @Arg('digits', () => Int, { defaultValue: 6, description: 'decimals, 0 to 17' }) digits: number,
   ): Promise<string> {
     return services.distances.phylip(matrix, digits);
   }

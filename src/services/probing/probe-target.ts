@@ -7,10 +7,11 @@ import type { GenomeRow, ModelRow, Store } from '../../db/store';
 import type { Provider } from '../../providers/provider';
 import type { ProviderRegistry } from '../../providers/registry';
 import { badInput, notFound, parseId } from '../errors';
-import { EXTERNAL_PROVIDER } from '../model.service';
+import { EXTERNAL_PROVIDER, MAX_TOKENS } from '../model.service';
 import { requireIntIn } from '../validate';
 
 export const REFERENCE_SAMPLES_PER_GENE = 32;
+export const MAX_SAMPLES_PER_GENE = 1024;
 
 export interface StartProbingInput {
   model: string;
@@ -32,6 +33,9 @@ export async function resolveTarget(
   registry: ProviderRegistry,
   input: StartProbingInput,
 ): Promise<Target> {
+  // the numbers the request gives are checked first, so a bad one is named whatever the model
+  if (input.samplesPerGene != null) requireIntIn('samplesPerGene', input.samplesPerGene, 1, MAX_SAMPLES_PER_GENE);
+  if (input.maxTokens != null) requireIntIn('maxTokens', input.maxTokens, 1, MAX_TOKENS);
   const model = await store.getModel(parseId('model', input.model));
   if (!model) throw notFound(`no model with id "${input.model}"`);
   const genome = await store.getGenome(parseId('genome', input.genome));
@@ -49,7 +53,7 @@ export async function resolveTarget(
   if (!provider.capabilities.modes.includes(model.mode)) {
     throw badInput(`provider "${provider.id}" cannot sample in ${model.mode} mode`);
   }
-  const samplesPerGene = requireIntIn('samplesPerGene', input.samplesPerGene ?? REFERENCE_SAMPLES_PER_GENE, 1, 1024);
-  const maxTokens = requireIntIn('maxTokens', input.maxTokens ?? model.maxTokens, 1, 4096);
+  const samplesPerGene = input.samplesPerGene ?? REFERENCE_SAMPLES_PER_GENE;
+  const maxTokens = requireIntIn('maxTokens', input.maxTokens ?? model.maxTokens, 1, MAX_TOKENS);
   return { model, genome, provider, samplesPerGene, maxTokens };
 }

@@ -10,6 +10,13 @@ describe('conformalInterval', () => {
     expect(conformalInterval([0.1, 0.2, -0.3, 0.05], 0.8).upper).toBeCloseTo(0.3, 12);
   });
 
+  it('conformalInterval(a level below 1 / (n + 1)) is the smallest |residual|, never NaN (issue 7)', () => {
+    // ceil((n + 1) level) is 1 for every level in (0, 1/(n+1)]; rank 0 would read sorted[-1]
+    for (const level of [1e-20, Number.MIN_VALUE, 1e-10, 0.1]) {
+      expect(conformalInterval([0.3, -0.1, 0.2], level)).toEqual({ lower: -0.1, upper: 0.1 });
+    }
+  });
+
   it('conformalInterval(too few residuals) is unbounded rather than falsely narrow', () => {
     // n = 3, level 0.8: rank ceil(4 * 0.8) = 4 > 3
     expect(conformalInterval([0.1, 0.2, 0.3], 0.8)).toEqual({ lower: -Infinity, upper: Infinity });
