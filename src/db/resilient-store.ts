@@ -32,7 +32,10 @@ export interface ContentionRetry {
  */
 export const DEFAULT_CONTENTION_RETRY: ContentionRetry = { attempts: 40, baseDelayMs: 10, maxDelayMs: 500 };
 
-/** Methods that write: their success shows that the storage accepts writes again. */
+/**
+ * Methods that write: queued one at a time, and their success shows that the storage accepts
+ * writes again. A write missing here still works, only without those two.
+ */
 const WRITES: ReadonlySet<keyof Store> = new Set<keyof Store>([
   'createModel',
   'deleteModel',
@@ -59,12 +62,16 @@ export function resilientStore<S extends Store>(
   faults: FaultLog,
   retry: ContentionRetry = DEFAULT_CONTENTION_RETRY,
 ): S {
+  // Writes of this process go one at a time: the connection runs them one at a time anyway, and
+  // this way only one of them at a time may sit in SQLite's (blocking) busy wait; the others
+  // wait here without blocking anything.
+  let writes: Promise<unknown> = Promise.resolve();
   return new Proxy(store, {
     get(target, name, receiver) {
       const member: unknown = Reflect.get(target, name, receiver);
       if (typeof member !== 'function') return member;
       const write = WRITES.has(name as keyof Store);
-      return async (...args: unknown[]) => {
+      const call = async (args: unknown[]) => {
         for (let attempt = 1; ; attempt++) {
           try {
             // `target` as `this`: a method calling another one does not retry twice
@@ -84,6 +91,12 @@ export function resilientStore<S extends Store>(
             throw storage;
           }
         }
+      };
+      if (!write) return (...args: unknown[]) => call(args);
+      return (...args: unknown[]) => {
+        const result = writes.then(() => call(args));
+        writes = result.catch(() => undefined);
+        return result;
       };
     },
   });
