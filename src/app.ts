@@ -3,7 +3,8 @@
  * environment's configuration; end-to-end tests call it with their own.
  */
 import type { Config } from './config';
-import { openDatabase } from './db/client';
+import { openDatabase, type DatabaseHandle } from './db/client';
+import { resilientStore } from './db/resilient-store';
 import { SqliteStore } from './db/sqlite-store';
 import { startDemo } from './demo';
 import { createLogger, type Logger } from './logger';
@@ -14,6 +15,8 @@ import { startHttpServer, type RunningServer } from './server/http-server';
 
 export interface App {
   services: Services;
+  /** the SQLite connection (tests use it to simulate storage faults) */
+  database: DatabaseHandle;
   server: RunningServer;
   logger: Logger;
   close(): Promise<void>;
@@ -21,7 +24,9 @@ export interface App {
 
 export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<App> {
   const database = openDatabase(config.dbPath);
-  const store = new SqliteStore(database);
+  const sqliteStore = new SqliteStore(database);
+  // retries while another process holds the lock; storage faults become StorageError
+  const store = resilientStore(sqliteStore, sqliteStore.faults);
   const registry = createProviderRegistry(providersFromConfig(config.providers));
   const services = createServices(store, {
     logger,
@@ -30,6 +35,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       concurrency: config.probeConcurrency,
       retry: { maxAttempts: config.probeMaxAttempts, baseDelayMs: config.probeRetryBaseMs },
       leaseMs: config.jobLeaseMs,
+      storeRetry: config.probeStoreRetry,
     },
   });
   const server = await startHttpServer({
@@ -49,6 +55,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   if (config.demo) await startDemo(services, logger);
   return {
     services,
+    database,
     server,
     logger,
     async close() {

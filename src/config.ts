@@ -26,6 +26,8 @@ export interface Config {
   probeRetryBaseMs: number;
   /** how long a process's claim on a job holds without renewal (other processes take over after) */
   jobLeaseMs: number;
+  /** storing a paid answer the database refuses: retries, then kept in memory (tests shorten it) */
+  probeStoreRetry?: { attempts: number; baseDelayMs: number; keptRetryMs: number };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -3,8 +3,9 @@
  * synchronous, which is what makes each method atomic: nothing else runs on this connection
  * between BEGIN and COMMIT.
  */
+import { accessSync, constants } from 'node:fs';
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Statement } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { DatabaseHandle, Db } from './client';
 import {
   computations,
@@ -18,6 +19,7 @@ import {
   samples,
   scores,
 } from './schema';
+import { FaultLog } from './storage-errors';
 import { DuplicateError } from './store';
 import type {
   GeneSampleStats,
@@ -38,6 +40,7 @@ import type {
   ScoreRow,
   Store,
   StoredSample,
+  StoreHealth,
 } from './store';
 import type { NewModelRow } from './schema';
 
@@ -45,8 +48,21 @@ import type { NewModelRow } from './schema';
 const INSERT_CHUNK = 2000;
 const DATA_REVISION = 'data_revision';
 
+/**
+ * Every write transaction takes the write lock at BEGIN. A deferred transaction that reads first
+ * and writes later (appendSamples, claimJob) cannot upgrade its lock once another process has
+ * committed since its read began: in WAL mode SQLite fails it with SQLITE_BUSY at once, without
+ * calling the busy handler, so busy_timeout does not help (https://www.sqlite.org/wal.html,
+ * "Concurrency"; https://sqlite.org/lang_transaction.html). BEGIN IMMEDIATE waits (or fails) at
+ * the start instead, before any work, where resilient-store.ts retries it.
+ */
+const IMMEDIATE = { behavior: 'immediate' } as const;
+
 export class SqliteStore implements Store {
   private readonly db: Db;
+  private readonly sqlite: Database;
+  /** storage faults seen by the methods (recorded by resilient-store.ts), for `health()` */
+  readonly faults = new FaultLog();
   /**
    * The one hot write path, as a prepared statement: building a 4,096-row insert through
    * drizzle's query builder costs ~100 ms, this costs a few.
@@ -55,10 +71,28 @@ export class SqliteStore implements Store {
 
   constructor(handle: DatabaseHandle) {
     this.db = handle.db;
+    this.sqlite = handle.sqlite;
     this.insertSample = handle.sqlite.prepare(
       `INSERT INTO samples (model_id, genome_id, gene_index, sample_index, text, source, job_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
     );
+  }
+
+  async health(): Promise<StoreHealth> {
+    const fault = this.faults.current();
+    if (fault) return { ok: false, reason: fault };
+    if (!this.sqlite.open) return { ok: false, reason: 'the database is closed' };
+    if (this.sqlite.readonly || this.sqlite.pragma('query_only', { simple: true }) === 1) {
+      return { ok: false, reason: 'the database connection is read-only' };
+    }
+    if (!this.sqlite.memory) {
+      try {
+        accessSync(this.sqlite.name, constants.W_OK);
+      } catch {
+        return { ok: false, reason: 'the database file is read-only (no write permission)' };
+      }
+    }
+    return { ok: true };
   }
 
   async dataRevision(): Promise<number> {
@@ -84,7 +118,7 @@ export class SqliteStore implements Store {
         const row = tx.insert(models).values(input).returning().get();
         this.bumpDataRevision(tx);
         return row;
-      }),
+      }, IMMEDIATE),
     );
   }
 
@@ -92,7 +126,7 @@ export class SqliteStore implements Store {
     this.db.transaction((tx) => {
       tx.delete(models).where(eq(models.id, id)).run();
       this.bumpDataRevision(tx);
-    });
+    }, IMMEDIATE);
   }
 
   async getModel(id: number): Promise<ModelRow | undefined> {
@@ -162,7 +196,7 @@ export class SqliteStore implements Store {
         }
         this.bumpDataRevision(tx);
         return genome;
-      }),
+      }, IMMEDIATE),
     );
   }
 
@@ -170,7 +204,7 @@ export class SqliteStore implements Store {
     this.db.transaction((tx) => {
       tx.delete(genomes).where(eq(genomes.id, id)).run();
       this.bumpDataRevision(tx);
-    });
+    }, IMMEDIATE);
   }
 
   async getGenome(id: number): Promise<GenomeRow | undefined> {
@@ -265,7 +299,7 @@ export class SqliteStore implements Store {
         .run();
       this.bumpDataRevision(tx);
       return { accepted: inserted.length, rejected: rows.length - inserted.length, population };
-    });
+    }, IMMEDIATE);
   }
 
   private recordRequest(tx: Db, request: NonNullable<AppendSamplesInput['request']>, accepted: number): void {
@@ -387,7 +421,7 @@ export class SqliteStore implements Store {
       );
       this.bumpDataRevision(tx);
       return rows;
-    });
+    }, IMMEDIATE);
   }
 
   async scoresOf(modelIds: readonly number[]): Promise<ScoreRow[]> {
@@ -419,7 +453,7 @@ export class SqliteStore implements Store {
       const row = tx.insert(probeJobs).values(job).returning().get();
       this.bumpDataRevision(tx);
       return row;
-    });
+    }, IMMEDIATE);
   }
 
   async getJob(id: number): Promise<ProbeJobRow | undefined> {
@@ -447,7 +481,7 @@ export class SqliteStore implements Store {
       if (!row) throw new Error(`no probe job ${id}`);
       this.bumpDataRevision(tx);
       return row;
-    });
+    }, IMMEDIATE);
   }
 
   async claimJob(id: number, owner: string, now: number, leaseUntil: number): Promise<ProbeJobRow | undefined> {
@@ -471,7 +505,7 @@ export class SqliteStore implements Store {
         .get();
       if (row) this.bumpDataRevision(tx);
       return row;
-    });
+    }, IMMEDIATE);
   }
 
   async renewJobLease(id: number, owner: string, leaseUntil: number): Promise<boolean> {

@@ -145,7 +145,16 @@ export interface NewComputation {
   payload: Buffer;
 }
 
+/** Whether the store can serve reads and writes now (for `/healthz`). */
+export type StoreHealth = { ok: true } | { ok: false; reason: string };
+
 export interface Store {
+  /**
+   * Cheap (no write, no table scan): a storage fault seen by a recent operation (full disk,
+   * read-only or corrupt file, I/O error) and whether the connection can write at all.
+   */
+  health(): Promise<StoreHealth>;
+
   /** Monotonic counter of writes to user data; derived caches do not bump it. */
   dataRevision(): Promise<number>;
 

@@ -7,7 +7,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { PhyloInputError } from '../core/errors';
-import { UserError } from '../services/errors';
+import { asStorageError, UserError } from '../services/errors';
 
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT',
@@ -63,6 +63,12 @@ export function createFormatError(log: (message: string, error: unknown) => void
     }
     if (original instanceof PhyloInputError) {
       return { ...formatted, message: original.message, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    // full disk, read-only or corrupt file, lock held too long: the server's fault, but a clear one
+    const storage = asStorageError(original);
+    if (storage) {
+      log('storage unavailable', original);
+      return { ...formatted, message: storage.message, extensions: { code: 'STORAGE_UNAVAILABLE' } };
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CLIENT_CODES.has(code)) {

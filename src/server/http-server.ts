@@ -13,6 +13,7 @@ import type { Services } from '../services';
 import { createContext, type Context } from '../graphql/context';
 import { createFormatError } from '../graphql/errors';
 import { getSchema } from '../graphql/schema';
+import { asStorageError } from '../services/errors';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../graphql/validation/limits';
 import { mayBeCrossSiteRequest } from './csrf';
 import { gatedApolloOptions } from './gate-plugin';
@@ -83,7 +84,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         return;
       }
       logger.log('error', 'request failed', { error });
-      if (!res.headersSent)
+      const storage = asStorageError(error);
+      if (storage && !res.headersSent)
+        sendJson(res, 503, { errors: [{ message: storage.message, extensions: { code: 'STORAGE_UNAVAILABLE' } }] });
+      else if (!res.headersSent)
         sendJson(res, 500, {
           errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
         });
@@ -94,7 +98,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      sendJson(res, 200, { status: 'ok' });
+      const health = await services.health();
+      if (health.ok) sendJson(res, 200, { status: 'ok' });
+      else sendJson(res, 503, { status: 'unavailable', reason: health.reason });
       return;
     }
     if (url.pathname !== '/graphql') {

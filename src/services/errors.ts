@@ -3,6 +3,8 @@
  * layer translates them without knowing each case; anything else is an internal error and is
  * masked before it reaches a client.
  */
+export { asStorageError, StorageError } from '../db/storage-errors';
+
 export type UserErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED';
 
 export class UserError extends Error {

@@ -47,6 +47,8 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
   return {
     /** the data revision every write to user data bumps (what the response cache keys on) */
     dataRevision: () => store.dataRevision(),
+    /** whether the storage can serve reads and writes now (what `/healthz` reports) */
+    health: () => store.health(),
     removal,
     store,
     writes,

@@ -70,7 +70,15 @@ const LAYERS: Layer[] = [
   {
     labels: ['src/services'],
     members: ['src/services/'],
-    mayImport: ['src/core', 'src/db/store.ts', 'src/providers', 'src/genomes', 'src/logger.ts', 'src/paths.ts'],
+    mayImport: [
+      'src/core',
+      'src/db/store.ts',
+      'src/db/storage-errors.ts',
+      'src/providers',
+      'src/genomes',
+      'src/logger.ts',
+      'src/paths.ts',
+    ],
     packages: [],
     nodeBuiltins: true,
   },

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { collapseReport, isCollapsed } from '../../core/genetics/collapse';
 import type { ProbeJobRow, Store } from '../../db/store';
 import type { Logger } from '../../logger';
@@ -15,11 +16,13 @@ import { costOf, type Provider, type SampleResult } from '../../providers/provid
 import { createRateLimiter, type RateLimiter } from '../../providers/rate-limiter';
 import type { ProviderRegistry } from '../../providers/registry';
 import { withRetry, type RetryOptions } from '../../providers/retry';
+import { asStorageError } from '../errors';
 import type { PopulationService } from '../population.service';
 import type { SampleService } from '../sample.service';
 import { alreadyDone, planRequests, type ProbeRequestPlan } from './probe-plan';
 import { resolveTarget, type Target } from './probe-target';
 import { estimateTokens } from './token-estimate';
+import { UnsavedAnswers } from './unsaved-answers';
 
 export interface RunnerOptions {
   registry: ProviderRegistry;
@@ -37,9 +40,16 @@ export interface RunnerOptions {
    * runs). A process that dies loses its jobs to others once this has passed. Default 30 s.
    */
   leaseMs?: number;
+  /**
+   * Storing a paid answer: attempts (after the store's own retries on a busy database) before
+   * the answer is kept in memory and the job pauses, and the first backoff delay (doubling).
+   * Default 5 attempts from 1 s (about 15 s), then a new try every 10 s.
+   */
+  storeRetry?: { attempts: number; baseDelayMs: number; keptRetryMs: number };
 }
 
 const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_STORE_RETRY = { attempts: 5, baseDelayMs: 1000, keptRetryMs: 10_000 };
 
 export class JobRunner {
   private readonly running = new Map<number, { controller: AbortController; done: Promise<void> }>();
@@ -47,6 +57,9 @@ export class JobRunner {
   /** who this process is when it claims jobs; unique per runner */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly leaseMs: number;
+  private readonly storeRetry: NonNullable<RunnerOptions['storeRetry']>;
+  /** paid answers the database did not take yet */
+  private readonly unsaved: UnsavedAnswers;
 
   constructor(
     private readonly store: Store,
@@ -57,6 +70,8 @@ export class JobRunner {
     private readonly changed: (jobId: number) => void,
   ) {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.storeRetry = options.storeRetry ?? DEFAULT_STORE_RETRY;
+    this.unsaved = new UnsavedAnswers(this.storeRetry.keptRetryMs, options.logger);
   }
 
   /** True when the job runs in this process. */
@@ -74,6 +89,7 @@ export class JobRunner {
     const running = [...this.running.values()];
     for (const { controller } of running) controller.abort(new ShutdownSignal());
     await Promise.all(running.map((r) => r.done));
+    await this.unsaved.close();
   }
 
   /** Waits until the job is no longer running in this process. */
@@ -95,6 +111,10 @@ export class JobRunner {
   }
 
   private async claimAndRun(jobId: number, controller: AbortController): Promise<void> {
+    // A job whose paid answers still wait in memory resumes only once they are stored;
+    // otherwise it would ask (and pay) for the same samples again.
+    if (this.unsaved.holds(jobId)) await this.unsaved.flush();
+    if (this.unsaved.holds(jobId)) return;
     const job = await this.store.claimJob(jobId, this.owner, Date.now(), Date.now() + this.leaseMs);
     if (!job) return;
     this.changed(job.id);
@@ -140,6 +160,15 @@ export class JobRunner {
       if (signal.aborted) return;
       await this.finish(job, target, warnings);
     } catch (error) {
+      if (error instanceof AnswersKept || asStorageError(error)) {
+        // Not the provider's failure, and the job's row could not be written anyway: the job
+        // stays RUNNING and resumes (here or elsewhere) once the database takes writes again.
+        this.options.logger?.log('error', 'probing job paused: the database is unavailable', {
+          job: job.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return;
+      }
       if (signal.aborted) return;
       const message = describeFailure(error);
       this.options.logger?.log('warn', 'probing job failed', { job: job.id, error: message });
@@ -231,24 +260,61 @@ export class JobRunner {
           }),
       },
     );
-    if (signal.aborted) return;
+    // Stored even when the job was stopped meanwhile: the answer is paid for.
     for (const warning of result.warnings) warnings.add(warning);
     const texts = result.texts.slice(0, request.n);
-    await this.samples.append(
-      model,
-      genome,
-      texts.map((text, k) => ({ gene: request.gene, text, sample: request.offset + k })),
-      'PROBED',
-      {
-        jobId: job.id,
-        gene: request.gene,
-        samples: texts.length,
-        promptTokens: result.usage.promptTokens,
-        completionTokens: result.usage.completionTokens,
-        costUsd: costOf(provider.capabilities, model.providerModel ?? '', result.usage),
-      },
-    );
+    await this.storeAnswer({
+      jobId: job.id,
+      gene: request.gene,
+      offset: request.offset,
+      texts,
+      write: () =>
+        this.samples.append(
+          model,
+          genome,
+          texts.map((text, k) => ({ gene: request.gene, text, sample: request.offset + k })),
+          'PROBED',
+          {
+            jobId: job.id,
+            gene: request.gene,
+            samples: texts.length,
+            promptTokens: result.usage.promptTokens,
+            completionTokens: result.usage.completionTokens,
+            costUsd: costOf(provider.capabilities, model.providerModel ?? '', result.usage),
+          },
+        ),
+    });
     this.changed(job.id);
+  }
+
+  /**
+   * Writes a paid answer, retrying with backoff while the storage refuses it (the store has
+   * already waited out ordinary lock contention); then keeps it in memory and pauses the job.
+   * A storage failure is never the provider's, so it neither counts as a failed request nor
+   * fails the job. Any other error (a bug, a deleted model) fails the job as before.
+   */
+  private async storeAnswer(answer: Parameters<UnsavedAnswers['keep']>[0]): Promise<void> {
+    const { attempts, baseDelayMs } = this.storeRetry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await answer.write();
+        return;
+      } catch (error) {
+        const storage = asStorageError(error);
+        if (!storage) throw error;
+        if (attempt >= attempts) {
+          this.unsaved.keep(answer);
+          throw new AnswersKept(storage.message);
+        }
+        this.options.logger?.log('warn', 'could not store a paid answer yet; retrying', {
+          job: answer.jobId,
+          attempt,
+          error: storage.message,
+        });
+        // not cut short by the job's signal: stopping the job does not make the answer worthless
+        await sleep(baseDelayMs * 2 ** (attempt - 1));
+      }
+    }
   }
 
   private async finish(job: ProbeJobRow, { model, genome }: Target, warnings: Set<string>): Promise<void> {
@@ -294,6 +360,14 @@ export class JobRunner {
       this.limiters.set(provider.id, limiter);
     }
     return limiter;
+  }
+}
+
+/** A paid answer could not be stored and waits in memory: the job pauses instead of failing. */
+class AnswersKept extends Error {
+  constructor(reason: string) {
+    super(`a paid answer waits in memory for the database: ${reason}`);
+    this.name = 'AnswersKept';
   }
 }
 

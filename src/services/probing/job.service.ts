@@ -11,6 +11,10 @@
  *   are retried with exponential backoff and jitter on 429, 5xx, timeouts and broken answers,
  *   honouring retry-after. After the last attempt the job FAILS with the provider's message and
  *   keeps every sample it got.
+ * - A paid answer is never thrown away: when the database refuses it (busy past the store's
+ *   retries, full disk), the write is retried, then the answer is kept in memory and the job
+ *   pauses (still RUNNING) until the database takes it; storage trouble never FAILS a job
+ *   (job-runner.ts, unsaved-answers.ts).
  *
  * This service is the API (start, estimate, cancel, list, watch); `JobRunner` does the work.
  */
