@@ -236,6 +236,15 @@ describe('ids first, then names; name: always a name', () => {
     expect(await texts(`name:beta`)).toEqual(await texts(id.beta));
   });
 
+  it('a name that itself starts with name: is reached through the prefix', async () => {
+    const odd = (await register({ name: 'name:odd' })).id;
+    dataOf(
+      await api.gql(IMPORT, { input: { model: odd, genome: genome.id, completions: [{ gene: 2, text: 'odd' }] } }),
+    );
+    expect(await texts('name:name:odd')).toEqual(['odd']);
+    expectError(await api.gql(SAMPLES, { g: genome.name, m: 'name:odd' }), 'NOT_FOUND', 'no model named "odd"');
+  });
+
   it('lists follow the same rule', async () => {
     const models = dataOf(
       await api.gql(
