@@ -141,6 +141,10 @@ export class SqliteStore implements Store {
     return inChunks(ids, (chunk) => this.db.select().from(models).where(inArray(models.id, chunk)).all());
   }
 
+  async getModelsByNames(names: readonly string[]): Promise<ModelRow[]> {
+    return inChunks(names, (chunk) => this.db.select().from(models).where(inArray(models.name, chunk)).all());
+  }
+
   private modelConditions(filter: ModelFilter): SQL[] {
     const conditions: SQL[] = [];
     if (filter.provider !== undefined) conditions.push(eq(models.provider, filter.provider));
@@ -577,11 +581,11 @@ export class SqliteStore implements Store {
 const IN_LIST_CHUNK = 10_000;
 
 /**
- * Runs `query` on the distinct ids in ascending chunks and concatenates the rows. The chunks are
- * ascending ranges, so rows ordered by that id within each chunk stay ordered overall.
+ * Runs `query` on the distinct keys (ids, or names) in ascending chunks and concatenates the rows.
+ * The chunks are ascending ranges, so rows ordered by that key within each chunk stay ordered overall.
  */
-function inChunks<T>(ids: readonly number[], query: (chunk: number[]) => T[]): T[] {
-  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+function inChunks<K extends number | string, T>(keys: readonly K[], query: (chunk: K[]) => T[]): T[] {
+  const sorted = [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const rows: T[] = [];
   for (let i = 0; i < sorted.length; i += IN_LIST_CHUNK) rows.push(...query(sorted.slice(i, i + IN_LIST_CHUNK)));
   return rows;

@@ -162,6 +162,8 @@ export interface Store {
   getModel(id: number): Promise<ModelRow | undefined>;
   getModelByName(name: string): Promise<ModelRow | undefined>;
   getModels(ids: readonly number[]): Promise<ModelRow[]>;
+  /** The models with these exact names, in no particular order; unknown names are skipped. */
+  getModelsByNames(names: readonly string[]): Promise<ModelRow[]>;
   /** Models ordered by id, after the given id, at most `limit`. */
   listModels(filter: ModelFilter, afterId: number | null, limit: number): Promise<ModelRow[]>;
   countModels(filter: ModelFilter): Promise<number>;

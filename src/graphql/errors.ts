@@ -12,6 +12,7 @@ import { asStorageError, UserError } from '../services/errors';
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT',
   'NOT_FOUND',
+  'CONFLICT',
   'UNAUTHENTICATED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

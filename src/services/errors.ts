@@ -5,7 +5,7 @@
  */
 export { asStorageError, StorageError } from '../db/storage-errors';
 
-export type UserErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED';
+export type UserErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'CONFLICT';
 
 export class UserError extends Error {
   constructor(
@@ -19,6 +19,8 @@ export class UserError extends Error {
 
 export const badInput = (message: string): UserError => new UserError(message, 'BAD_USER_INPUT');
 export const notFound = (message: string): UserError => new UserError(message, 'NOT_FOUND');
+/** The request names an existing row that differs from what it asks for (`ifExists: RETURN`). */
+export const conflict = (message: string): UserError => new UserError(message, 'CONFLICT');
 
 /** Parses a GraphQL ID that must be one of our positive integer row ids. */
 export function parseId(kind: string, id: string): number {

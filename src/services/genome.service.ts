@@ -1,11 +1,13 @@
 /** Creating and reading genomes: ordered lists of genes (short text prefixes). */
 import type { GenomeRow, Store } from '../db/store';
 import { DuplicateError } from '../db/store';
-import { badInput, notFound, parseId } from './errors';
+import { badInput, conflict, notFound } from './errors';
 import { BUILTIN_GENOMES, builtinGenes, findBuiltinGenome } from '../genomes/builtin';
 import { genomeFingerprint } from './fingerprint';
 import { GENE_PAGE, paginate, type PageRequest } from './page';
-import { findByIdOrName, requireText } from './validate';
+import type { IfExists } from './model.service';
+import { findByIdOrName, lookUpGenome } from './reference';
+import { requireText } from './validate';
 
 /** Bounds that keep one request from filling the database by accident. */
 export const MAX_GENES = 100_000;
@@ -14,7 +16,11 @@ export const MAX_GENE_LENGTH = 10_000;
 export class GenomeService {
   constructor(private readonly store: Store) {}
 
-  async create(input: { name: string; genes: readonly string[] }): Promise<GenomeRow> {
+  /**
+   * Creates a genome. A taken name is BAD_USER_INPUT, or with `ifExists: RETURN` the existing
+   * genome when its genes are these (same fingerprint) and CONFLICT when they are not.
+   */
+  async create(input: { name: string; genes: readonly string[]; ifExists?: IfExists | null }): Promise<GenomeRow> {
     const name = requireText('name', input.name, 200);
     if (input.genes.length === 0) throw badInput('a genome needs at least one gene');
     if (input.genes.length > MAX_GENES) throw badInput(`a genome has at most ${MAX_GENES} genes`);
@@ -23,12 +29,21 @@ export class GenomeService {
       if (gene.length === 0) throw badInput(`gene ${index} is empty`);
       if (gene.length > MAX_GENE_LENGTH) throw badInput(`gene ${index} is longer than ${MAX_GENE_LENGTH} characters`);
     });
-    if (await this.store.getGenomeByName(name)) throw badInput(`a genome named "${name}" already exists`);
+    const fingerprint = genomeFingerprint(input.genes);
+    const returning = input.ifExists === 'RETURN';
+    const taken = await this.store.getGenomeByName(name);
+    if (taken) {
+      if (!returning) throw badInput(`a genome named "${name}" already exists`);
+      return sameGenesOrConflict(taken, fingerprint, input.genes.length);
+    }
     try {
-      return await this.store.createGenome({ name, fingerprint: genomeFingerprint(input.genes), genes: input.genes });
+      return await this.store.createGenome({ name, fingerprint, genes: input.genes });
     } catch (error) {
-      if (error instanceof DuplicateError) throw badInput(error.message);
-      throw error;
+      if (!(error instanceof DuplicateError)) throw error;
+      // another request created the name between our read and this write
+      const winner = returning ? await this.store.getGenomeByName(name) : undefined;
+      if (winner) return sameGenesOrConflict(winner, fingerprint, input.genes.length);
+      throw badInput(error.message);
     }
   }
 
@@ -54,18 +69,16 @@ export class GenomeService {
     return this.create({ name, genes });
   }
 
-  async get(id: string): Promise<GenomeRow> {
-    const genome = await this.store.getGenome(parseId('genome', id));
-    if (!genome) throw notFound(`no genome with id "${id}"`);
-    return genome;
+  /** The genome a reference names: an id, a name, or `name:<name>` (reference.ts). */
+  get(reference: string): Promise<GenomeRow> {
+    return lookUpGenome(this.store, reference);
   }
 
   find(ref: { id?: string | null; name?: string | null }): Promise<GenomeRow | null> {
-    return findByIdOrName(
-      ref,
-      (id) => this.store.getGenome(id),
-      (name) => this.store.getGenomeByName(name),
-    );
+    return findByIdOrName(ref, {
+      byId: (id) => this.store.getGenome(id),
+      byName: (name) => this.store.getGenomeByName(name),
+    });
   }
 
   list(): Promise<GenomeRow[]> {
@@ -92,4 +105,13 @@ export class GenomeService {
     );
     return { ...found, totalCount: genome.geneCount };
   }
+}
+
+/** `existing` when its genes are the ones asked for (by fingerprint); otherwise CONFLICT. */
+function sameGenesOrConflict(existing: GenomeRow, fingerprint: string, geneCount: number): GenomeRow {
+  if (existing.fingerprint === fingerprint) return existing;
+  throw conflict(
+    `a genome named "${existing.name}" already exists with other genes: ${existing.geneCount} genes with ` +
+      `fingerprint ${existing.fingerprint}, not ${geneCount} with ${fingerprint}; create it under another name`,
+  );
 }

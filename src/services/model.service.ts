@@ -1,17 +1,11 @@
 /** Registering, finding and listing models (taxa: an endpoint with its sampling settings). */
 import type { ModelFilter, ModelRow, Mode, Store } from '../db/store';
 import { DuplicateError } from '../db/store';
-import { badInput, notFound, parseId } from './errors';
+import { badInput, conflict, notFound } from './errors';
 import type { GenomeService } from './genome.service';
 import { MODEL_PAGE, paginate, type Page, type PageRequest } from './page';
-import {
-  findByIdOrName,
-  MAX_MODELS_PER_REQUEST,
-  requireIntIn,
-  requireListLength,
-  requireNumberIn,
-  requireText,
-} from './validate';
+import { findByIdOrName, lookUpMany, lookUpModel } from './reference';
+import { MAX_MODELS_PER_REQUEST, requireIntIn, requireListLength, requireNumberIn, requireText } from './validate';
 
 /** A model as the API shows it: the stored row. */
 export type ModelView = ModelRow;
@@ -25,8 +19,19 @@ export const REFERENCE_SETTINGS = { temperature: 0.7, topP: 1, maxTokens: 5 } as
 /** The largest maxTokens a model or a probing may ask for. */
 export const MAX_TOKENS = 4096;
 
+/**
+ * What a create does when the name is taken: FAIL refuses it (BAD_USER_INPUT, as the contract
+ * has it); RETURN answers the existing row when it is the same, and CONFLICT when it is not, so a
+ * service can register what it needs at every start.
+ */
+export type IfExists = 'FAIL' | 'RETURN';
+
+/** The settings that make a model what it is; RETURN compares them all. */
+const MODEL_SETTINGS = ['provider', 'providerModel', 'family', 'mode', 'temperature', 'topP', 'maxTokens'] as const;
+
 export interface RegisterModelInput {
   name: string;
+  ifExists?: IfExists | null;
   provider: string;
   providerModel?: string | null;
   family?: string | null;
@@ -69,7 +74,9 @@ export class ModelService {
     if (provider !== EXTERNAL_PROVIDER && providerModel === null) {
       throw badInput(`providerModel is required for provider "${provider}"`);
     }
-    if (await this.store.getModelByName(name)) throw badInput(`a model named "${name}" already exists`);
+    const ifExists = input.ifExists ?? 'FAIL';
+    const taken = await this.store.getModelByName(name);
+    if (taken && ifExists === 'FAIL') throw badInput(`a model named "${name}" already exists`);
     const row = {
       name,
       provider,
@@ -80,39 +87,42 @@ export class ModelService {
       topP: requireNumberIn('topP', input.topP ?? REFERENCE_SETTINGS.topP, 0, 1),
       maxTokens: requireIntIn('maxTokens', input.maxTokens ?? REFERENCE_SETTINGS.maxTokens, 1, MAX_TOKENS),
     };
+    if (taken) return sameOrConflict(taken, row);
     try {
       return await this.store.createModel(row);
     } catch (error) {
-      if (error instanceof DuplicateError) throw badInput(error.message);
-      throw error;
+      if (!(error instanceof DuplicateError)) throw error;
+      // another request registered the name between our read and this write
+      const winner = ifExists === 'RETURN' ? await this.store.getModelByName(name) : undefined;
+      if (winner) return sameOrConflict(winner, row);
+      throw badInput(error.message);
     }
   }
 
-  async get(id: string): Promise<ModelRow> {
-    const model = await this.store.getModel(parseId('model', id));
-    if (!model) throw notFound(`no model with id "${id}"`);
-    return model;
+  /** The model a reference names: an id, a name, or `name:<name>` (reference.ts). */
+  get(reference: string): Promise<ModelRow> {
+    return lookUpModel(this.store, reference);
   }
 
   find(ref: { id?: string | null; name?: string | null }): Promise<ModelRow | null> {
-    return findByIdOrName(
-      ref,
-      (id) => this.store.getModel(id),
-      (name) => this.store.getModelByName(name),
-    );
+    return findByIdOrName(ref, {
+      byId: (id) => this.store.getModel(id),
+      byName: (name) => this.store.getModelByName(name),
+    });
   }
 
-  /** Resolves GraphQL ids to models in the given order; unknown or repeated ids are errors. */
-  async getMany(ids: readonly string[]): Promise<ModelRow[]> {
-    requireListLength('models', ids, MAX_MODELS_PER_REQUEST);
-    const numeric = ids.map((id) => parseId('model', id));
-    if (new Set(numeric).size !== numeric.length) throw badInput('the models list names a model more than once');
-    const byId = await this.byId(numeric);
-    return numeric.map((id, i) => {
-      const model = byId.get(id);
-      if (!model) throw notFound(`no model with id "${ids[i]}"`);
-      return model;
+  /** Resolves model references (ids or names, reference.ts) in the given order; unknown or repeated ones are errors. */
+  async getMany(references: readonly string[]): Promise<ModelRow[]> {
+    requireListLength('models', references, MAX_MODELS_PER_REQUEST);
+    const twice = () => badInput('the models list names a model more than once');
+    if (new Set(references).size !== references.length) throw twice();
+    const models = await lookUpMany('model', references, {
+      byIds: (ids) => this.store.getModels(ids),
+      byNames: (names) => this.store.getModelsByNames(names),
     });
+    // one model may be named by its id and by its name
+    if (new Set(models.map((m) => m.id)).size !== models.length) throw twice();
+    return models;
   }
 
   /** Models by row id in key order, a NOT_FOUND error for each unknown id (a DataLoader batch). */
@@ -164,6 +174,19 @@ export class ModelService {
   private async byId(ids: readonly number[]): Promise<Map<number, ModelRow>> {
     return new Map((await this.store.getModels(ids)).map((m) => [m.id, m]));
   }
+}
+
+/** `existing` when it has every setting of `wanted`; otherwise CONFLICT naming each that differs. */
+function sameOrConflict(existing: ModelRow, wanted: Pick<ModelRow, (typeof MODEL_SETTINGS)[number]>): ModelRow {
+  const differing = MODEL_SETTINGS.filter((key) => existing[key] !== wanted[key]);
+  if (differing.length === 0) return existing;
+  const details = differing.map(
+    (key) => `${key} is ${JSON.stringify(existing[key])}, not ${JSON.stringify(wanted[key])}`,
+  );
+  throw conflict(
+    `a model named "${existing.name}" already exists with other settings: ${details.join('; ')}; ` +
+      'register under another name, or delete the model first',
+  );
 }
 
 /** An optional text setting: blank means none; otherwise trimmed and at most `maxLength` long. */

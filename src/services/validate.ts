@@ -79,17 +79,6 @@ export function decodeCursor(kind: string, cursor: string | null | undefined): n
   return Number(match[1]);
 }
 
-/** Looks a row up by exactly one of id or name; an id that cannot be ours finds nothing. */
-export async function findByIdOrName<T>(
-  ref: { id?: string | null; name?: string | null },
-  byId: (id: number) => Promise<T | undefined>,
-  byName: (name: string) => Promise<T | undefined>,
-): Promise<T | null> {
-  if ((ref.id == null) === (ref.name == null)) throw badInput('give exactly one of id or name');
-  if (ref.id != null) return /^[1-9][0-9]{0,15}$/.test(ref.id) ? ((await byId(Number(ref.id))) ?? null) : null;
-  return (await byName(ref.name!)) ?? null;
-}
-
 /**
  * Most models one request may name in a list (`distanceMatrix`, `tree`, `importLeaderboardScores`).
  * Beyond it a request is refused up front: the list becomes one SQL `IN (...)` (SQLite allows

@@ -34,3 +34,9 @@ it('getModels, getPopulations, populationRevisions and scoresOf take 40,000 ids'
   expect((await store.populationRevisions(genome, ids)).map((p) => p.modelId)).toEqual(models);
   expect((await store.scoresOf(ids)).map((s) => s.modelId)).toEqual(models);
 });
+
+it('getModelsByNames takes 40,000 names (a models list of names, issue 9)', async () => {
+  const names = Array.from({ length: 40_000 }, (_, i) => (i === 123 ? 'x' : i === 39_000 ? 'y' : `nobody-${i}`));
+  const found = await app.services.store.getModelsByNames(names);
+  expect(found.map((m) => m.id).sort((a, b) => a - b)).toEqual(models);
+});

@@ -126,6 +126,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const batch = await store.getModels([other.id, created.id, other.id + 1000]);
         expect(batch.map((m) => m.name).sort()).toEqual(['gpt-x', 'other']);
         expect(await store.getModels([])).toEqual([]);
+        const named = await store.getModelsByNames(['other', 'nobody', 'gpt-x', 'other']);
+        expect(named.map((m) => m.id).sort((x, y) => x - y)).toEqual([created.id, other.id].sort((x, y) => x - y));
+        expect(await store.getModelsByNames([])).toEqual([]);
       });
 
       it('a taken name is a DuplicateError and writes nothing', async () => {

@@ -243,7 +243,8 @@ describe('bad input answers a clear error and writes nothing', () => {
       'NOT_FOUND',
       'no genome',
     ],
-    ['a malformed id', () => [MATRIX, { genome: 'abc' }], 'NOT_FOUND', 'no genome with id "abc"'],
+    // not an id, so a name (README, "Ids or names")
+    ['an unknown genome name', () => [MATRIX, { genome: 'abc' }], 'NOT_FOUND', 'no genome named "abc"'],
     [
       'a gene index out of range',
       () => [

@@ -57,6 +57,7 @@ const order = (name: string): number => (FIRST.includes(name) ? -1 : LAST.includ
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT',
   'NOT_FOUND',
+  'CONFLICT',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'BAD_REQUEST',

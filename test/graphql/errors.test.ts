@@ -48,10 +48,10 @@ describe('client errors', () => {
       'no model with id "999"',
     ],
     [
-      'a malformed genome id',
+      'a genome id that is not one: an unknown name',
       () => [`{ distanceMatrix(genome: "abc") { fingerprint } }`],
       'NOT_FOUND',
-      'no genome with id "abc"',
+      'no genome named "abc"',
     ],
     [
       'a gene index out of range',

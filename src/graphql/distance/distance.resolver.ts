@@ -3,6 +3,7 @@ import { distancesOf } from '../../services/distance.service';
 import type { Context } from '../context';
 import { Model } from '../model/model.type';
 import { DistanceMatrix } from './distance-matrix.type';
+import { GENOME_REFERENCE, MODEL_REFERENCES } from '../common/reference';
 
 /**
  * Splits a row-major n x n matrix into rows, the shape GraphQL returns. The rows are views, not
@@ -22,8 +23,8 @@ export class DistanceResolver {
   })
   async distanceMatrix(
     @Ctx() { services }: Context,
-    @Arg('genome', () => ID) genome: string,
-    @Arg('models', () => [ID], { nullable: true }) models: string[] | null | undefined,
+    @Arg('genome', () => ID, { description: GENOME_REFERENCE }) genome: string,
+    @Arg('models', () => [ID], { nullable: true, description: MODEL_REFERENCES }) models: string[] | null | undefined,
     @Arg('alleleLength', () => Int, {
       defaultValue: 4,
       description: 'code points kept per allele; 4 is the reference, others are counted from the raw samples',

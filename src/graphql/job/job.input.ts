@@ -1,11 +1,12 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { GENOME_REFERENCE, MODEL_REFERENCE } from '../common/reference';
 
 @InputType()
 export class StartProbingInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: MODEL_REFERENCE })
   model!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: GENOME_REFERENCE })
   genome!: string;
 
   @Field(() => Int, { nullable: true, description: 'N, default 32 (reference)' })

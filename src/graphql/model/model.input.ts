@@ -1,4 +1,5 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import { IfExists } from '../common/if-exists';
 import { ModelMode } from './model.type';
 
 @InputType({ description: 'A model to register. Sampling settings default to the reference ones.' })
@@ -26,6 +27,13 @@ export class RegisterModelInput {
 
   @Field(() => Int, { nullable: true, description: 'default 5 (reference)' })
   maxTokens?: number | null;
+
+  @Field(() => IfExists, {
+    nullable: true,
+    defaultValue: IfExists.FAIL,
+    description: 'RETURN: answer the model already registered under this name when every setting is equal',
+  })
+  ifExists?: IfExists | null;
 }
 
 @InputType()

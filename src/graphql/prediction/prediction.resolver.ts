@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, Float, ID, Query, Resolver, Root } from 'type-
 import type { Context } from '../context';
 import { Model } from '../model/model.type';
 import { EvaluationPoint, Prediction, PredictionEvaluation, PredictionNeighbor } from './prediction.type';
+import { GENOME_REFERENCE, MODEL_REFERENCE } from '../common/reference';
 
 @Resolver(() => Prediction)
 export class PredictionResolver {
@@ -10,9 +11,9 @@ export class PredictionResolver {
   })
   prediction(
     @Ctx() { services }: Context,
-    @Arg('model', () => ID) model: string,
+    @Arg('model', () => ID, { description: MODEL_REFERENCE }) model: string,
     @Arg('benchmark', () => String) benchmark: string,
-    @Arg('genome', () => ID) genome: string,
+    @Arg('genome', () => ID, { description: GENOME_REFERENCE }) genome: string,
     @Arg('method', () => String, {
       nullable: true,
       description: 'a name from `predictors`; default `defaultPredictor`',

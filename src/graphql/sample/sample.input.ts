@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { GENOME_REFERENCE, MODEL_REFERENCE } from '../common/reference';
 
 @InputType()
 export class CompletionInput {
@@ -17,10 +18,10 @@ export class CompletionInput {
 
 @InputType()
 export class ImportCompletionsInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: MODEL_REFERENCE })
   model!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: GENOME_REFERENCE })
   genome!: string;
 
   @Field(() => [CompletionInput])

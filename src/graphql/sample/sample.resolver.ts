@@ -5,6 +5,7 @@ import { PageArgs } from '../common/page.args';
 import type { Context } from '../context';
 import { ImportCompletionsInput } from './sample.input';
 import { ImportResult, SampleConnection } from './sample.type';
+import { GENOME_REFERENCE, MODEL_REFERENCE } from '../common/reference';
 
 const SamplePage = PageArgs(SAMPLE_PAGE);
 
@@ -21,8 +22,8 @@ export class SampleResolver {
   @Query(() => SampleConnection, { description: "A model's samples on a genome, oldest first." })
   async samples(
     @Ctx() { services }: Context,
-    @Arg('model', () => ID) model: string,
-    @Arg('genome', () => ID) genome: string,
+    @Arg('model', () => ID, { description: MODEL_REFERENCE }) model: string,
+    @Arg('genome', () => ID, { description: GENOME_REFERENCE }) genome: string,
     @Arg('gene', () => Int, { nullable: true }) gene: number | null | undefined,
     @Args(() => SamplePage) page: PageRequest,
   ): Promise<SampleConnection> {

@@ -1,8 +1,9 @@
 import { Field, Float, ID, InputType } from 'type-graphql';
+import { MODEL_REFERENCE } from '../common/reference';
 
 @InputType()
 export class ScoreInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: MODEL_REFERENCE })
   model!: string;
 
   @Field(() => String, { description: 'e.g. ARC, HellaSwag, MMLU, TruthfulQA, Winogrande, GSM8K' })

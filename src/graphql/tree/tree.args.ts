@@ -1,14 +1,15 @@
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import type { TreeRequest } from '../../services/tree.service';
 import { TreeMethod, TreeRoot } from './tree.type';
+import { GENOME_REFERENCE, MODEL_REFERENCES } from '../common/reference';
 
 /** What a tree is built from and how; the tree service reads it as it is. */
 @ArgsType()
 export class TreeArgs implements TreeRequest {
-  @Field(() => ID)
+  @Field(() => ID, { description: GENOME_REFERENCE })
   genome!: string;
 
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: MODEL_REFERENCES })
   models?: string[] | null;
 
   @Field(() => TreeMethod, { defaultValue: TreeMethod.NJ })

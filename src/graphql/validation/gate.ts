@@ -32,9 +32,10 @@ export interface GateOptions {
 }
 
 /**
- * Throws the GraphQL error that refuses the operation (UNAUTHENTICATED or QUERY_TOO_COSTLY), or
- * returns its estimate. An operation that cannot be identified, or whose variables do not
- * coerce, is left to the executor, which reports that without running anything.
+ * Throws the GraphQL error that refuses the operation (UNAUTHENTICATED, QUERY_TOO_COSTLY, or
+ * OPERATION_RESOLUTION_FAILURE when the document has no operation by that name), or returns its
+ * estimate. An operation whose variables do not coerce is left to the executor, which reports
+ * that without running anything.
  */
 export async function checkOperation(
   schema: GraphQLSchema,
@@ -45,7 +46,9 @@ export async function checkOperation(
   options: GateOptions,
 ): Promise<CostEstimate | undefined> {
   const operation = getOperationAST(document, operationName ?? undefined);
-  if (!operation) return undefined;
+  // Apollo refuses these itself before the gate; graphql-ws would leave them to the executor,
+  // whose error carries no code (and so would be masked as an internal one).
+  if (!operation) throw operationNotFound(operationName);
   if (options.adminToken && operation.operation === 'mutation') {
     if (!bearerMatches(context.authorization, options.adminToken)) {
       throw unauthenticated('mutations need "Authorization: Bearer <PHYLOLM_ADMIN_TOKEN>"');
@@ -104,4 +107,13 @@ export function asGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
   const original = error instanceof Error ? error : new Error(String(error));
   return new GraphQLError(original.message, { originalError: original });
+}
+
+/** The messages graphql-js's executor gives, with the code Apollo gives them over HTTP. */
+function operationNotFound(operationName: string | null | undefined): GraphQLError {
+  const message =
+    operationName == null
+      ? 'Must provide operation name if query contains multiple operations.'
+      : `Unknown operation named "${operationName}".`;
+  return new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
 }

@@ -22,6 +22,7 @@ import { EventEmitter, on } from 'node:events';
 import type { JobStatus, ProbeJobRow, Store } from '../../db/store';
 import { costOf } from '../../providers/provider';
 import { notFound, parseId } from '../errors';
+import { lookUpGenome, lookUpModel } from '../reference';
 import type { PopulationService } from '../population.service';
 import type { SampleService } from '../sample.service';
 import { JOB_PAGE, paginate, type Page, type PageRequest } from '../page';
@@ -128,8 +129,8 @@ export class JobService {
     page: PageRequest,
   ): Promise<Page<ProbeJobView>> {
     const jobFilter = {
-      modelId: filter.model ? parseId('model', filter.model) : undefined,
-      genomeId: filter.genome ? parseId('genome', filter.genome) : undefined,
+      modelId: filter.model ? (await lookUpModel(this.store, filter.model)).id : undefined,
+      genomeId: filter.genome ? (await lookUpGenome(this.store, filter.genome)).id : undefined,
       statuses: filter.status ? [filter.status] : undefined,
     };
     const found = await paginate(

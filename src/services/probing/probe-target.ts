@@ -6,8 +6,9 @@
 import type { GenomeRow, ModelRow, Store } from '../../db/store';
 import type { Provider } from '../../providers/provider';
 import type { ProviderRegistry } from '../../providers/registry';
-import { badInput, notFound, parseId } from '../errors';
+import { badInput } from '../errors';
 import { EXTERNAL_PROVIDER, MAX_TOKENS } from '../model.service';
+import { lookUpGenome, lookUpModel } from '../reference';
 import { requireIntIn } from '../validate';
 
 export const REFERENCE_SAMPLES_PER_GENE = 32;
@@ -36,10 +37,8 @@ export async function resolveTarget(
   // the numbers the request gives are checked first, so a bad one is named whatever the model
   if (input.samplesPerGene != null) requireIntIn('samplesPerGene', input.samplesPerGene, 1, MAX_SAMPLES_PER_GENE);
   if (input.maxTokens != null) requireIntIn('maxTokens', input.maxTokens, 1, MAX_TOKENS);
-  const model = await store.getModel(parseId('model', input.model));
-  if (!model) throw notFound(`no model with id "${input.model}"`);
-  const genome = await store.getGenome(parseId('genome', input.genome));
-  if (!genome) throw notFound(`no genome with id "${input.genome}"`);
+  const model = await lookUpModel(store, input.model);
+  const genome = await lookUpGenome(store, input.genome);
   if (model.provider === EXTERNAL_PROVIDER) {
     throw badInput(`model "${model.name}" is external: its samples can only be imported`);
   }
