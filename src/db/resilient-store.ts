@@ -26,9 +26,10 @@ export interface ContentionRetry {
 }
 
 /**
- * 40 attempts, each after waiting up to min(500 ms, 10 ms x 2^n) plus busy_timeout: a lock held
- * for ~10-20 s by another process is waited out, far longer than any write transaction here
- * takes (the longest, a 200,000-sample import, takes about a second).
+ * 40 attempts, the n-th after a random wait of up to min(500 ms, 10 ms x 2^n), each attempt
+ * blocking for at most busy_timeout: about 10 to 25 s in all before giving up, far longer than
+ * another process normally holds the write lock (one transaction at a time, milliseconds for
+ * ordinary writes).
  */
 export const DEFAULT_CONTENTION_RETRY: ContentionRetry = { attempts: 40, baseDelayMs: 10, maxDelayMs: 500 };
 

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { dataOf, startTestApp, type GraphQLAnswer, type TestApp } from '../helpers/app';
 import { startFakeOpenAI, type FakeServer } from '../helpers/fake-openai';
+import type { Logger } from '../../src/logger';
 
 const dirs: string[] = [];
 const apps: TestApp[] = [];
@@ -110,17 +111,25 @@ it('a full disk: an import gives STORAGE_UNAVAILABLE and stores nothing, /health
   expect(await healthz(app)).toEqual({ status: 200, body: { status: 'ok' } });
 });
 
-it('a full disk during probing: paid answers wait in memory, the job pauses instead of failing, and nothing is lost', async () => {
-  // answers large enough to need new pages, slow enough to fill the disk while one is in flight
+const GENES = 6;
+const N = 4;
+
+/**
+ * A probing job (one request per gene, one at a time) whose first answer arrives once the disk
+ * is full. Answers are large enough to need new pages, and slow enough to fill the disk while the
+ * first one is in flight.
+ */
+async function probingIntoFullDisk(logger?: Logger) {
   fake = await startFakeOpenAI({ fallback: { kind: 'ok', delayMs: 300 }, text: (i) => `${i} ${'x'.repeat(3000)}` });
-  const app = await start(freshDir(), {
+  const dir = freshDir();
+  const overrides = {
     jobLeaseMs: 600,
     probeConcurrency: 1,
     probeStoreRetry: { attempts: 2, baseDelayMs: 10, keptRetryMs: 50 },
     providers: { openai: { apiKey: 'sk-faults-000000', baseURL: fake.baseURL } },
-  });
-  const GENES = 6;
-  const N = 4;
+  };
+  const app = await startTestApp(overrides, dir, logger);
+  apps.push(app);
   const genome = dataOf(
     await app.gql(`mutation ($input: CreateGenomeInput!) { createGenome(input: $input) { id } }`, {
       input: { name: 'g', genes: Array.from({ length: GENES }, (_, g) => `gene ${g}`) },
@@ -140,17 +149,20 @@ it('a full disk during probing: paid answers wait in memory, the job pauses inst
   for (let i = 0; i < 400 && fake.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   const sqlite = app.database.sqlite;
   sqlite.pragma(`max_page_count = ${sqlite.pragma('page_count', { simple: true }) as number}`);
-  const job = async () =>
-    dataOf(await app.gql(`query ($id: ID!) { job(id: $id) { status completed total error } }`, { id })).job;
-
   for (let i = 0; i < 400 && (await healthz(app)).status === 200; i++) await new Promise((r) => setTimeout(r, 25));
   expect((await healthz(app)).body.reason).toMatch(/full/);
+  const job = async () =>
+    dataOf(await app.gql(`query ($id: ID!) { job(id: $id) { status completed total error } }`, { id })).job;
+  return { app, sqlite, job };
+}
+
+it('a full disk during probing: paid answers wait in memory, the job pauses instead of failing, and nothing is lost', async () => {
+  const { app, sqlite, job } = await probingIntoFullDisk();
   // a few rounds of the poller (every 300 ms) while the disk stays full
   await new Promise((r) => setTimeout(r, 1000));
   expect(await job()).toMatchObject({ status: 'RUNNING', error: null });
-  const answeredWhileFull = fake.requests.length;
   // the paused job does not ask again for what it holds in memory
-  expect(answeredWhileFull).toBe(1);
+  expect(fake!.requests).toHaveLength(1);
 
   sqlite.pragma('max_page_count = 1073741823');
   let state = await job();
@@ -159,11 +171,27 @@ it('a full disk during probing: paid answers wait in memory, the job pauses inst
     state = await job();
   }
   expect(state).toEqual({ status: 'SUCCEEDED', completed: GENES * N, total: GENES * N, error: null });
-  const answered = fake.requests.reduce((sum, r) => sum + (r.body?.n ?? 1), 0);
+  const answered = fake!.requests.reduce((sum, r) => sum + (r.body?.n ?? 1), 0);
   expect(answered).toBe(GENES * N);
   const stored = sqlite.prepare(`SELECT count(*) AS n FROM samples WHERE source = 'PROBED'`).get() as { n: number };
   expect(stored.n).toBe(GENES * N);
   expect(await healthz(app)).toEqual({ status: 200, body: { status: 'ok' } });
+});
+
+it('stopping while paid answers wait for a full disk writes them in full to the log', async () => {
+  const logs: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+  const { app, job } = await probingIntoFullDisk({
+    log: (level, message, fields) => logs.push({ level, message, fields }),
+  });
+  expect(await job()).toMatchObject({ status: 'RUNNING' });
+  await app.close();
+  apps.splice(apps.indexOf(app), 1);
+  const left = logs.filter((l) => l.message === 'a paid provider answer could not be stored before stopping');
+  expect(left).toHaveLength(1);
+  expect(left[0]).toMatchObject({
+    level: 'error',
+    fields: { gene: 0, offset: 0, texts: Array.from({ length: N }, (_, i) => `${i} ${'x'.repeat(3000)}`) },
+  });
 });
 
 /** Overwrites `length` bytes at `offset` of the file with a repeating garbage pattern. */
