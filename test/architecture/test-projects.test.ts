@@ -18,11 +18,28 @@ function testFiles(dir: string): string[] {
 
 const isE2e = (path: string) => path.startsWith('e2e/') || path.endsWith('.live.test.ts');
 
-it('unit test files import no child_process (programs run only in test/e2e and *.live.test.ts)', () => {
+const STARTS_PROGRAMS = /from ['"](node:)?child_process['"]/;
+
+/** Helper modules under test/helpers that start programs themselves (the compiled server, say). */
+function programHelpers(): string[] {
+  return readdirSync(join(testRoot, 'helpers'))
+    .filter((name) => name.endsWith('.ts'))
+    .filter((name) => STARTS_PROGRAMS.test(readFileSync(join(testRoot, 'helpers', name), 'utf8')))
+    .map((name) => name.replace(/\.ts$/, ''));
+}
+
+/** Whether a test file starts programs, directly or through one of those helpers. */
+function startsPrograms(text: string, helpers: readonly string[]): boolean {
+  return STARTS_PROGRAMS.test(text) || helpers.some((h) => new RegExp(`from ['"][./]*helpers/${h}['"]`).test(text));
+}
+
+it('unit test files start no program, directly or through a helper (only test/e2e and *.live.test.ts do)', () => {
   const files = testFiles(testRoot).map((path) => relative(testRoot, path).split('\\').join('/'));
   expect(files.filter(isE2e).length).toBeGreaterThan(0);
+  const helpers = programHelpers();
+  expect(helpers).toContain('server-process');
   const offenders = files
     .filter((path) => !isE2e(path))
-    .filter((path) => /from ['"](node:)?child_process['"]/.test(readFileSync(join(testRoot, path), 'utf8')));
+    .filter((path) => startsPrograms(readFileSync(join(testRoot, path), 'utf8'), helpers));
   expect(offenders).toEqual([]);
 });
