@@ -1,12 +1,13 @@
 /**
- * The store contract on SQLite, in memory (what unit tests use) and on a file (what the server
- * uses: WAL, migrations applied to a new file), plus what only a file can show: data outlives
+ * The store contract on SQLite, in memory (what unit tests use) and on a file behind the retrying
+ * wrapper (what the server uses: WAL, migrations applied to a new file, `resilientStore`), plus what only a file can show: data outlives
  * the connection, and two connections to one file share the job queue.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/client';
+import { resilientStore } from '../../src/db/resilient-store';
 import { SqliteStore } from '../../src/db/sqlite-store';
 import { describeStoreContract, modelInput } from './store-contract';
 
@@ -19,11 +20,12 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'phylolm-store-'));
 }
 
-describeStoreContract('SQLite file', async () => {
+describeStoreContract('SQLite file, through the retrying store the server uses', async () => {
   const dir = tempDir();
   const database = openDatabase(join(dir, 'nested', 'store.db'));
+  const sqlite = new SqliteStore(database);
   return {
-    store: new SqliteStore(database),
+    store: resilientStore(sqlite, sqlite.faults),
     close: () => {
       database.close();
       rmSync(dir, { recursive: true, force: true });
