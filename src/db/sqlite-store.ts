@@ -441,6 +441,15 @@ export class SqliteStore implements Store {
       .all();
   }
 
+  async countJobsByStatus(): Promise<Partial<Record<ProbeJobRow['status'], number>>> {
+    const rows = this.db
+      .select({ status: probeJobs.status, count: sql<number>`count(*)` })
+      .from(probeJobs)
+      .groupBy(probeJobs.status)
+      .all();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+  }
+
   async updateJob(id: number, patch: JobPatch): Promise<ProbeJobRow> {
     return this.db.transaction((tx) => {
       const row = tx.update(probeJobs).set(patch).where(eq(probeJobs.id, id)).returning().get();

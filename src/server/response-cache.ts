@@ -10,17 +10,25 @@
 import { createHash } from 'node:crypto';
 import { OperationTypeNode, parse } from 'graphql';
 import { LruCache } from '../services/lru-cache';
+import type { Encoding } from './compression';
 
 export interface CachedResponse {
   headers: [string, string][];
   body: Buffer;
+  /** the strong ETag of `body` (src/server/etag.ts) */
+  etag: string;
+  /** the body compressed, per content-encoding, made on first demand (src/server/compression.ts) */
+  encoded: Partial<Record<Encoding, Buffer>>;
 }
 
 export class ResponseCache {
   private readonly entries: LruCache<CachedResponse>;
 
   constructor(maxBytes: number) {
-    this.entries = new LruCache(maxBytes, (r) => r.body.byteLength);
+    this.entries = new LruCache(
+      maxBytes,
+      (r) => r.body.byteLength + Object.values(r.encoded).reduce((sum, b) => sum + (b?.byteLength ?? 0), 0),
+    );
   }
 
   /**
@@ -49,6 +57,12 @@ export class ResponseCache {
 
   set(key: string, response: CachedResponse): void {
     this.entries.set(key, response);
+  }
+
+  /** Keeps a compressed copy beside an entry still cached (re-set, so its size counts). */
+  addEncoding(key: string, encoding: Encoding, bytes: Buffer): void {
+    const entry = this.entries.get(key);
+    if (entry) this.entries.set(key, { ...entry, encoded: { ...entry.encoded, [encoding]: bytes } });
   }
 }
 

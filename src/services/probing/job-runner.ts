@@ -14,6 +14,7 @@ import { describeFailure } from '../../providers/errors';
 import { costOf, type Provider, type SampleResult } from '../../providers/provider';
 import { createRateLimiter, type RateLimiter } from '../../providers/rate-limiter';
 import type { ProviderRegistry } from '../../providers/registry';
+import { noTelemetry, type Telemetry } from '../telemetry';
 import { withRetry, type RetryOptions } from '../../providers/retry';
 import type { PopulationService } from '../population.service';
 import type { SampleService } from '../sample.service';
@@ -37,6 +38,8 @@ export interface RunnerOptions {
    * runs). A process that dies loses its jobs to others once this has passed. Default 30 s.
    */
   leaseMs?: number;
+  /** provider requests, retries and tokens for /metrics (src/services/telemetry.ts) */
+  telemetry?: Telemetry;
 }
 
 const DEFAULT_LEASE_MS = 30_000;
@@ -198,7 +201,8 @@ export class JobRunner {
   ): Promise<void> {
     const limiter = this.limiterOf(provider);
     const tokens = estimateTokens(gene) + request.n * job.maxTokens;
-    const result: SampleResult = await withRetry(
+    const telemetry = this.options.telemetry ?? noTelemetry;
+    const attempt: Promise<SampleResult> = withRetry(
       () =>
         limiter.run(
           tokens,
@@ -222,15 +226,26 @@ export class JobRunner {
         maxDelayMs: 30_000,
         ...this.options.retry,
         signal,
-        onRetry: ({ error, attempt, delayMs }) =>
+        onRetry: ({ error, attempt, delayMs }) => {
+          telemetry.providerRetry(provider.id);
           this.options.logger?.log('info', 'retrying a provider request', {
             job: job.id,
             attempt,
             delayMs,
             error: describeFailure(error),
-          }),
+          });
+        },
       },
     );
+    let result: SampleResult;
+    try {
+      result = await attempt;
+    } catch (error) {
+      if (!signal.aborted) telemetry.providerRequest(provider.id, 'error');
+      throw error;
+    }
+    telemetry.providerRequest(provider.id, 'ok');
+    telemetry.providerTokens(provider.id, result.usage.promptTokens, result.usage.completionTokens);
     if (signal.aborted) return;
     for (const warning of result.warnings) warnings.add(warning);
     const texts = result.texts.slice(0, request.n);
