@@ -21,8 +21,13 @@ export interface CachedResponse {
   encoded: Partial<Record<Encoding, Buffer>>;
 }
 
+/** Documents up to this size have their "only queries?" answer remembered (parsing is the slow part of a hit). */
+const MEMO_MAX_QUERY_CHARS = 64 * 1024;
+
 export class ResponseCache {
   private readonly entries: LruCache<CachedResponse>;
+  /** whether (operation name, document) selects only queries, for documents seen recently */
+  private readonly readOnly = new LruCache<boolean>(4096);
 
   constructor(maxBytes: number) {
     this.entries = new LruCache(
@@ -41,7 +46,7 @@ export class ResponseCache {
         ? (body as Record<string, unknown>)
         : Object.fromEntries(new URLSearchParams(search));
     const query = request.query;
-    if (typeof query !== 'string' || !onlyQueries(query, request.operationName)) return null;
+    if (typeof query !== 'string' || !this.selectsOnlyQueries(query, request.operationName)) return null;
     let canonical: string;
     try {
       canonical = JSON.stringify([query, request.operationName ?? null, request.variables ?? null, revision]);
@@ -49,6 +54,17 @@ export class ResponseCache {
       return null; // not serialisable (the HTTP front bounds nesting first): just not cached
     }
     return createHash('sha256').update(canonical).digest('hex');
+  }
+
+  private selectsOnlyQueries(query: string, operationName: unknown): boolean {
+    if (query.length > MEMO_MAX_QUERY_CHARS) return onlyQueries(query, operationName);
+    const memo = `${typeof operationName === 'string' ? `name:${operationName}` : 'all'}\u0000${query}`;
+    let known = this.readOnly.get(memo);
+    if (known === undefined) {
+      known = onlyQueries(query, operationName);
+      this.readOnly.set(memo, known);
+    }
+    return known;
   }
 
   get(key: string): CachedResponse | undefined {
