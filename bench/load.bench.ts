@@ -16,6 +16,7 @@
  *   BENCH=load BENCH_LOAD_SECONDS=10 npm run bench     a shorter run
  */
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { startBenchApp } from './app';
@@ -89,8 +90,32 @@ async function burst() {
   const seconds = (hr() - started) / 1000;
   return { requests: cfg.rounds * cfg.concurrency, errors, p50: pct(ms, 0.5), p99: pct(ms, 0.99), perSecond: (cfg.rounds * cfg.concurrency) / seconds };
 }
-(cfg.mode === 'mixed' ? mixed() : burst()).then((r) => { console.log(JSON.stringify(r)); agent.destroy(); });
+async function health() {
+  const deadline = hr() + cfg.seconds * 1000;
+  const ms = [];
+  while (hr() < deadline) { const r = await call('/healthz', 'GET'); ms.push(r.status === 200 ? r.ms : Infinity); await new Promise((r) => setTimeout(r, 50)); }
+  return { n: ms.length, p99: pct(ms, 0.99), max: Math.max(...ms) };
+}
+(cfg.mode === 'mixed' ? mixed() : cfg.mode === 'health' ? health() : burst()).then((r) => { console.log(JSON.stringify(r)); agent.destroy(); });
 `;
+
+/** One POST on its own connection; the raw (identity) body. */
+function postOnce(url: string, body: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 async function runClients(config: Record<string, unknown>): Promise<any> {
   const out = await promisify(execFile)(process.execPath, ['-e', CLIENT_SCRIPT, JSON.stringify(config)], {
@@ -133,17 +158,18 @@ export async function benchLoad(): Promise<void> {
 }
 
 async function measureCompression(url: string, genome: string, ids: string[]): Promise<void> {
-  for (const fields of ['distance', 'fingerprint models { name } similarity distance phylip']) {
+  for (const fields of [
+    'distance',
+    'fingerprint models { name } similarity distance phylip',
+    'models { name } phylip',
+  ]) {
     const matrix = {
       query: `query ($g: ID!, $m: [ID!]) { distanceMatrix(genome: $g, models: $m) { ${fields} } }`,
       variables: { g: genome, m: ids },
     };
-    const answer = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'accept-encoding': 'identity' },
-      body: JSON.stringify(matrix),
-    });
-    const plain = Buffer.from(await answer.arrayBuffer());
+    // a fresh connection each: the compression below blocks this process (the server's too) for
+    // seconds, so a kept-alive socket would be closed under the next request (keep-alive race)
+    const plain = await postOnce(url, JSON.stringify(matrix));
     const gz = gzipSync(plain).byteLength;
     const br = brotliCompressSync(plain, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }).byteLength;
     line(
@@ -180,7 +206,12 @@ async function measureMixed(
     },
     { query: '{ genomes { name geneCount } }' },
   ];
-  const mixed = await runClients({ base, mode: 'mixed', clients: CLIENTS, seconds: SECONDS, reads });
+  // /healthz is probed from a third process too: the load generator's own event loop, busy with
+  // 500 clients, delays the probes it sends itself
+  const [mixed, probe] = await Promise.all([
+    runClients({ base, mode: 'mixed', clients: CLIENTS, seconds: SECONDS, reads }),
+    runClients({ base, mode: 'health', seconds: SECONDS }),
+  ]);
   const names = new Set((await app.services.store.listModels({}, null, 1_000_000)).map((m) => m.name));
   const lost = (mixed.acknowledged as string[]).filter((name) => !names.has(name)).length;
   const resets = Object.entries(mixed.errors as Record<string, number>).reduce((sum, [, n]) => sum + n, 0);
@@ -189,7 +220,11 @@ async function measureMixed(
   line('  writes acknowledged / lost', `${mixed.acknowledged.length} / ${lost} (target 0 lost)`);
   line('  reset or failed connections', `${resets} ${JSON.stringify(mixed.errors)} (target 0)`);
   line(
-    '  /healthz p99 / max',
-    `${mixed.health.p99?.toFixed(1)} / ${mixed.health.max.toFixed(1)} ms over ${mixed.health.n} probes (target max <= 100)`,
+    '  /healthz p99 / max, probed from the load process',
+    `${mixed.health.p99?.toFixed(1)} / ${mixed.health.max.toFixed(1)} ms over ${mixed.health.n} probes`,
+  );
+  line(
+    '  /healthz p99 / max, probed from its own process',
+    `${probe.p99?.toFixed(1)} / ${probe.max.toFixed(1)} ms over ${probe.n} probes (target max <= 100)`,
   );
 }
