@@ -2,15 +2,18 @@
  * `npm run bench`: runs every benchmark and prints each measurement beside its target with the
  * ratio (measured / target). Timings are reported, never asserted by tests.
  *   BENCH=distances npm run bench   runs one group; BENCH_MODELS=200 shrinks the data set.
+ *   BENCH=load BENCH_LOAD_SECONDS=10 npm run bench   the load test (bench/load.bench.ts), shorter.
  */
 import 'reflect-metadata';
 import { benchDistances } from './distances.bench';
+import { benchLoad } from './load.bench';
 import { benchPrediction } from './prediction.bench';
 import { benchProbing } from './probing.bench';
 import { benchSimulated } from './simulated.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
   distances: benchDistances,
+  load: benchLoad,
   prediction: benchPrediction,
   probing: benchProbing,
   simulated: benchSimulated,

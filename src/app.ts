@@ -12,6 +12,7 @@ import { createProviderRegistry } from './providers/registry';
 import { providersFromConfig } from '../plugins';
 import { createServices, type Services } from './services';
 import { startHttpServer, type RunningServer } from './server/http-server';
+import { Metrics } from './server/metrics';
 
 export interface App {
   services: Services;
@@ -28,8 +29,11 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   // retries while another process holds the lock; storage faults become StorageError
   const store = resilientStore(sqliteStore, sqliteStore.faults);
   const registry = createProviderRegistry(providersFromConfig(config.providers));
+  // built before the services so that they can report to it (src/services/telemetry.ts)
+  const metrics = new Metrics();
   const services = createServices(store, {
     logger,
+    telemetry: metrics.telemetry,
     registry,
     probing: {
       concurrency: config.probeConcurrency,
@@ -47,6 +51,11 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     maxBodyBytes: config.maxBodyBytes,
     responseCacheBytes: config.responseCacheBytes,
     limits: config.queryLimits,
+    corsOrigins: config.corsOrigins,
+    maxInflight: config.maxInflight,
+    maxQueue: config.maxQueue,
+    maxConnections: config.maxConnections,
+    metrics,
   });
   logger.log('info', 'PhyloLM server ready', { url: server.url, db: config.dbPath });
   const resumed = await services.jobs.resume();

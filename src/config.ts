@@ -28,6 +28,13 @@ export interface Config {
   jobLeaseMs: number;
   /** storing a paid answer the database refuses: retries, then kept in memory (tests shorten it) */
   probeStoreRetry?: { attempts: number; baseDelayMs: number; keptRetryMs: number };
+  /** origins a browser page may call from (CORS); `*` any; empty: none (README, "Browsers") */
+  corsOrigins: readonly string[];
+  /** GraphQL requests answered at once, and waiting behind them, before a 503 (README, "Load") */
+  maxInflight: number;
+  maxQueue: number;
+  /** open sockets at most (node:http `maxConnections`) */
+  maxConnections: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -65,7 +72,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     probeMaxAttempts: integer(env, 'PHYLOLM_PROBE_MAX_ATTEMPTS', 6, 1, 100),
     probeRetryBaseMs: integer(env, 'PHYLOLM_PROBE_RETRY_BASE_MS', 500, 0, 600_000),
     jobLeaseMs: integer(env, 'PHYLOLM_JOB_LEASE_MS', 30_000, 300, 3_600_000),
+    corsOrigins: corsOriginsFromEnv(env.PHYLOLM_CORS_ORIGINS),
+    maxInflight: integer(env, 'PHYLOLM_MAX_INFLIGHT', 256, 1, 100_000),
+    maxQueue: integer(env, 'PHYLOLM_MAX_QUEUE', 1024, 0, 1_000_000),
+    maxConnections: integer(env, 'PHYLOLM_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
   };
+}
+
+/**
+ * `https://a.example, http://localhost:5173` or `*`. Each origin must be what a browser sends in
+ * its Origin header (scheme://host[:port], no path), so a typo fails start-up instead of silently
+ * refusing every request.
+ */
+function corsOriginsFromEnv(raw: string | undefined): string[] {
+  const origins = (raw ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0);
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) {
+      throw new Error(
+        `PHYLOLM_CORS_ORIGINS must list origins such as https://dash.example.org (scheme, host, port; no path or ` +
+          `trailing slash) or *, got "${origin}"`,
+      );
+    }
+  }
+  return origins;
 }
 
 function queryLimitsFromEnv(env: NodeJS.ProcessEnv): QueryLimits {

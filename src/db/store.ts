@@ -203,6 +203,8 @@ export interface Store {
   getJob(id: number): Promise<ProbeJobRow | undefined>;
   /** Jobs ordered by id, after the given id, at most `limit`. */
   listJobs(filter: JobFilter, afterId: number | null, limit: number): Promise<ProbeJobRow[]>;
+  /** how many jobs are in each status (statuses without jobs are absent); for /metrics */
+  countJobsByStatus(): Promise<Partial<Record<ProbeJobRow['status'], number>>>;
   updateJob(id: number, patch: JobPatch): Promise<ProbeJobRow>;
   /**
    * Takes a queued or running job for `owner` until `leaseUntil` (epoch ms), if nobody else holds

@@ -7,14 +7,28 @@ import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { Context } from '../graphql/context';
 import { checkOperation, type GateOptions } from '../graphql/validation/gate';
+import { recordOf } from './request-record';
 import { gateParseOptions, gateValidationRules } from '../graphql/validation/rules';
 
 export function gatePlugin(options: GateOptions): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request, contextValue }) {
-          await checkOperation(schema, document, request.variables, request.operationName, contextValue, options);
+        async didResolveOperation({ schema, document, request, contextValue, operation, operationName }) {
+          const record = recordOf(contextValue);
+          if (record) {
+            record.operation = operationName ?? undefined;
+            record.operationType = operation?.operation;
+          }
+          const estimate = await checkOperation(
+            schema,
+            document,
+            request.variables,
+            request.operationName,
+            contextValue,
+            options,
+          );
+          if (record && estimate) record.cost = estimate.cost;
         },
       };
     },

@@ -1,24 +1,39 @@
 /**
  * The HTTP front: `/graphql` through Apollo Server (and graphql-ws on the same path, see
- * websocket.ts), `/healthz`, a request-body size and nesting limit and the response cache. Built
- * on node:http directly (Apollo's `executeHTTPGraphQLRequest`), which is all an integration
- * package would add here. Both transports pass the same gate (src/graphql/validation/gate.ts).
+ * websocket.ts), `/healthz`, `/metrics`, CORS, compression, ETags, back-pressure, a request-body
+ * size and nesting limit and the response cache. Both transports pass the same gate
+ * (src/graphql/validation/gate.ts).
+ *
+ * Built on node:http directly (Apollo's `executeHTTPGraphQLRequest`) rather than on a framework
+ * (fastify with @as-integrations/fastify was weighed, issue 9): the response cache replays
+ * stored bytes (and their stored gzip/brotli copies) without a serialiser, a router or hooks in
+ * the way, and what a framework would add here (CORS, compression, body limits) is a few dozen
+ * lines each in this folder, with one module per concern. docs/architecture.md, "HTTP".
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { OperationTypeNode } from 'graphql';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
-import { createContext, type Context } from '../graphql/context';
+import { bearerMatches, createContext, type Context } from '../graphql/context';
 import { createFormatError } from '../graphql/errors';
 import { getSchema } from '../graphql/schema';
 import { asStorageError } from '../services/errors';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../graphql/validation/limits';
+import { Admission, type Release } from './admission';
+import { chooseEncoding, compress, MIN_COMPRESS_BYTES } from './compression';
+import { CorsPolicy } from './cors';
 import { mayBeCrossSiteRequest } from './csrf';
+import { etagOf, ifNoneMatchHits } from './etag';
 import { gatedApolloOptions } from './gate-plugin';
+import { httpOperationsPlugin } from './http-operations';
 import { jsonDepthExceeds } from './json-depth';
-import { isCleanAnswer, ResponseCache } from './response-cache';
+import { Metrics } from './metrics';
+import { PersistedQueries } from './persisted-queries';
+import { attachRecord, elapsedMs, type RequestRecord } from './request-record';
+import { isCleanAnswer, ResponseCache, type CachedResponse } from './response-cache';
 import { startWebSocketServer } from './websocket';
 
 export interface HttpServerOptions {
@@ -26,12 +41,21 @@ export interface HttpServerOptions {
   logger: Logger;
   port: number;
   host: string;
-  /** when set, every mutation needs `Authorization: Bearer <token>` */
+  /** when set, every mutation (and /metrics) needs `Authorization: Bearer <token>` */
   adminToken?: string;
   maxBodyBytes: number;
   responseCacheBytes: number;
   /** depth, tokens, aliases, directives, cost, provider calls, JSON nesting; defaults otherwise */
   limits?: Partial<QueryLimits>;
+  /** origins allowed to read answers from a browser (`*`: any); none by default */
+  corsOrigins?: readonly string[];
+  /** GraphQL requests handled at once and waiting behind them; 256 and 1024 by default */
+  maxInflight?: number;
+  maxQueue?: number;
+  /** open sockets at most; default 10,000 */
+  maxConnections?: number;
+  /** where the services' telemetry goes (built by the caller so services can report to it) */
+  metrics?: Metrics;
 }
 
 export interface RunningServer {
@@ -47,9 +71,26 @@ class BodyNotUtf8Error extends Error {}
 /** The client went away before its body was complete: its business, not a server failure. */
 class ClientAbortedError extends Error {}
 
+/**
+ * node:http timeouts. headersTimeout and requestTimeout bound how long a slow client (slowloris)
+ * may hold a socket and an admission slot while sending its request; they do not bound the
+ * answer, which may take minutes for a heavy tree. keepAliveTimeout above common load-balancer
+ * idle timeouts would make them reuse a socket the server is closing; 5 s is Node's default.
+ */
+export const HEADERS_TIMEOUT_MS = 20_000;
+export const REQUEST_TIMEOUT_MS = 60_000;
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** what a refused (503) client is told to wait, in seconds */
+export const RETRY_AFTER_SECONDS = 1;
+
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { services, logger } = options;
-  const httpServer = createServer();
+  const httpServer = createServer({
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+  });
+  httpServer.maxConnections = options.maxConnections ?? 10_000;
   const schema = await getSchema();
   const formatError = createFormatError((message, error) => logger.log('error', message, { error }));
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
@@ -69,14 +110,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => subscriptions.dispose() }) },
+      httpOperationsPlugin(),
       ...apolloOptions.plugins,
     ],
   });
   await apollo.start();
   const cache = new ResponseCache(options.responseCacheBytes);
+  const persisted = new PersistedQueries();
+  const cors = new CorsPolicy(options.corsOrigins ?? []);
+  const admission = new Admission(options.maxInflight ?? 256, options.maxQueue ?? 1024);
+  const metrics = options.metrics ?? new Metrics();
+  metrics.observe(services, admission);
 
   httpServer.on('request', (req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    const record: RequestRecord = {
+      method: req.method ?? 'GET',
+      path: new URL(req.url ?? '/', 'http://localhost').pathname,
+      start: process.hrtime.bigint(),
+    };
+    // one line per request, however it ended (answered, refused, or the client gone)
+    res.once('close', () => accessLog(record, res));
+    handle(req, res, record).catch((error: unknown) => {
       if (error instanceof ClientAbortedError) {
         // one short line, no stack: a client hanging up mid-body is routine
         logger.log('debug', 'request aborted by the client before its body was complete', { reason: error.message });
@@ -85,47 +139,120 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       }
       logger.log('error', 'request failed', { error });
       const storage = asStorageError(error);
-      if (storage && !res.headersSent)
-        sendJson(res, 503, { errors: [{ message: storage.message, extensions: { code: 'STORAGE_UNAVAILABLE' } }] });
-      else if (!res.headersSent)
-        sendJson(res, 500, {
-          errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-        });
+      if (storage && !res.headersSent) sendError(res, 503, 'STORAGE_UNAVAILABLE', storage.message);
+      else if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal server error');
       else res.end();
     });
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  function accessLog(record: RequestRecord, res: ServerResponse): void {
+    const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
+    const ms = elapsedMs(record);
+    logger.log('info', 'request', {
+      method: record.method,
+      path: record.path,
+      operation: record.operation,
+      status,
+      ms: Math.round(ms * 10) / 10,
+      cache: record.cache,
+      cost: record.cost,
+    });
+    if (record.path === '/graphql') {
+      metrics.request({ operation: record.operation, status, seconds: ms / 1000, cache: record.cache });
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const corsHeaders = cors.headersFor(req.headers);
     if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       const health = await services.health();
-      if (health.ok) sendJson(res, 200, { status: 'ok' });
-      else sendJson(res, 503, { status: 'unavailable', reason: health.reason });
+      if (health.ok) sendJson(res, 200, { status: 'ok' }, corsHeaders);
+      else sendJson(res, 503, { status: 'unavailable', reason: health.reason }, corsHeaders);
+      return;
+    }
+    if (url.pathname === '/metrics' && req.method === 'GET') {
+      await sendMetrics(req, res);
       return;
     }
     if (url.pathname !== '/graphql') {
-      sendJson(res, 404, { error: `no route ${url.pathname}; GraphQL is served at /graphql` });
+      sendError(res, 404, 'NOT_FOUND', `no route ${url.pathname}; GraphQL is served at /graphql`, corsHeaders);
       return;
     }
+    if (req.method === 'OPTIONS') {
+      // a CORS preflight: no body, whatever the origin (a refused one just gets no grant)
+      res.writeHead(204, { ...cors.preflightHeaders(req.headers), 'content-length': 0 });
+      res.end();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      sendError(res, 405, 'METHOD_NOT_ALLOWED', `method ${req.method} is not allowed on /graphql; use GET or POST`, {
+        ...corsHeaders,
+        allow: 'GET, POST, OPTIONS',
+      });
+      return;
+    }
+
+    const slot = admission.acquire((cancel) => res.once('close', cancel));
+    if (slot === undefined) {
+      req.resume(); // drain the body so the connection stays usable
+      sendError(
+        res,
+        503,
+        'SERVER_BUSY',
+        `the server is handling ${admission.maxInflight} requests with ${admission.maxQueue} waiting; try again shortly`,
+        { ...corsHeaders, 'retry-after': String(RETRY_AFTER_SECONDS) },
+      );
+      return;
+    }
+    const release: Release = slot instanceof Promise ? await slot : slot;
+    if (res.destroyed) {
+      release();
+      return;
+    }
+    res.once('close', release);
+    await handleGraphQL(req, res, url, record, corsHeaders);
+  }
+
+  async function sendMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (options.adminToken && !bearerMatches(req.headers.authorization, options.adminToken)) {
+      sendError(res, 401, 'UNAUTHENTICATED', '/metrics needs "Authorization: Bearer <PHYLOLM_ADMIN_TOKEN>"', {
+        'www-authenticate': 'Bearer',
+      });
+      return;
+    }
+    const { contentType, text } = await metrics.exposition();
+    res.writeHead(200, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+    });
+    res.end(text);
+  }
+
+  async function handleGraphQL(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    record: RequestRecord,
+    corsHeaders: Record<string, string>,
+  ): Promise<void> {
     let raw: string;
     try {
       raw = await readBody(req, options.maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyNotUtf8Error) {
-        sendJson(res, 400, {
-          errors: [{ message: 'request body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } }],
-        });
+        sendError(res, 400, 'BAD_REQUEST', 'request body is not valid UTF-8', corsHeaders);
         return;
       }
       if (!(error instanceof BodyTooLargeError)) throw error;
-      sendJson(res, 413, {
-        errors: [
-          {
-            message: `request body is larger than the limit of ${options.maxBodyBytes} bytes`,
-            extensions: { code: 'BAD_USER_INPUT' },
-          },
-        ],
-      });
+      sendError(
+        res,
+        413,
+        'BAD_USER_INPUT',
+        `request body is larger than the limit of ${options.maxBodyBytes} bytes`,
+        corsHeaders,
+      );
       return;
     }
     const headers = new HeaderMap();
@@ -137,21 +264,38 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       try {
         body = JSON.parse(raw);
       } catch {
-        sendJson(res, 400, {
-          errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
-        });
+        sendError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON', corsHeaders);
         return;
       }
     }
     if (jsonDepthExceeds(req.method === 'POST' ? body : searchJson(url), limits.maxJsonDepth)) {
-      sendJson(res, 400, {
-        errors: [
-          {
-            message: `the request's JSON (variables, extensions) is nested more than ${limits.maxJsonDepth} levels deep`,
-            extensions: { code: 'BAD_USER_INPUT' },
-          },
-        ],
-      });
+      sendError(
+        res,
+        400,
+        'BAD_USER_INPUT',
+        `the request's JSON (variables, extensions) is nested more than ${limits.maxJsonDepth} levels deep`,
+        corsHeaders,
+      );
+      return;
+    }
+
+    // Automatic persisted queries: learn verified hashes even when the cache answers, and give a
+    // hash-only request its query back so that it can be answered from the cache too.
+    const params = requestParams(req.method === 'POST' ? body : undefined, url);
+    const apq = params ? persisted.resolve(params) : undefined;
+    if (params && apq?.query !== undefined && params.query === undefined) {
+      if (req.method === 'POST') body = { ...(body as object), query: apq.query };
+      else url.searchParams.set('query', apq.query);
+    }
+    if (params && typeof params.operationName === 'string') record.operation = params.operationName;
+    if (apq?.hashMismatch) {
+      sendError(
+        res,
+        400,
+        'BAD_REQUEST',
+        "the persisted query's sha256Hash is not the SHA-256 of its query",
+        corsHeaders,
+      );
       return;
     }
 
@@ -161,28 +305,90 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       ? null
       : cache.keyOf(req.method === 'POST' ? body : null, url.search, await services.dataRevision());
     const cached = key ? cache.get(key) : undefined;
-    if (cached) {
-      res.writeHead(200, Object.fromEntries([...cached.headers, ['x-phylolm-cache', 'hit']]));
-      res.end(cached.body);
+    if (key) record.cache = cached ? 'hit' : 'miss';
+    if (cached && key) {
+      await sendAnswer(req, res, 200, cached.headers, cached.body, true, corsHeaders, { key, entry: cached }, true);
       return;
     }
 
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => createContext(services, headers.get('authorization'), logger),
+      context: async () => {
+        const context = createContext(services, headers.get('authorization'), logger);
+        attachRecord(context, record);
+        return context;
+      },
     });
+    const status = response.status ?? 200;
     const responseHeaders: [string, string][] = [...response.headers];
-    res.writeHead(response.status ?? 200, Object.fromEntries(responseHeaders));
-    if (response.body.kind === 'complete') {
-      const text = response.body.string;
-      if (key && (response.status ?? 200) === 200 && isCleanAnswer(text)) {
-        cache.set(key, { headers: responseHeaders, body: Buffer.from(text) });
-      }
-      res.end(text);
+    if (response.body.kind !== 'complete') {
+      // incremental delivery: streamed as it comes, never cached
+      res.writeHead(status, { ...Object.fromEntries(responseHeaders), ...corsHeaders, 'cache-control': 'no-store' });
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
       return;
     }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    const text = response.body.string;
+    const bytes = Buffer.from(text);
+    const readOnly = status === 200 && record.operationType === OperationTypeNode.QUERY && isCleanAnswer(text);
+    let stored: { key: string; entry: CachedResponse } | undefined;
+    if (key && readOnly) {
+      const entry: CachedResponse = { headers: responseHeaders, body: bytes, etag: etagOf(bytes), encoded: {} };
+      cache.set(key, entry);
+      stored = { key, entry };
+    }
+    await sendAnswer(req, res, status, responseHeaders, bytes, readOnly, corsHeaders, stored);
+  }
+
+  /**
+   * Writes a complete GraphQL answer. A clean read-only answer gets a strong ETag and
+   * `cache-control: no-cache` (a browser may keep it but asks again, and a matching
+   * If-None-Match gets 304 without a body); anything else (mutations, errors) is `no-store`.
+   * Answers of MIN_COMPRESS_BYTES or more are compressed when the client accepts it; a cached
+   * answer keeps its compressed copy.
+   */
+  async function sendAnswer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    baseHeaders: [string, string][],
+    body: Buffer,
+    readOnly: boolean,
+    corsHeaders: Record<string, string>,
+    cached?: { key: string; entry: CachedResponse },
+    hit = false,
+  ): Promise<void> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of baseHeaders) {
+      if (name !== 'content-length' && name !== 'cache-control') headers[name] = value;
+    }
+    Object.assign(headers, corsHeaders);
+    headers.vary = [corsHeaders.vary, 'accept-encoding'].filter(Boolean).join(', ');
+    if (hit) headers['x-phylolm-cache'] = 'hit';
+    if (readOnly) {
+      const etag = cached?.entry.etag ?? etagOf(body);
+      headers.etag = etag;
+      headers['cache-control'] = 'no-cache';
+      if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
+        delete headers['content-type'];
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+    } else {
+      headers['cache-control'] = 'no-store';
+    }
+    let payload = body;
+    const encoding = body.byteLength >= MIN_COMPRESS_BYTES ? chooseEncoding(req.headers['accept-encoding']) : undefined;
+    if (encoding) {
+      const known = cached?.entry.encoded[encoding];
+      payload = known ?? (await compress(body, encoding));
+      if (!known && cached) cache.addEncoding(cached.key, encoding, payload);
+      headers['content-encoding'] = encoding;
+    }
+    headers['content-length'] = String(payload.byteLength);
+    res.writeHead(status, headers);
+    res.end(payload);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -199,13 +405,55 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
+function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(value);
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
   });
   res.end(text);
+}
+
+/** An error answered by the HTTP front itself, shaped like Apollo's (`errors[].extensions.code`). */
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+}
+
+/**
+ * The GraphQL parameters of a request (query, operationName, extensions) from a POST body or a
+ * GET query string; undefined when they are not an object (Apollo answers that itself).
+ */
+function requestParams(
+  body: unknown,
+  url: URL,
+): { query?: unknown; operationName?: unknown; extensions?: unknown } | undefined {
+  if (body !== undefined) {
+    return body !== null && typeof body === 'object' && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : undefined;
+  }
+  let extensions: unknown;
+  const text = url.searchParams.get('extensions');
+  if (text) {
+    try {
+      extensions = JSON.parse(text);
+    } catch {
+      extensions = undefined; // Apollo answers malformed parameters itself
+    }
+  }
+  return {
+    query: url.searchParams.get('query') ?? undefined,
+    operationName: url.searchParams.get('operationName') ?? undefined,
+    extensions,
+  };
 }
 
 /** The JSON-valued parameters of a GET request (variables, extensions), parsed where they parse. */

@@ -10,17 +10,30 @@
 import { createHash } from 'node:crypto';
 import { OperationTypeNode, parse } from 'graphql';
 import { LruCache } from '../services/lru-cache';
+import type { Encoding } from './compression';
 
 export interface CachedResponse {
   headers: [string, string][];
   body: Buffer;
+  /** the strong ETag of `body` (src/server/etag.ts) */
+  etag: string;
+  /** the body compressed, per content-encoding, made on first demand (src/server/compression.ts) */
+  encoded: Partial<Record<Encoding, Buffer>>;
 }
+
+/** Documents up to this size have their "only queries?" answer remembered (parsing is the slow part of a hit). */
+const MEMO_MAX_QUERY_CHARS = 64 * 1024;
 
 export class ResponseCache {
   private readonly entries: LruCache<CachedResponse>;
+  /** whether (operation name, document) selects only queries, for documents seen recently */
+  private readonly readOnly = new LruCache<boolean>(4096);
 
   constructor(maxBytes: number) {
-    this.entries = new LruCache(maxBytes, (r) => r.body.byteLength);
+    this.entries = new LruCache(
+      maxBytes,
+      (r) => r.body.byteLength + Object.values(r.encoded).reduce((sum, b) => sum + (b?.byteLength ?? 0), 0),
+    );
   }
 
   /**
@@ -33,7 +46,7 @@ export class ResponseCache {
         ? (body as Record<string, unknown>)
         : Object.fromEntries(new URLSearchParams(search));
     const query = request.query;
-    if (typeof query !== 'string' || !onlyQueries(query, request.operationName)) return null;
+    if (typeof query !== 'string' || !this.selectsOnlyQueries(query, request.operationName)) return null;
     let canonical: string;
     try {
       canonical = JSON.stringify([query, request.operationName ?? null, request.variables ?? null, revision]);
@@ -43,12 +56,29 @@ export class ResponseCache {
     return createHash('sha256').update(canonical).digest('hex');
   }
 
+  private selectsOnlyQueries(query: string, operationName: unknown): boolean {
+    if (query.length > MEMO_MAX_QUERY_CHARS) return onlyQueries(query, operationName);
+    const memo = `${typeof operationName === 'string' ? `name:${operationName}` : 'all'}\u0000${query}`;
+    let known = this.readOnly.get(memo);
+    if (known === undefined) {
+      known = onlyQueries(query, operationName);
+      this.readOnly.set(memo, known);
+    }
+    return known;
+  }
+
   get(key: string): CachedResponse | undefined {
     return this.entries.get(key);
   }
 
   set(key: string, response: CachedResponse): void {
     this.entries.set(key, response);
+  }
+
+  /** Keeps a compressed copy beside an entry still cached (re-set, so its size counts). */
+  addEncoding(key: string, encoding: Encoding, bytes: Buffer): void {
+    const entry = this.entries.get(key);
+    if (entry) this.entries.set(key, { ...entry, encoded: { ...entry.encoded, [encoding]: bytes } });
   }
 }
 

@@ -17,6 +17,7 @@ import { ScoreImportService } from './score-import';
 import { RemovalService } from './removal.service';
 import { ScoreService } from './score.service';
 import { TreeService } from './tree.service';
+import type { Telemetry } from './telemetry';
 import { WriteBehind } from './write-behind';
 
 export interface ServiceOptions {
@@ -26,7 +27,9 @@ export interface ServiceOptions {
    * default none, so this layer never picks plugins itself
    */
   registry?: ProviderRegistry;
-  probing?: Omit<ProbingOptions, 'registry' | 'logger'>;
+  probing?: Omit<ProbingOptions, 'registry' | 'logger' | 'telemetry'>;
+  /** what the services report for /metrics (src/services/telemetry.ts); default nothing */
+  telemetry?: Telemetry;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}) {
@@ -42,7 +45,12 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
   const scoreImports = new ScoreImportService(store, models);
   const predictions = new PredictionService(store, models, genomes, distances, writes);
   const providers = new ProviderService(registry, options.logger);
-  const jobs = new JobService(store, samples, populations, { ...options.probing, registry, logger: options.logger });
+  const jobs = new JobService(store, samples, populations, {
+    ...options.probing,
+    registry,
+    logger: options.logger,
+    telemetry: options.telemetry,
+  });
   const removal = new RemovalService(store, models, genomes, jobs);
   return {
     /** the data revision every write to user data bumps (what the response cache keys on) */

@@ -94,7 +94,7 @@ const LAYERS: Layer[] = [
     labels: ['src/server'],
     members: ['src/server/'],
     mayImport: ['src/graphql', 'src/services', 'src/logger.ts'],
-    packages: [...GRAPHQL_PACKAGES, 'graphql-ws', 'ws'],
+    packages: [...GRAPHQL_PACKAGES, 'graphql-ws', 'ws', 'prom-client'],
     nodeBuiltins: true,
   },
   {

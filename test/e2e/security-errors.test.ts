@@ -48,35 +48,9 @@ async function raw(init: RequestInit & { search?: string }): Promise<{ status: n
 const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
   raw({ method: 'POST', headers, body });
 
-/** 23 fragments, each spreading the next twice: 2^22 copies of the last one's field. */
-function fragmentBomb(): string {
-  const fragments = Array.from({ length: 23 }, (_, i) =>
-    i < 22 ? `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }` : `fragment F${i} on Query { __typename }`,
-  );
-  return `query { ...F0 } ${fragments.join(' ')}`;
-}
-
 describe('no error body carries a stack trace or a server path', () => {
-  it('UNAUTHENTICATED, BAD_REQUEST, parse, validation, CSRF, cost and bad JSON answers', async () => {
-    const answers = [
-      ['UNAUTHENTICATED', await post(JSON.stringify({ query: 'mutation { deleteModel(id: "1") { id } }' }))],
-      ['BAD_REQUEST', await post(JSON.stringify({ variables: {} }))],
-      ['GRAPHQL_PARSE_FAILED', await post(JSON.stringify({ query: '{ models {' }))],
-      ['GRAPHQL_VALIDATION_FAILED', await post(JSON.stringify({ query: '{ noSuchField }' }))],
-      ['BAD_REQUEST', await raw({ method: 'GET', search: '?query=%7B__typename%7D' })],
-      ['BAD_REQUEST', await post('{not json')],
-      ['GRAPHQL_PARSE_FAILED', await post(JSON.stringify({ query: `{ ${'__typename '.repeat(6000)}}` }))],
-      ['QUERY_TOO_COSTLY', await post(JSON.stringify({ query: fragmentBomb() }))],
-    ] as const;
-    for (const [code, answer] of answers) {
-      expect(answer.json?.errors?.[0]?.extensions?.code).toBe(code);
-      expect(answer.text).not.toContain('stacktrace');
-      expect(answer.text).not.toContain(ROOT);
-      expect(answer.text).not.toContain('node_modules');
-      expect(answer.text).not.toMatch(/\bat [\w.<>]+ \(/); // a stack frame
-    }
-  });
-
+  // the HTTP error kinds (parse, validation, CSRF, cost, bad JSON, ...) are one table in
+  // test/e2e/http-errors.test.ts
   it('errors over graphql-ws are formatted the same way', async () => {
     const client = createClient({
       url: app.url.replace('http', 'ws'),

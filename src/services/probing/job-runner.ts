@@ -15,6 +15,7 @@ import { describeFailure } from '../../providers/errors';
 import { costOf, type Provider, type SampleResult } from '../../providers/provider';
 import { createRateLimiter, type RateLimiter } from '../../providers/rate-limiter';
 import type { ProviderRegistry } from '../../providers/registry';
+import { noTelemetry, type Telemetry } from '../telemetry';
 import { withRetry, type RetryOptions } from '../../providers/retry';
 import { asStorageError } from '../errors';
 import type { PopulationService } from '../population.service';
@@ -46,6 +47,8 @@ export interface RunnerOptions {
    * Default 5 attempts from 1 s (about 15 s), then a new try every 10 s.
    */
   storeRetry?: { attempts: number; baseDelayMs: number; keptRetryMs: number };
+  /** provider requests, retries and tokens for /metrics (src/services/telemetry.ts) */
+  telemetry?: Telemetry;
 }
 
 const DEFAULT_LEASE_MS = 30_000;
@@ -227,7 +230,8 @@ export class JobRunner {
   ): Promise<void> {
     const limiter = this.limiterOf(provider);
     const tokens = estimateTokens(gene) + request.n * job.maxTokens;
-    const result: SampleResult = await withRetry(
+    const telemetry = this.options.telemetry ?? noTelemetry;
+    const attempt: Promise<SampleResult> = withRetry(
       () =>
         limiter.run(
           tokens,
@@ -251,15 +255,26 @@ export class JobRunner {
         maxDelayMs: 30_000,
         ...this.options.retry,
         signal,
-        onRetry: ({ error, attempt, delayMs }) =>
+        onRetry: ({ error, attempt, delayMs }) => {
+          telemetry.providerRetry(provider.id);
           this.options.logger?.log('info', 'retrying a provider request', {
             job: job.id,
             attempt,
             delayMs,
             error: describeFailure(error),
-          }),
+          });
+        },
       },
     );
+    let result: SampleResult;
+    try {
+      result = await attempt;
+    } catch (error) {
+      if (!signal.aborted) telemetry.providerRequest(provider.id, 'error');
+      throw error;
+    }
+    telemetry.providerRequest(provider.id, 'ok');
+    telemetry.providerTokens(provider.id, result.usage.promptTokens, result.usage.completionTokens);
     // Stored even when the job was stopped meanwhile: the answer is paid for.
     for (const warning of result.warnings) warnings.add(warning);
     const texts = result.texts.slice(0, request.n);

@@ -31,6 +31,8 @@ import { alreadyDone, planRequests } from './probe-plan';
 import { resolveTarget, type StartProbingInput } from './probe-target';
 import { estimateTokens } from './token-estimate';
 
+const JOB_STATUSES: readonly JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
+
 export { REFERENCE_SAMPLES_PER_GENE, type StartProbingInput } from './probe-target';
 
 export const TERMINAL: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
@@ -144,6 +146,12 @@ export class JobService {
   }
 
   /** Stops a queued or running job; samples already stored are kept. A finished job is returned as is. */
+  /** How many jobs are in each status, every status named (for /metrics). */
+  async countByStatus(): Promise<Record<JobStatus, number>> {
+    const counts = await this.store.countJobsByStatus();
+    return Object.fromEntries(JOB_STATUSES.map((status) => [status, counts[status] ?? 0])) as Record<JobStatus, number>;
+  }
+
   async cancel(id: string): Promise<ProbeJobView> {
     const job = await this.store.getJob(parseId('job', id));
     if (!job) throw notFound(`no job with id "${id}"`);
