@@ -10,6 +10,8 @@ import { createLogger, type Logger } from './logger';
 import { createProviderRegistry } from './providers/registry';
 import { providersFromConfig } from '../plugins';
 import { createServices, type Services } from './services';
+import { inlineCompute } from './services/compute';
+import { createWorkerPool } from './compute/pool';
 import { startHttpServer, type RunningServer } from './server/http-server';
 
 export interface App {
@@ -23,9 +25,11 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const database = openDatabase(config.dbPath);
   const store = new SqliteStore(database);
   const registry = createProviderRegistry(providersFromConfig(config.providers));
+  const compute = config.workers > 0 ? createWorkerPool(config.workers) : inlineCompute();
   const services = createServices(store, {
     logger,
     registry,
+    compute,
     probing: {
       concurrency: config.probeConcurrency,
       retry: { maxAttempts: config.probeMaxAttempts, baseDelayMs: config.probeRetryBaseMs },
@@ -42,11 +46,13 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     responseCacheBytes: config.responseCacheBytes,
     limits: config.queryLimits,
   });
-  logger.log('info', 'PhyloLM server ready', { url: server.url, db: config.dbPath });
   const resumed = await services.jobs.resume();
   if (resumed > 0) logger.log('info', 'resumed probing jobs', { jobs: resumed });
   services.jobs.startPolling();
   if (config.demo) await startDemo(services, logger);
+  // Said last: from here on nothing at start-up holds the event loop, so /healthz answers
+  // (probing runs paced in the background and computations in the worker pool).
+  logger.log('info', 'PhyloLM server ready', { url: server.url, db: config.dbPath, workers: compute.workers });
   return {
     services,
     server,
@@ -55,6 +61,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       await services.jobs.shutdown();
       await server.stop();
       await services.writes.flush();
+      await compute.close();
       database.close();
     },
   };

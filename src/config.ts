@@ -2,6 +2,7 @@
  * Configuration from the environment (docs/contract.md, "Running it"). Bad values stop start-up with a
  * message naming the variable, rather than running with a surprise.
  */
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { providerConfigFromEnv, type ProvidersConfig } from '../plugins';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './graphql/validation/limits';
@@ -26,6 +27,11 @@ export interface Config {
   probeRetryBaseMs: number;
   /** how long a process's claim on a job holds without renewal (other processes take over after) */
   jobLeaseMs: number;
+  /**
+   * worker threads for heavy computations (matrices, trees, bootstrap, predictions); 0 computes
+   * on the main thread (simpler to debug, but `/healthz` then waits behind every computation)
+   */
+  workers: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -63,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     probeMaxAttempts: integer(env, 'PHYLOLM_PROBE_MAX_ATTEMPTS', 6, 1, 100),
     probeRetryBaseMs: integer(env, 'PHYLOLM_PROBE_RETRY_BASE_MS', 500, 0, 600_000),
     jobLeaseMs: integer(env, 'PHYLOLM_JOB_LEASE_MS', 30_000, 300, 3_600_000),
+    workers: integer(env, 'PHYLOLM_WORKERS', availableParallelism(), 0, 1024),
   };
 }
 

@@ -8,9 +8,11 @@
  * model to a cached set of M computes M new pairs, not M^2 / 2.
  */
 import { formatPhylipDistances } from '../core/format/phylip';
-import { countUnknownPairs, neiDistance, neiSimilarityMatrix } from '../core/genetics/nei';
+import { countUnknownPairs, neiSimilarityMatrix } from '../core/genetics/nei';
+import { distancesOf } from '../core/tasks';
 import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store';
 import { float64Codec } from './codecs';
+import type { Compute } from './compute';
 import { ComputationCache, type CachedEntry, type Dependencies } from './computation-cache';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
@@ -18,6 +20,7 @@ import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
 import { requireIntIn } from './validate';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
+import { SingleFlight } from './single-flight';
 import type { WriteBehind } from './write-behind';
 
 export interface SimilarityMatrix {
@@ -59,9 +62,18 @@ export const MAX_PHYLIP_DIGITS = 17;
 /** How many recently used matrices may donate pairs to a new one. */
 const DONORS = 4;
 
+/**
+ * Up to this many unknown pairs per model, with every population prepared in memory, a matrix
+ * is completed on the event loop (merge joins: milliseconds for thousands of models); the same
+ * bound as the core's switch to one-by-one pairs.
+ */
+const FEW_PAIRS_PER_MODEL = 4;
+
 export class DistanceService {
   /** one cache per allele length, so matrices of different lengths never donate to each other */
   private readonly caches = new Map<number, ComputationCache<Float64Array>>();
+  /** matrices being computed, by key: identical concurrent requests share one computation */
+  private readonly flights = new SingleFlight();
 
   constructor(
     private readonly store: Store,
@@ -69,6 +81,7 @@ export class DistanceService {
     private readonly writes: WriteBehind,
     private readonly models: ModelService,
     private readonly genomes: GenomeService,
+    private readonly compute: Compute,
   ) {}
 
   /** The matrix a request names, resolving its genome and model ids. */
@@ -116,15 +129,40 @@ export class DistanceService {
       };
     }
 
-    const loaded = await this.populations.loadWithLength(genome, revisions, alleleLength);
+    return this.flights.run(key, () => this.build(genome, revisions, alleleLength, cache));
+  }
+
+  /**
+   * Computes a matrix missing from the cache. A few new pairs against populations already in
+   * memory (one model added to a cached matrix) are merge joins, done here; anything bigger is
+   * a compute task, off the event loop, fed the populations' JSON text.
+   */
+  private async build(
+    genome: GenomeRow,
+    revisions: readonly PopulationRevision[],
+    alleleLength: number,
+    cache: ComputationCache<Float64Array>,
+  ): Promise<SimilarityMatrix> {
+    const warm = alleleLength === ALLELE_LENGTH ? this.populations.warm(genome.id, revisions) : undefined;
+    const texts = warm ? undefined : await this.populations.textsOf(genome, revisions, alleleLength);
+    const loaded: readonly { modelId: number; revision: number }[] = warm ?? texts!;
     const dependencies: Dependencies = loaded.map((p) => [p.modelId, p.revision] as const);
+    const n = loaded.length;
     const known = await this.donatedPairs(cache, genome.id, dependencies);
-    const similarity = neiSimilarityMatrix(
-      loaded.map((p) => p.counts),
-      known,
-      // the prepared (interned) form exists for the stored allele length only
-      alleleLength === ALLELE_LENGTH ? () => this.populations.prepared(genome.id, loaded) : undefined,
-    );
+    const unknownPairs = known ? countUnknownPairs(known, n) : (n * (n - 1)) / 2;
+    const similarity =
+      warm && unknownPairs <= FEW_PAIRS_PER_MODEL * n
+        ? neiSimilarityMatrix(
+            warm.map((p) => p.counts),
+            known,
+            () => this.populations.prepared(genome.id, warm),
+          )
+        : await this.compute.run('similarity', {
+            populations: (texts ?? (await this.populations.textsOf(genome, revisions, alleleLength))).map(
+              (p) => p.json,
+            ),
+            known,
+          });
     const entry: CachedEntry<Float64Array> = {
       key: this.keyOf(genome, loaded, alleleLength),
       genomeId: genome.id,
@@ -132,10 +170,8 @@ export class DistanceService {
       value: similarity,
     };
     cache.put(entry, new Map(dependencies.map(([m, r]) => [m, r])));
-    const n = loaded.length;
-    const computedPairs = known ? countUnknownPairs(known, n) : (n * (n - 1)) / 2;
     const modelIds = loaded.map((p) => p.modelId);
-    return { key: entry.key, genome, modelIds, dependencies, similarity, computedPairs, alleleLength };
+    return { key: entry.key, genome, modelIds, dependencies, similarity, computedPairs: unknownPairs, alleleLength };
   }
 
   private cacheFor(alleleLength: number): ComputationCache<Float64Array> {
@@ -213,7 +249,4 @@ export class DistanceService {
   }
 }
 
-/** D = -ln(max(S, 1e-10)) for every entry (method.md). */
-export function distancesOf(similarity: Float64Array): Float64Array {
-  return similarity.map((s) => neiDistance(s));
-}
+export { distancesOf };

@@ -5,6 +5,7 @@
 import type { Store } from '../db/store';
 import type { Logger } from '../logger';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
+import { inlineCompute, observed, type Compute } from './compute';
 import { DistanceService } from './distance.service';
 import { GenomeService } from './genome.service';
 import { ModelService } from './model.service';
@@ -27,20 +28,26 @@ export interface ServiceOptions {
    */
   registry?: ProviderRegistry;
   probing?: Omit<ProbingOptions, 'registry' | 'logger'>;
+  /**
+   * where heavy computations run: the worker pool `src/app.ts` builds (src/compute/pool.ts);
+   * default inline on this thread (unit tests, PHYLOLM_WORKERS=0)
+   */
+  compute?: Compute;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}) {
   const writes = new WriteBehind(options.logger);
   const registry = options.registry ?? createProviderRegistry([]);
+  const compute = observed(options.compute ?? inlineCompute());
   const genomes = new GenomeService(store);
   const models = new ModelService(store, () => registry.list().map((p) => p.id), genomes);
-  const populations = new PopulationService(store);
+  const populations = new PopulationService(store, compute);
   const samples = new SampleService(store, populations, models, genomes);
-  const distances = new DistanceService(store, populations, writes, models, genomes);
-  const trees = new TreeService(store, distances, populations, models, genomes, writes);
+  const distances = new DistanceService(store, populations, writes, models, genomes, compute);
+  const trees = new TreeService(store, distances, populations, models, genomes, writes, compute);
   const scores = new ScoreService(store, models);
   const scoreImports = new ScoreImportService(store, models);
-  const predictions = new PredictionService(store, models, genomes, distances, writes);
+  const predictions = new PredictionService(store, models, genomes, distances, writes, compute);
   const providers = new ProviderService(registry, options.logger);
   const jobs = new JobService(store, samples, populations, { ...options.probing, registry, logger: options.logger });
   const removal = new RemovalService(store, models, genomes, jobs);
@@ -49,6 +56,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
     dataRevision: () => store.dataRevision(),
     removal,
     store,
+    compute,
     writes,
     registry,
     providers,

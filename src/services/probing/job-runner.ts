@@ -17,6 +17,7 @@ import type { ProviderRegistry } from '../../providers/registry';
 import { withRetry, type RetryOptions } from '../../providers/retry';
 import type { PopulationService } from '../population.service';
 import type { SampleService } from '../sample.service';
+import { pace } from '../time-slice';
 import { alreadyDone, planRequests, type ProbeRequestPlan } from './probe-plan';
 import { resolveTarget, type Target } from './probe-target';
 import { estimateTokens } from './token-estimate';
@@ -202,8 +203,12 @@ export class JobRunner {
       () =>
         limiter.run(
           tokens,
-          () =>
-            provider.doSample({
+          // A provider answering without real I/O (the simulated zoo) resolves in microtasks
+          // only, and a freed limiter slot starts the next request at once: unpaced, the demo's
+          // 3,200 requests and their SQLite writes ran as one task and held /healthz for seconds.
+          async () => {
+            await pace();
+            return provider.doSample({
               model: model.providerModel ?? model.name,
               mode: model.mode,
               prompt: gene,
@@ -213,7 +218,8 @@ export class JobRunner {
               maxTokens: job.maxTokens,
               sampleOffset: request.offset,
               signal,
-            }),
+            });
+          },
           signal,
         ),
       {
@@ -234,6 +240,8 @@ export class JobRunner {
     if (signal.aborted) return;
     for (const warning of result.warnings) warnings.add(warning);
     const texts = result.texts.slice(0, request.n);
+    await pace();
+    if (signal.aborted) return;
     await this.samples.append(
       model,
       genome,

@@ -1,0 +1,32 @@
+/**
+ * The worker thread's side of the pool (pool.ts): runs one task of the core's table. Results
+ * that are matrices come back in shared memory, so the main thread receives them without a copy
+ * and passes them on to later tasks (a tree over a cached matrix) without one either. An input
+ * error of the core crosses the thread boundary as data (its class would not survive the trip),
+ * and the pool turns it back into a PhyloInputError.
+ */
+import { PhyloInputError } from '../core/errors';
+import { runTask, type TaskName } from '../core/tasks';
+
+export interface WorkerRequest {
+  task: TaskName;
+  input: unknown;
+}
+
+export type WorkerAnswer = { output: unknown } | { inputError: string };
+
+export default function runInWorker({ task, input }: WorkerRequest): WorkerAnswer {
+  try {
+    return { output: shared(runTask(task, input as never)) };
+  } catch (error) {
+    if (error instanceof PhyloInputError) return { inputError: error.message };
+    throw error;
+  }
+}
+
+function shared(output: unknown): unknown {
+  if (!(output instanceof Float64Array)) return output;
+  const copy = new Float64Array(new SharedArrayBuffer(output.byteLength));
+  copy.set(output);
+  return copy;
+}
