@@ -7,12 +7,14 @@ import 'reflect-metadata';
 import { benchDistances } from './distances.bench';
 import { benchPrediction } from './prediction.bench';
 import { benchProbing } from './probing.bench';
+import { benchResponsiveness } from './responsiveness.bench';
 import { benchSimulated } from './simulated.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
   distances: benchDistances,
   prediction: benchPrediction,
   probing: benchProbing,
+  responsiveness: benchResponsiveness,
   simulated: benchSimulated,
 };
 

@@ -25,7 +25,7 @@ export default function runInWorker({ task, input }: WorkerRequest): WorkerAnswe
 }
 
 function shared(output: unknown): unknown {
-  if (!(output instanceof Float64Array)) return output;
+  if (!(output instanceof Float64Array)) return output; // the worker's own realm: instanceof holds
   const copy = new Float64Array(new SharedArrayBuffer(output.byteLength));
   copy.set(output);
   return copy;
