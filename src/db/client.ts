@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { migrationsFolder } from '../paths';
+import { createBlobWriter, type BlobWriter } from './blob-writer';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -16,6 +17,8 @@ export type Db = BetterSQLite3Database<typeof schema>;
 export interface DatabaseHandle {
   db: Db;
   sqlite: Database.Database;
+  /** writes large cached computations off the event loop; none for an in-memory database */
+  blobWriter?: BlobWriter;
   close(): void;
 }
 
@@ -30,5 +33,14 @@ export function openDatabase(path: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
-  return { db, sqlite, close: () => sqlite.close() };
+  const blobWriter = path === ':memory:' ? undefined : createBlobWriter(path);
+  return {
+    db,
+    sqlite,
+    blobWriter,
+    close: () => {
+      void blobWriter?.close();
+      sqlite.close();
+    },
+  };
 }

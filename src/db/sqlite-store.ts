@@ -5,6 +5,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
+import { OFF_THREAD_BYTES, type BlobWriter } from './blob-writer';
 import type { DatabaseHandle, Db } from './client';
 import {
   computations,
@@ -47,6 +48,8 @@ const DATA_REVISION = 'data_revision';
 
 export class SqliteStore implements Store {
   private readonly db: Db;
+  /** large computations are stored from a worker thread (blob-writer.ts) */
+  private readonly blobWriter?: BlobWriter;
   /**
    * The one hot write path, as a prepared statement: building a 4,096-row insert through
    * drizzle's query builder costs ~100 ms, this costs a few.
@@ -55,6 +58,7 @@ export class SqliteStore implements Store {
 
   constructor(handle: DatabaseHandle) {
     this.db = handle.db;
+    this.blobWriter = handle.blobWriter;
     this.insertSample = handle.sqlite.prepare(
       `INSERT INTO samples (model_id, genome_id, gene_index, sample_index, text, source, job_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
@@ -516,6 +520,7 @@ export class SqliteStore implements Store {
 
   async putComputation(entry: NewComputation): Promise<void> {
     const usedAt = new Date().toISOString();
+    if (this.blobWriter && entry.payload.byteLength >= OFF_THREAD_BYTES) return this.blobWriter.put(entry, usedAt);
     this.db
       .insert(computations)
       .values({ ...entry, usedAt })

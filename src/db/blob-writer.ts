@@ -1,0 +1,82 @@
+/**
+ * Stores large cached computations from a worker thread with its own SQLite connection. The
+ * driver is synchronous: writing a 2,000-model matrix (32 MB) held the event loop for about
+ * half a second, long after the matrix itself was computed off it. WAL lets this second
+ * connection write while the main one reads; `busy_timeout` covers the moments both write.
+ *
+ * The worker is a few lines of JavaScript run from a string (`eval`), so it needs no compiled
+ * file and runs the same under ts-jest as from dist/.
+ */
+import { Worker } from 'node:worker_threads';
+import type { NewComputation } from './store';
+
+/** Payloads from this size are written off the event loop; smaller ones cost less than the hand-off. */
+export const OFF_THREAD_BYTES = 1024 * 1024;
+
+const SCRIPT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('foreign_keys = ON');
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 5000');
+const upsert = db.prepare(
+  'INSERT INTO computations (key, kind, genome_id, dependencies, payload, used_at) VALUES (?, ?, ?, ?, ?, ?) ' +
+  'ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, used_at = excluded.used_at');
+parentPort.on('message', ({ id, entry, usedAt }) => {
+  try {
+    const p = entry.payload;
+    upsert.run(entry.key, entry.kind, entry.genomeId, entry.dependencies, Buffer.from(p.buffer, p.byteOffset, p.byteLength), usedAt);
+    parentPort.postMessage({ id });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String((error && error.message) || error) });
+  }
+});
+`;
+
+export interface BlobWriter {
+  put(entry: NewComputation, usedAt: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A writer for the database file at `path` (a file: an in-memory database has no second connection). */
+export function createBlobWriter(path: string): BlobWriter {
+  let worker: Worker | undefined;
+  let next = 0;
+  const waiting = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  const started = (): Worker => {
+    if (worker) return worker;
+    const w = new Worker(SCRIPT, { eval: true, workerData: { path, driver: require.resolve('better-sqlite3') } });
+    w.on('message', ({ id, error }: { id: number; error?: string }) => {
+      const call = waiting.get(id);
+      waiting.delete(id);
+      if (error === undefined) call?.resolve();
+      else call?.reject(new Error(`storing a computation: ${error}`));
+      if (waiting.size === 0) w.unref();
+    });
+    w.on('error', (error) => {
+      for (const call of waiting.values()) call.reject(error);
+      waiting.clear();
+      worker = undefined;
+    });
+    worker = w;
+    return w;
+  };
+  return {
+    put(entry, usedAt) {
+      const w = started();
+      const id = next++;
+      // held while a write is pending, so a process exit waits for it; let go when idle
+      w.ref();
+      return new Promise<void>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        // a payload in shared memory (a matrix from the compute pool) is shared, not copied
+        w.postMessage({ id, entry, usedAt });
+      });
+    },
+    async close() {
+      await worker?.terminate();
+      worker = undefined;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Large cached computations (a 2,000-model matrix is 32 MB) are stored from a worker thread with
+ * its own connection, so the event loop keeps turning while SQLite writes them; small ones are
+ * written in place. Either way the main connection reads back exactly the bytes stored.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OFF_THREAD_BYTES } from '../../src/db/blob-writer';
+import { openDatabase, type DatabaseHandle } from '../../src/db/client';
+import { SqliteStore } from '../../src/db/sqlite-store';
+
+let dir: string;
+let database: DatabaseHandle;
+let store: SqliteStore;
+let genomeId: number;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'phylolm-blob-'));
+  database = openDatabase(join(dir, 'store.db'));
+  store = new SqliteStore(database);
+  genomeId = (await store.createGenome({ name: 'g', fingerprint: 'f', genes: ['a', 'b'] })).id;
+});
+
+afterEach(() => {
+  database.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Whether a setImmediate queued just before `write` ran before `write` finished. */
+async function loopTurnedDuring(write: () => Promise<void>): Promise<boolean> {
+  let turned = false;
+  setImmediate(() => (turned = true));
+  await write();
+  return turned;
+}
+
+it('stores a large payload off the event loop and reads it back byte for byte, then replaces it', async () => {
+  const matrix = new Float64Array(new SharedArrayBuffer(2 * OFF_THREAD_BYTES));
+  for (let i = 0; i < matrix.length; i++) matrix[i] = Math.sqrt(i);
+  const payload = Buffer.from(matrix.buffer, matrix.byteOffset, matrix.byteLength);
+  const entry = { key: 'big', kind: 'nei-similarity/v1', genomeId, dependencies: '[[1,2]]', payload };
+  expect(await loopTurnedDuring(() => store.putComputation(entry))).toBe(true);
+  const row = await store.getComputation('big');
+  expect(row).toMatchObject({ kind: 'nei-similarity/v1', genomeId, dependencies: '[[1,2]]' });
+  expect(Buffer.compare(row!.payload, payload)).toBe(0);
+
+  const again = Buffer.alloc(OFF_THREAD_BYTES, 7);
+  await store.putComputation({ ...entry, payload: again });
+  expect(Buffer.compare((await store.getComputation('big'))!.payload, again)).toBe(0);
+});
+
+it('writes a small payload in place', async () => {
+  const payload = Buffer.from('{"tree":1}');
+  expect(
+    await loopTurnedDuring(() =>
+      store.putComputation({ key: 'small', kind: 'tree/v1', genomeId, dependencies: '[]', payload }),
+    ),
+  ).toBe(false);
+  expect((await store.getComputation('small'))!.payload.toString()).toBe('{"tree":1}');
+});
+
+it('reports a write the database refuses (no such genome)', async () => {
+  const payload = Buffer.alloc(OFF_THREAD_BYTES);
+  await expect(
+    store.putComputation({ key: 'orphan', kind: 'k', genomeId: genomeId + 99, dependencies: '[]', payload }),
+  ).rejects.toThrow(/FOREIGN KEY/);
+});
