@@ -1,17 +1,16 @@
 /**
- * Stores large cached computations from a worker thread with its own SQLite connection. The
- * driver is synchronous: writing a 2,000-model matrix (32 MB) held the event loop for about
- * half a second, long after the matrix itself was computed off it. WAL lets this second
- * connection write while the main one reads; `busy_timeout` covers the moments both write.
+ * Writes cached computations from a worker thread with its own SQLite connection. The driver is
+ * synchronous: storing a 2,000-model matrix (32 MB) held the event loop for about half a second,
+ * long after the matrix itself was computed off it. Every computation write (store and drop)
+ * goes through this one thread, so they queue behind each other there instead of one waiting
+ * for another's lock on the event loop (`busy_timeout` sleeps the waiting thread). WAL lets this
+ * connection write while the main one reads.
  *
  * The worker is a few lines of JavaScript run from a string (`eval`), so it needs no compiled
  * file and runs the same under ts-jest as from dist/.
  */
 import { Worker } from 'node:worker_threads';
 import type { NewComputation } from './store';
-
-/** Payloads from this size are written off the event loop; smaller ones cost less than the hand-off. */
-export const OFF_THREAD_BYTES = 1024 * 1024;
 
 const SCRIPT = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -23,10 +22,17 @@ db.pragma('busy_timeout = 5000');
 const upsert = db.prepare(
   'INSERT INTO computations (key, kind, genome_id, dependencies, payload, used_at) VALUES (?, ?, ?, ?, ?, ?) ' +
   'ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, used_at = excluded.used_at');
-parentPort.on('message', ({ id, entry, usedAt }) => {
+const remove = db.transaction((keys) => {
+  const drop = db.prepare('DELETE FROM computations WHERE key = ?');
+  for (const key of keys) drop.run(key);
+});
+parentPort.on('message', ({ id, entry, usedAt, deleteKeys }) => {
   try {
-    const p = entry.payload;
-    upsert.run(entry.key, entry.kind, entry.genomeId, entry.dependencies, Buffer.from(p.buffer, p.byteOffset, p.byteLength), usedAt);
+    if (deleteKeys) remove(deleteKeys);
+    else {
+      const p = entry.payload;
+      upsert.run(entry.key, entry.kind, entry.genomeId, entry.dependencies, Buffer.from(p.buffer, p.byteOffset, p.byteLength), usedAt);
+    }
     parentPort.postMessage({ id });
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.message) || error) });
@@ -36,6 +42,7 @@ parentPort.on('message', ({ id, entry, usedAt }) => {
 
 export interface BlobWriter {
   put(entry: NewComputation, usedAt: string): Promise<void>;
+  delete(keys: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,18 +69,20 @@ export function createBlobWriter(path: string): BlobWriter {
     worker = w;
     return w;
   };
+  const send = (message: object): Promise<void> => {
+    const w = started();
+    const id = next++;
+    // held while a write is pending, so a process exit waits for it; let go when idle
+    w.ref();
+    return new Promise<void>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      // a payload in shared memory (a matrix from the compute pool) is shared, not copied
+      w.postMessage({ id, ...message });
+    });
+  };
   return {
-    put(entry, usedAt) {
-      const w = started();
-      const id = next++;
-      // held while a write is pending, so a process exit waits for it; let go when idle
-      w.ref();
-      return new Promise<void>((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        // a payload in shared memory (a matrix from the compute pool) is shared, not copied
-        w.postMessage({ id, entry, usedAt });
-      });
-    },
+    put: (entry, usedAt) => send({ entry, usedAt }),
+    delete: (keys) => send({ deleteKeys: [...keys] }),
     async close() {
       await worker?.terminate();
       worker = undefined;

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
-import { OFF_THREAD_BYTES, type BlobWriter } from './blob-writer';
+import type { BlobWriter } from './blob-writer';
 import type { DatabaseHandle, Db } from './client';
 import {
   computations,
@@ -48,7 +48,7 @@ const DATA_REVISION = 'data_revision';
 
 export class SqliteStore implements Store {
   private readonly db: Db;
-  /** large computations are stored from a worker thread (blob-writer.ts) */
+  /** computations are stored and dropped from a worker thread (blob-writer.ts); none in memory */
   private readonly blobWriter?: BlobWriter;
   /**
    * The one hot write path, as a prepared statement: building a 4,096-row insert through
@@ -520,7 +520,7 @@ export class SqliteStore implements Store {
 
   async putComputation(entry: NewComputation): Promise<void> {
     const usedAt = new Date().toISOString();
-    if (this.blobWriter && entry.payload.byteLength >= OFF_THREAD_BYTES) return this.blobWriter.put(entry, usedAt);
+    if (this.blobWriter) return this.blobWriter.put(entry, usedAt);
     this.db
       .insert(computations)
       .values({ ...entry, usedAt })
@@ -534,6 +534,7 @@ export class SqliteStore implements Store {
 
   async deleteComputations(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
+    if (this.blobWriter) return this.blobWriter.delete(keys);
     this.db
       .delete(computations)
       .where(inArray(computations.key, [...keys]))

@@ -1,12 +1,12 @@
 /**
- * Large cached computations (a 2,000-model matrix is 32 MB) are stored from a worker thread with
- * its own connection, so the event loop keeps turning while SQLite writes them; small ones are
- * written in place. Either way the main connection reads back exactly the bytes stored.
+ * Cached computations (a 2,000-model matrix is 32 MB) are stored and dropped from a worker
+ * thread with its own connection, so the event loop keeps turning while SQLite writes them, and
+ * the main connection reads back exactly the bytes stored.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OFF_THREAD_BYTES } from '../../src/db/blob-writer';
+const MB = 1024 * 1024;
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
 import { SqliteStore } from '../../src/db/sqlite-store';
 
@@ -36,7 +36,7 @@ async function loopTurnedDuring(write: () => Promise<void>): Promise<boolean> {
 }
 
 it('stores a large payload off the event loop and reads it back byte for byte, then replaces it', async () => {
-  const matrix = new Float64Array(new SharedArrayBuffer(2 * OFF_THREAD_BYTES));
+  const matrix = new Float64Array(new SharedArrayBuffer(2 * MB));
   for (let i = 0; i < matrix.length; i++) matrix[i] = Math.sqrt(i);
   const payload = Buffer.from(matrix.buffer, matrix.byteOffset, matrix.byteLength);
   const entry = { key: 'big', kind: 'nei-similarity/v1', genomeId, dependencies: '[[1,2]]', payload };
@@ -45,23 +45,21 @@ it('stores a large payload off the event loop and reads it back byte for byte, t
   expect(row).toMatchObject({ kind: 'nei-similarity/v1', genomeId, dependencies: '[[1,2]]' });
   expect(Buffer.compare(row!.payload, payload)).toBe(0);
 
-  const again = Buffer.alloc(OFF_THREAD_BYTES, 7);
+  const again = Buffer.alloc(MB, 7);
   await store.putComputation({ ...entry, payload: again });
   expect(Buffer.compare((await store.getComputation('big'))!.payload, again)).toBe(0);
 });
 
-it('writes a small payload in place', async () => {
+it('drops computations off the event loop too, and a small one is stored like a large one', async () => {
   const payload = Buffer.from('{"tree":1}');
-  expect(
-    await loopTurnedDuring(() =>
-      store.putComputation({ key: 'small', kind: 'tree/v1', genomeId, dependencies: '[]', payload }),
-    ),
-  ).toBe(false);
+  await store.putComputation({ key: 'small', kind: 'tree/v1', genomeId, dependencies: '[]', payload });
   expect((await store.getComputation('small'))!.payload.toString()).toBe('{"tree":1}');
+  expect(await loopTurnedDuring(() => store.deleteComputations(['small']))).toBe(true);
+  expect(await store.getComputation('small')).toBeUndefined();
 });
 
 it('reports a write the database refuses (no such genome)', async () => {
-  const payload = Buffer.alloc(OFF_THREAD_BYTES);
+  const payload = Buffer.alloc(MB);
   await expect(
     store.putComputation({ key: 'orphan', kind: 'k', genomeId: genomeId + 99, dependencies: '[]', payload }),
   ).rejects.toThrow(/FOREIGN KEY/);
