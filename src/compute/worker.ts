@@ -5,8 +5,21 @@
  * error of the core crosses the thread boundary as data (its class would not survive the trip),
  * and the pool turns it back into a PhyloInputError.
  */
+import { setPriority } from 'node:os';
 import { PhyloInputError } from '../core/errors';
 import { runTask, type TaskName } from '../core/tasks';
+
+/**
+ * Nice value of the computing threads. Linux keeps nice values per thread (setpriority(2), "Bugs"),
+ * and 0 here names the calling thread: when the cores are all busy, the scheduler then favours
+ * the event loop over the computations, so /healthz and small requests keep answering.
+ */
+const WORKER_NICE = 10;
+try {
+  setPriority(WORKER_NICE);
+} catch {
+  // not permitted, or not Linux: computations run at the process's priority
+}
 
 export interface WorkerRequest {
   task: TaskName;

@@ -8,6 +8,7 @@ import { countAlleles } from '../../src/core/genetics/population';
 import { createRandom } from '../../src/core/random';
 import { createWorkerPool } from '../../src/compute/pool';
 import { inlineCompute, type Compute } from '../../src/services/compute';
+import { dataOf, startTestApp } from '../helpers/app';
 
 const GENES = 12;
 const random = createRandom(3);
@@ -70,4 +71,30 @@ it('gives a core input error back as a PhyloInputError with its message', async 
   expect((error as Error).message).toBe(
     ((await inline.run('tree', outgroup).catch((e: unknown) => e)) as Error).message,
   );
+});
+
+it('over HTTP, eight identical concurrent tree queries share one matrix and one tree in the pool', async () => {
+  const app = await startTestApp({ workers: 2 });
+  try {
+    const s = app.services;
+    expect(s.compute.workers).toBe(2);
+    const genome = String((await s.genomes.create({ name: 'g', genes: names.map((_, g) => `gene ${g}`) })).id);
+    for (let m = 0; m < 12; m++) {
+      const model = await s.models.register({ name: `model-${m}`, provider: 'external' });
+      const completions = Array.from({ length: 15 * 5 }, (_, k) => ({
+        gene: k % 15,
+        text: ` ${(k * (m + 2)) % (m + 3)}${m % 4} x`,
+      }));
+      await s.samples.importCompletions({ model: String(model.id), genome, completions });
+    }
+    const before = s.compute.stats();
+    const query = `query ($g: ID!) { tree(genome: $g, bootstrap: 10) { newick } }`;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => app.gql(query, { g: genome })));
+    expect(new Set(answers.map((a) => dataOf<any>(a).tree.newick)).size).toBe(1);
+    const after = s.compute.stats();
+    expect(after.similarity.runs - before.similarity.runs).toBe(1);
+    expect(after.tree.runs - before.tree.runs).toBe(1);
+  } finally {
+    await app.stopAndClean();
+  }
 });
