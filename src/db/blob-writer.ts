@@ -1,10 +1,15 @@
 /**
- * Writes cached computations from a worker thread with its own SQLite connection. The driver is
+ * Writes (and lists) cached computations from a worker thread with its own SQLite connection. The driver is
  * synchronous: storing a 2,000-model matrix (32 MB) held the event loop for about half a second,
  * long after the matrix itself was computed off it. Every computation write (store and drop)
  * goes through this one thread, so they queue behind each other there instead of one waiting
  * for another's lock on the event loop (`busy_timeout` sleeps the waiting thread). WAL lets this
  * connection write while the main one reads.
+ *
+ * The list of a kind's entries (for pruning) is read here as well: SQLite orders by `used_at`,
+ * which a row stores after its payload, so listing a few cached matrices walks every page of
+ * their payloads (170 ms for a 2,000-model matrix and its donors). Touching an entry rewrites
+ * its whole row, payload included, so that is done here too.
  *
  * The worker is a few lines of JavaScript run from a string (`eval`), so it needs no compiled
  * file and runs the same under ts-jest as from dist/.
@@ -26,9 +31,14 @@ const remove = db.transaction((keys) => {
   const drop = db.prepare('DELETE FROM computations WHERE key = ?');
   for (const key of keys) drop.run(key);
 });
-parentPort.on('message', ({ id, entry, usedAt, deleteKeys }) => {
+const index = db.prepare(
+  'SELECT key, dependencies FROM computations WHERE genome_id = ? AND kind = ? ORDER BY used_at DESC');
+const touch = db.prepare('UPDATE computations SET used_at = ? WHERE key = ?');
+parentPort.on('message', ({ id, entry, usedAt, deleteKeys, indexOf, touchKey }) => {
   try {
-    if (deleteKeys) remove(deleteKeys);
+    if (indexOf) return parentPort.postMessage({ id, rows: index.all(indexOf.genomeId, indexOf.kind) });
+    if (touchKey) touch.run(usedAt, touchKey);
+    else if (deleteKeys) remove(deleteKeys);
     else {
       const p = entry.payload;
       upsert.run(entry.key, entry.kind, entry.genomeId, entry.dependencies, Buffer.from(p.buffer, p.byteOffset, p.byteLength), usedAt);
@@ -43,6 +53,9 @@ parentPort.on('message', ({ id, entry, usedAt, deleteKeys }) => {
 export interface BlobWriter {
   put(entry: NewComputation, usedAt: string): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;
+  touch(key: string, usedAt: string): Promise<void>;
+  /** keys and dependencies of a kind's entries on a genome, most recently used first */
+  index(genomeId: number, kind: string): Promise<{ key: string; dependencies: string }[]>;
   close(): Promise<void>;
 }
 
@@ -50,14 +63,14 @@ export interface BlobWriter {
 export function createBlobWriter(path: string): BlobWriter {
   let worker: Worker | undefined;
   let next = 0;
-  const waiting = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  const waiting = new Map<number, { resolve(rows: unknown): void; reject(error: Error): void }>();
   const started = (): Worker => {
     if (worker) return worker;
     const w = new Worker(SCRIPT, { eval: true, workerData: { path, driver: require.resolve('better-sqlite3') } });
-    w.on('message', ({ id, error }: { id: number; error?: string }) => {
+    w.on('message', ({ id, error, rows }: { id: number; error?: string; rows?: unknown }) => {
       const call = waiting.get(id);
       waiting.delete(id);
-      if (error === undefined) call?.resolve();
+      if (error === undefined) call?.resolve(rows);
       else call?.reject(new Error(`storing a computation: ${error}`));
       if (waiting.size === 0) w.unref();
     });
@@ -69,13 +82,13 @@ export function createBlobWriter(path: string): BlobWriter {
     worker = w;
     return w;
   };
-  const send = (message: object): Promise<void> => {
+  const send = <T = void>(message: object): Promise<T> => {
     const w = started();
     const id = next++;
     // held while a write is pending, so a process exit waits for it; let go when idle
     w.ref();
-    return new Promise<void>((resolve, reject) => {
-      waiting.set(id, { resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (rows: unknown) => void, reject });
       // a payload in shared memory (a matrix from the compute pool) is shared, not copied
       w.postMessage({ id, ...message });
     });
@@ -83,6 +96,8 @@ export function createBlobWriter(path: string): BlobWriter {
   return {
     put: (entry, usedAt) => send({ entry, usedAt }),
     delete: (keys) => send({ deleteKeys: [...keys] }),
+    touch: (key, usedAt) => send({ touchKey: key, usedAt }),
+    index: (genomeId, kind) => send({ indexOf: { genomeId, kind } }),
     async close() {
       await worker?.terminate();
       worker = undefined;

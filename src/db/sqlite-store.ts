@@ -510,6 +510,7 @@ export class SqliteStore implements Store {
   }
 
   async computationIndex(genomeId: number, kind: string) {
+    if (this.blobWriter) return this.blobWriter.index(genomeId, kind);
     return this.db
       .select({ key: computations.key, dependencies: computations.dependencies })
       .from(computations)
@@ -529,6 +530,7 @@ export class SqliteStore implements Store {
   }
 
   async touchComputation(key: string): Promise<void> {
+    if (this.blobWriter) return this.blobWriter.touch(key, new Date().toISOString());
     this.db.update(computations).set({ usedAt: new Date().toISOString() }).where(eq(computations.key, key)).run();
   }
 

@@ -13,7 +13,7 @@ import { distancesOf } from '../core/tasks';
 import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store';
 import { float64Codec } from './codecs';
 import type { Compute } from './compute';
-import { ComputationCache, type CachedEntry, type Dependencies } from './computation-cache';
+import { ComputationCache, type Dependencies } from './computation-cache';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
 import type { GenomeService } from './genome.service';
@@ -144,34 +144,47 @@ export class DistanceService {
     cache: ComputationCache<Float64Array>,
   ): Promise<SimilarityMatrix> {
     const warm = alleleLength === ALLELE_LENGTH ? this.populations.warm(genome.id, revisions) : undefined;
-    const texts = warm ? undefined : await this.populations.textsOf(genome, revisions, alleleLength);
-    const loaded: readonly { modelId: number; revision: number }[] = warm ?? texts!;
-    const dependencies: Dependencies = loaded.map((p) => [p.modelId, p.revision] as const);
-    const n = loaded.length;
-    const known = await this.donatedPairs(cache, genome.id, dependencies);
-    const unknownPairs = known ? countUnknownPairs(known, n) : (n * (n - 1)) / 2;
-    const similarity =
-      warm && unknownPairs <= FEW_PAIRS_PER_MODEL * n
-        ? neiSimilarityMatrix(
-            warm.map((p) => p.counts),
-            known,
-            () => this.populations.prepared(genome.id, warm),
-          )
-        : await this.compute.run('similarity', {
-            populations: (texts ?? (await this.populations.textsOf(genome, revisions, alleleLength))).map(
-              (p) => p.json,
-            ),
-            known,
-          });
-    const entry: CachedEntry<Float64Array> = {
-      key: this.keyOf(genome, loaded, alleleLength),
-      genomeId: genome.id,
-      dependencies,
-      value: similarity,
-    };
-    cache.put(entry, new Map(dependencies.map(([m, r]) => [m, r])));
-    const modelIds = loaded.map((p) => p.modelId);
-    return { key: entry.key, genome, modelIds, dependencies, similarity, computedPairs: unknownPairs, alleleLength };
+    if (warm) {
+      const { dependencies, known, unknownPairs } = await this.reusable(cache, genome.id, warm);
+      if (unknownPairs <= FEW_PAIRS_PER_MODEL * warm.length) {
+        const counts = warm.map((p) => p.counts);
+        const similarity = neiSimilarityMatrix(counts, known, () => this.populations.prepared(genome.id, warm));
+        return this.cached(cache, genome, dependencies, similarity, unknownPairs, alleleLength);
+      }
+    }
+    // read anew: the populations read may be newer than `revisions`, and the result is keyed on them
+    const texts = await this.populations.textsOf(genome, revisions, alleleLength);
+    const { dependencies, known, unknownPairs } = await this.reusable(cache, genome.id, texts);
+    const similarity = await this.compute.run('similarity', { populations: texts.map((p) => p.json), known });
+    return this.cached(cache, genome, dependencies, similarity, unknownPairs, alleleLength);
+  }
+
+  /** The rows' dependencies, the pairs donated by cached matrices, and how many pairs remain. */
+  private async reusable(
+    cache: ComputationCache<Float64Array>,
+    genomeId: number,
+    rows: readonly { modelId: number; revision: number }[],
+  ): Promise<{ dependencies: Dependencies; known?: Float64Array; unknownPairs: number }> {
+    const dependencies: Dependencies = rows.map((p) => [p.modelId, p.revision] as const);
+    const n = rows.length;
+    const known = await this.donatedPairs(cache, genomeId, dependencies);
+    return { dependencies, known, unknownPairs: known ? countUnknownPairs(known, n) : (n * (n - 1)) / 2 };
+  }
+
+  /** Caches a computed matrix (in memory now, in the database just after) and returns it. */
+  private cached(
+    cache: ComputationCache<Float64Array>,
+    genome: GenomeRow,
+    dependencies: Dependencies,
+    similarity: Float64Array,
+    computedPairs: number,
+    alleleLength: number,
+  ): SimilarityMatrix {
+    const rows = dependencies.map(([modelId, revision]) => ({ modelId, revision }));
+    const key = this.keyOf(genome, rows, alleleLength);
+    cache.put({ key, genomeId: genome.id, dependencies, value: similarity }, new Map(dependencies));
+    const modelIds = rows.map((r) => r.modelId);
+    return { key, genome, modelIds, dependencies, similarity, computedPairs, alleleLength };
   }
 
   private cacheFor(alleleLength: number): ComputationCache<Float64Array> {

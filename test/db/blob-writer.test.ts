@@ -58,6 +58,22 @@ it('drops computations off the event loop too, and a small one is stored like a 
   expect(await store.getComputation('small')).toBeUndefined();
 });
 
+it('lists and touches entries off the event loop: the most recently used comes first', async () => {
+  const put = (key: string) =>
+    store.putComputation({ key, kind: 'k', genomeId, dependencies: `["${key}"]`, payload: Buffer.alloc(MB) });
+  await put('a');
+  await put('b');
+  expect((await store.computationIndex(genomeId, 'k')).map((r) => r.key)).toEqual(['b', 'a']);
+  await new Promise((resolve) => setTimeout(resolve, 5)); // used_at has millisecond resolution
+  expect(await loopTurnedDuring(() => store.touchComputation('a'))).toBe(true);
+  let rows: { key: string; dependencies: string }[] = [];
+  expect(await loopTurnedDuring(async () => void (rows = await store.computationIndex(genomeId, 'k')))).toBe(true);
+  expect(rows).toEqual([
+    { key: 'a', dependencies: '["a"]' },
+    { key: 'b', dependencies: '["b"]' },
+  ]);
+});
+
 it('reports a write the database refuses (no such genome)', async () => {
   const payload = Buffer.alloc(MB);
   await expect(
