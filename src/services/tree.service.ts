@@ -138,7 +138,11 @@ export class TreeService {
         rooting: rooting.kind === 'OUTGROUP' ? { kind: 'OUTGROUP', outgroup: rooting.model.name } : rooting,
         bootstrap:
           bootstrap > 0
-            ? { replicates: bootstrap, seed: BOOTSTRAP_SEED, populations: await this.bootstrapPopulations(genome, matrix) }
+            ? {
+                replicates: bootstrap,
+                seed: BOOTSTRAP_SEED,
+                populations: await this.bootstrapPopulations(genome, matrix),
+              }
             : undefined,
       });
       const value: ModelTree = {
@@ -196,4 +200,3 @@ function treeView({ method, rooted, rootedBy, newick, bootstrap, tree, support, 
   }));
   return { method, rooted, rootedBy, newick, bootstrap, nodes };
 }
-
