@@ -22,9 +22,13 @@ import { fitCalibrated } from './prediction/calibrated-fit';
 import { evaluatePredictor, type Calibration, type Evaluation } from './prediction/evaluation';
 import { getPredictor } from './prediction/registry';
 
-/** Populations (JSON text of AlleleCounts) in matrix row order, and pairs already known (NaN: unknown). */
+/**
+ * Populations in matrix row order, as one JSON array of AlleleCounts (`populationsJson`), and
+ * pairs already known (NaN: unknown). One string rather than one per model: posting 2,000
+ * strings to a worker cost the event loop 80 ms, one string of the same text a single copy.
+ */
 export interface SimilarityTask {
-  populations: readonly string[];
+  populations: string;
   known?: Float64Array;
 }
 
@@ -37,7 +41,7 @@ export interface TreeTask {
   method: TreeMethodName;
   rooting: TreeRootingTask;
   /** bootstrap over genes: the populations of the rows (JSON text), replicates and seed */
-  bootstrap?: { replicates: number; seed: number; populations: readonly string[] };
+  bootstrap?: { replicates: number; seed: number; populations: string };
 }
 
 export interface TreeResult {
@@ -86,7 +90,7 @@ export interface RecountTask {
 
 export const tasks = {
   similarity: ({ populations, known }: SimilarityTask): Float64Array =>
-    neiSimilarityMatrix(populations.map(parseCounts), known),
+    neiSimilarityMatrix(parsePopulations(populations), known),
 
   tree: ({ similarity, names, method, rooting, bootstrap }: TreeTask): TreeResult => {
     const build = getTreeBuilder(method);
@@ -98,7 +102,7 @@ export const tasks = {
           ? outgroupRoot(built, rooting.outgroup)
           : built;
     const support = bootstrap
-      ? bootstrapSupport(tree, bootstrap.populations.map(parseCounts), names, build, {
+      ? bootstrapSupport(tree, parsePopulations(bootstrap.populations), names, build, {
           replicates: bootstrap.replicates,
           random: createRandom(bootstrap.seed),
         })
@@ -150,8 +154,13 @@ export function runTask<K extends TaskName>(task: K, input: TaskInput<K>): TaskO
   return run(input);
 }
 
-function parseCounts(json: string): AlleleCounts {
-  return JSON.parse(json) as AlleleCounts;
+/** The JSON array of several populations, from each one's JSON text (as the store keeps them). */
+export function populationsJson(texts: readonly string[]): string {
+  return `[${texts.join(',')}]`;
+}
+
+function parsePopulations(json: string): AlleleCounts[] {
+  return JSON.parse(json) as AlleleCounts[];
 }
 
 /** D = -ln(max(S, 1e-10)) for every entry (method.md). */

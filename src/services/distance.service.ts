@@ -9,7 +9,7 @@
  */
 import { formatPhylipDistances } from '../core/format/phylip';
 import { countUnknownPairs, neiSimilarityMatrix } from '../core/genetics/nei';
-import { distancesOf } from '../core/tasks';
+import { distancesOf, populationsJson } from '../core/tasks';
 import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store';
 import { float64Codec } from './codecs';
 import type { Compute } from './compute';
@@ -155,7 +155,8 @@ export class DistanceService {
     // read anew: the populations read may be newer than `revisions`, and the result is keyed on them
     const texts = await this.populations.textsOf(genome, revisions, alleleLength);
     const { dependencies, known, unknownPairs } = await this.reusable(cache, genome.id, texts);
-    const similarity = await this.compute.run('similarity', { populations: texts.map((p) => p.json), known });
+    const populations = populationsJson(texts.map((p) => p.json));
+    const similarity = await this.compute.run('similarity', { populations, known });
     return this.cached(cache, genome, dependencies, similarity, unknownPairs, alleleLength);
   }
 

@@ -4,6 +4,7 @@
  * key, the method and the bootstrap settings, so a tree is rebuilt exactly when its matrix
  * changes.
  */
+import { populationsJson } from '../core/tasks';
 import type { TreeMethodName } from '../core/tree/registry';
 import type { Tree } from '../core/tree/tree';
 import type { GenomeRow, ModelRow, Store } from '../db/store';
@@ -182,10 +183,10 @@ export class TreeService {
   }
 
   /** The matrix's populations (JSON text) at its revisions, for bootstrap replicates over genes. */
-  private async bootstrapPopulations(genome: GenomeRow, matrix: SimilarityMatrix): Promise<string[]> {
+  private async bootstrapPopulations(genome: GenomeRow, matrix: SimilarityMatrix): Promise<string> {
     const revisions = matrix.dependencies.map(([modelId, revision]) => ({ modelId, revision, sampleCount: 0 }));
     const populations = await this.populations.textsOf(genome, revisions, matrix.alleleLength);
-    return populations.map((p) => p.json);
+    return populationsJson(populations.map((p) => p.json));
   }
 }
 

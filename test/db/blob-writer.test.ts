@@ -27,12 +27,19 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Whether a setImmediate queued just before `write` ran before `write` finished. */
+/**
+ * Whether `write` was still pending once the microtasks queued with it had run, i.e. it waited
+ * for something outside this thread (a synchronous SQLite call is done by then).
+ */
 async function loopTurnedDuring(write: () => Promise<void>): Promise<boolean> {
-  let turned = false;
-  setImmediate(() => (turned = true));
-  await write();
-  return turned;
+  let settled = false;
+  const done = write().then(() => {
+    settled = true;
+  });
+  for (let i = 0; i < 10; i++) await null;
+  const pending = !settled;
+  await done;
+  return pending;
 }
 
 it('stores a large payload off the event loop and reads it back byte for byte, then replaces it', async () => {

@@ -6,6 +6,7 @@
 import { PhyloInputError } from '../../src/core/errors';
 import { countAlleles } from '../../src/core/genetics/population';
 import { createRandom } from '../../src/core/random';
+import { populationsJson } from '../../src/core/tasks';
 import { createWorkerPool } from '../../src/compute/pool';
 import { inlineCompute, type Compute } from '../../src/services/compute';
 import { dataOf, startTestApp } from '../helpers/app';
@@ -24,6 +25,7 @@ const populations = Array.from({ length: 15 }, (_, m) =>
   ),
 );
 const names = populations.map((_, i) => `m${i}`);
+const rows = populationsJson(populations);
 
 let pool: Compute;
 const inline = inlineCompute();
@@ -34,12 +36,15 @@ beforeAll(() => {
 afterAll(() => pool.close());
 
 it('computes the same matrix, tree with bootstrap, prediction, evaluation and recount as the inline path', async () => {
-  const [s, t] = [await pool.run('similarity', { populations }), await inline.run('similarity', { populations })];
+  const [s, t] = [
+    await pool.run('similarity', { populations: rows }),
+    await inline.run('similarity', { populations: rows }),
+  ];
   // shared memory (toString: the array comes from outside the test sandbox's realm)
   expect(Object.prototype.toString.call(s.buffer)).toBe('[object SharedArrayBuffer]');
   expect([...s]).toEqual([...t]);
   const tree = { similarity: s, names, method: 'NJ' as const, rooting: { kind: 'MIDPOINT' as const } };
-  const bootstrap = { replicates: 10, seed: 1, populations };
+  const bootstrap = { replicates: 10, seed: 1, populations: rows };
   expect(await pool.run('tree', { ...tree, bootstrap })).toEqual(await inline.run('tree', { ...tree, bootstrap }));
   const scored = {
     similarity: s,
@@ -59,7 +64,7 @@ it('computes the same matrix, tree with bootstrap, prediction, evaluation and re
 });
 
 it('gives a core input error back as a PhyloInputError with its message', async () => {
-  const similarity = await pool.run('similarity', { populations });
+  const similarity = await pool.run('similarity', { populations: rows });
   const outgroup = {
     similarity,
     names,
