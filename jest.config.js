@@ -4,7 +4,8 @@
  *         outside tools; `npm run test:unit` while working (under a minute).
  *   e2e   test/e2e (the real server over HTTP, child processes, long probing runs) and
  *         `*.live.test.ts` (outside programs such as PHYLIP or R run live; they skip when the
- *         program is missing); `npm run test:e2e`.
+ *         program is missing); `npm run test:e2e`. Builds dist/ once first (test/e2e/global-setup.ts):
+ *         the real servers run their worker pool from it.
  * A new test file lands in `unit` unless it is in test/e2e or named `*.live.test.ts`.
  *
  * @type {import('jest').Config}
@@ -36,6 +37,8 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '**/*.live.test.ts'],
+      // builds dist/ once: the servers under test run their compute pool from dist/src/compute/worker.js
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
     },
   ],
 };

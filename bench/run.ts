@@ -9,6 +9,7 @@ import { benchDistances } from './distances.bench';
 import { benchLoad } from './load.bench';
 import { benchPrediction } from './prediction.bench';
 import { benchProbing } from './probing.bench';
+import { benchResponsiveness } from './responsiveness.bench';
 import { benchSimulated } from './simulated.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
@@ -16,6 +17,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   load: benchLoad,
   prediction: benchPrediction,
   probing: benchProbing,
+  responsiveness: benchResponsiveness,
   simulated: benchSimulated,
 };
 

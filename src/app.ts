@@ -11,6 +11,8 @@ import { createLogger, type Logger } from './logger';
 import { createProviderRegistry } from './providers/registry';
 import { providersFromConfig } from '../plugins';
 import { createServices, type Services } from './services';
+import { inlineCompute } from './services/compute';
+import { createWorkerPool } from './compute/pool';
 import { startHttpServer, type RunningServer } from './server/http-server';
 import { Metrics } from './server/metrics';
 
@@ -31,10 +33,12 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const registry = createProviderRegistry(providersFromConfig(config.providers));
   // built before the services so that they can report to it (src/services/telemetry.ts)
   const metrics = new Metrics();
+  const compute = config.workers > 0 ? createWorkerPool(config.workers) : inlineCompute();
   const services = createServices(store, {
     logger,
     telemetry: metrics.telemetry,
     registry,
+    compute,
     probing: {
       concurrency: config.probeConcurrency,
       retry: { maxAttempts: config.probeMaxAttempts, baseDelayMs: config.probeRetryBaseMs },
@@ -57,11 +61,13 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     maxConnections: config.maxConnections,
     metrics,
   });
-  logger.log('info', 'PhyloLM server ready', { url: server.url, db: config.dbPath });
   const resumed = await services.jobs.resume();
   if (resumed > 0) logger.log('info', 'resumed probing jobs', { jobs: resumed });
   services.jobs.startPolling();
   if (config.demo) await startDemo(services, logger);
+  // Said last: from here on nothing at start-up holds the event loop, so /healthz answers
+  // (probing runs paced in the background and computations in the worker pool).
+  logger.log('info', 'PhyloLM server ready', { url: server.url, db: config.dbPath, workers: compute.workers });
   return {
     services,
     database,
@@ -71,6 +77,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       await services.jobs.shutdown();
       await server.stop();
       await services.writes.flush();
+      await compute.close();
       database.close();
     },
   };

@@ -2,6 +2,7 @@
  * Configuration from the environment (docs/contract.md, "Running it"). Bad values stop start-up with a
  * message naming the variable, rather than running with a surprise.
  */
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { providerConfigFromEnv, type ProvidersConfig } from '../plugins';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './graphql/validation/limits';
@@ -35,6 +36,11 @@ export interface Config {
   maxQueue: number;
   /** open sockets at most (node:http `maxConnections`) */
   maxConnections: number;
+  /**
+   * worker threads for heavy computations (matrices, trees, bootstrap, predictions); 0 computes
+   * on the main thread (simpler to debug, but `/healthz` then waits behind every computation)
+   */
+  workers: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -76,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxInflight: integer(env, 'PHYLOLM_MAX_INFLIGHT', 256, 1, 100_000),
     maxQueue: integer(env, 'PHYLOLM_MAX_QUEUE', 1024, 0, 1_000_000),
     maxConnections: integer(env, 'PHYLOLM_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    workers: integer(env, 'PHYLOLM_WORKERS', availableParallelism(), 0, 1024),
   };
 }
 

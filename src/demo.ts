@@ -6,6 +6,7 @@
 import { simulatedZoo, BENCHMARKS } from '../plugins/simulated';
 import type { Logger } from './logger';
 import type { Services } from './services';
+import { pace } from './services/time-slice';
 
 export const DEMO_GENOME = 'math-owm-128';
 export const DEMO_MODEL_PREFIX = 'simulated/';
@@ -17,6 +18,8 @@ export async function startDemo(services: Services, logger: Logger, seed = 0): P
   const zoo = simulatedZoo(seed);
   const jobs: number[] = [];
   for (const member of zoo.models) {
+    // the server already listens: a turn of the event loop between models keeps /healthz answering
+    await pace();
     const model = await services.models.register({
       name: `${DEMO_MODEL_PREFIX}${member.id}`,
       provider: 'simulated',

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { migrationsFolder } from '../paths';
+import { createBlobWriter, type BlobWriter } from './blob-writer';
 import * as schema from './schema';
 import { asStorageError } from './storage-errors';
 
@@ -17,6 +18,8 @@ export type Db = BetterSQLite3Database<typeof schema>;
 export interface DatabaseHandle {
   db: Db;
   sqlite: Database.Database;
+  /** writes large cached computations off the event loop; none for an in-memory database */
+  blobWriter?: BlobWriter;
   close(): void;
 }
 
@@ -51,7 +54,17 @@ export function openDatabase(path: string): DatabaseHandle {
     const db = drizzle(sqlite, { schema });
     migrate(db, { migrationsFolder });
     const opened = sqlite;
-    return { db, sqlite: opened, close: () => opened.close() };
+    // computations are written from their own thread and connection (blob-writer.ts)
+    const blobWriter = path === ':memory:' ? undefined : createBlobWriter(path);
+    return {
+      db,
+      sqlite: opened,
+      blobWriter,
+      close: () => {
+        void blobWriter?.close();
+        opened.close();
+      },
+    };
   } catch (error) {
     sqlite?.close();
     if (error instanceof DatabaseFileError) throw error;

@@ -6,6 +6,7 @@
 import { accessSync, constants } from 'node:fs';
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, Statement } from 'better-sqlite3';
+import type { BlobWriter } from './blob-writer';
 import type { DatabaseHandle, Db } from './client';
 import {
   computations,
@@ -63,6 +64,8 @@ export class SqliteStore implements Store {
   private readonly sqlite: Database;
   /** storage faults seen by the methods (recorded by resilient-store.ts), for `health()` */
   readonly faults = new FaultLog();
+  /** computations are stored and dropped from a worker thread (blob-writer.ts); none in memory */
+  private readonly blobWriter?: BlobWriter;
   /**
    * The one hot write path, as a prepared statement: building a 4,096-row insert through
    * drizzle's query builder costs ~100 ms, this costs a few.
@@ -78,6 +81,7 @@ export class SqliteStore implements Store {
     this.db = handle.db;
     this.sqlite = handle.sqlite;
     this.selectDataRevision = handle.sqlite.prepare('SELECT value FROM meta WHERE key = ?');
+    this.blobWriter = handle.blobWriter;
     this.insertSample = handle.sqlite.prepare(
       `INSERT INTO samples (model_id, genome_id, gene_index, sample_index, text, source, job_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
@@ -558,6 +562,7 @@ export class SqliteStore implements Store {
   }
 
   async computationIndex(genomeId: number, kind: string) {
+    if (this.blobWriter) return this.blobWriter.index(genomeId, kind);
     return this.db
       .select({ key: computations.key, dependencies: computations.dependencies })
       .from(computations)
@@ -568,6 +573,7 @@ export class SqliteStore implements Store {
 
   async putComputation(entry: NewComputation): Promise<void> {
     const usedAt = new Date().toISOString();
+    if (this.blobWriter) return this.blobWriter.put(entry, usedAt);
     this.db
       .insert(computations)
       .values({ ...entry, usedAt })
@@ -576,11 +582,13 @@ export class SqliteStore implements Store {
   }
 
   async touchComputation(key: string): Promise<void> {
+    if (this.blobWriter) return this.blobWriter.touch(key, new Date().toISOString());
     this.db.update(computations).set({ usedAt: new Date().toISOString() }).where(eq(computations.key, key)).run();
   }
 
   async deleteComputations(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
+    if (this.blobWriter) return this.blobWriter.delete(keys);
     this.db
       .delete(computations)
       .where(inArray(computations.key, [...keys]))

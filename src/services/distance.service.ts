@@ -8,16 +8,19 @@
  * model to a cached set of M computes M new pairs, not M^2 / 2.
  */
 import { formatPhylipDistances } from '../core/format/phylip';
-import { countUnknownPairs, neiDistance, neiSimilarityMatrix } from '../core/genetics/nei';
+import { countUnknownPairs, neiSimilarityMatrix } from '../core/genetics/nei';
+import { distancesOf, populationsJson } from '../core/tasks';
 import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store';
 import { float64Codec } from './codecs';
-import { ComputationCache, type CachedEntry, type Dependencies } from './computation-cache';
+import type { ObservedCompute } from './compute';
+import { ComputationCache, type Dependencies } from './computation-cache';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
 import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
 import { requireIntIn } from './validate';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
+import { SingleFlight } from './single-flight';
 import type { WriteBehind } from './write-behind';
 
 export interface SimilarityMatrix {
@@ -59,9 +62,18 @@ export const MAX_PHYLIP_DIGITS = 17;
 /** How many recently used matrices may donate pairs to a new one. */
 const DONORS = 4;
 
+/**
+ * Up to this many unknown pairs per model, with every population prepared in memory, a matrix
+ * is completed on the event loop (merge joins: milliseconds for thousands of models); the same
+ * bound as the core's switch to one-by-one pairs.
+ */
+const FEW_PAIRS_PER_MODEL = 4;
+
 export class DistanceService {
   /** one cache per allele length, so matrices of different lengths never donate to each other */
   private readonly caches = new Map<number, ComputationCache<Float64Array>>();
+  /** matrices being computed, by key: identical concurrent requests share one computation */
+  private readonly flights = new SingleFlight();
 
   constructor(
     private readonly store: Store,
@@ -69,6 +81,7 @@ export class DistanceService {
     private readonly writes: WriteBehind,
     private readonly models: ModelService,
     private readonly genomes: GenomeService,
+    private readonly compute: ObservedCompute,
   ) {}
 
   /** The matrix a request names, resolving its genome and model ids. */
@@ -116,26 +129,65 @@ export class DistanceService {
       };
     }
 
-    const loaded = await this.populations.loadWithLength(genome, revisions, alleleLength);
-    const dependencies: Dependencies = loaded.map((p) => [p.modelId, p.revision] as const);
-    const known = await this.donatedPairs(cache, genome.id, dependencies);
-    const similarity = neiSimilarityMatrix(
-      loaded.map((p) => p.counts),
-      known,
-      // the prepared (interned) form exists for the stored allele length only
-      alleleLength === ALLELE_LENGTH ? () => this.populations.prepared(genome.id, loaded) : undefined,
-    );
-    const entry: CachedEntry<Float64Array> = {
-      key: this.keyOf(genome, loaded, alleleLength),
-      genomeId: genome.id,
-      dependencies,
-      value: similarity,
-    };
-    cache.put(entry, new Map(dependencies.map(([m, r]) => [m, r])));
-    const n = loaded.length;
-    const computedPairs = known ? countUnknownPairs(known, n) : (n * (n - 1)) / 2;
-    const modelIds = loaded.map((p) => p.modelId);
-    return { key: entry.key, genome, modelIds, dependencies, similarity, computedPairs, alleleLength };
+    return this.flights.run(key, () => this.build(genome, revisions, alleleLength, cache));
+  }
+
+  /**
+   * Computes a matrix missing from the cache. A few new pairs against populations already in
+   * memory (one model added to a cached matrix) are merge joins, done here; anything bigger is
+   * a compute task, off the event loop, fed the populations' JSON text.
+   */
+  private async build(
+    genome: GenomeRow,
+    revisions: readonly PopulationRevision[],
+    alleleLength: number,
+    cache: ComputationCache<Float64Array>,
+  ): Promise<SimilarityMatrix> {
+    const warm = alleleLength === ALLELE_LENGTH ? this.populations.warm(genome.id, revisions) : undefined;
+    if (warm) {
+      const { dependencies, known, unknownPairs } = await this.reusable(cache, genome.id, warm);
+      if (unknownPairs <= FEW_PAIRS_PER_MODEL * warm.length) {
+        const counts = warm.map((p) => p.counts);
+        const similarity = this.compute.onThisThread('similarity', () =>
+          neiSimilarityMatrix(counts, known, () => this.populations.prepared(genome.id, warm)),
+        );
+        return this.cached(cache, genome, dependencies, similarity, unknownPairs, alleleLength);
+      }
+    }
+    // read anew: the populations read may be newer than `revisions`, and the result is keyed on them
+    const texts = await this.populations.textsOf(genome, revisions, alleleLength);
+    const { dependencies, known, unknownPairs } = await this.reusable(cache, genome.id, texts);
+    const populations = populationsJson(texts.map((p) => p.json));
+    const similarity = await this.compute.run('similarity', { populations, known });
+    return this.cached(cache, genome, dependencies, similarity, unknownPairs, alleleLength);
+  }
+
+  /** The rows' dependencies, the pairs donated by cached matrices, and how many pairs remain. */
+  private async reusable(
+    cache: ComputationCache<Float64Array>,
+    genomeId: number,
+    rows: readonly { modelId: number; revision: number }[],
+  ): Promise<{ dependencies: Dependencies; known?: Float64Array; unknownPairs: number }> {
+    const dependencies: Dependencies = rows.map((p) => [p.modelId, p.revision] as const);
+    const n = rows.length;
+    const known = await this.donatedPairs(cache, genomeId, dependencies);
+    return { dependencies, known, unknownPairs: known ? countUnknownPairs(known, n) : (n * (n - 1)) / 2 };
+  }
+
+  /** Caches a computed matrix (in memory now, in the database just after) and returns it. */
+  private cached(
+    cache: ComputationCache<Float64Array>,
+    genome: GenomeRow,
+    dependencies: Dependencies,
+    similarity: Float64Array,
+    computedPairs: number,
+    alleleLength: number,
+  ): SimilarityMatrix {
+    const rows = dependencies.map(([modelId, revision]) => ({ modelId, revision }));
+    const key = this.keyOf(genome, rows, alleleLength);
+    cache.put({ key, genomeId: genome.id, dependencies, value: similarity }, new Map(dependencies));
+    const modelIds = rows.map((r) => r.modelId);
+    return { key, genome, modelIds, dependencies, similarity, computedPairs, alleleLength };
   }
 
   private cacheFor(alleleLength: number): ComputationCache<Float64Array> {
@@ -192,7 +244,8 @@ export class DistanceService {
     const donors = await cache.recent(genomeId, DONORS);
     if (donors.length === 0) return undefined;
     const n = dependencies.length;
-    const known = new Float64Array(n * n).fill(NaN);
+    // in shared memory: handed to a worker thread without a copy (8 n^2 bytes: 32 MB at 2,000 models)
+    const known = new Float64Array(new SharedArrayBuffer(8 * n * n)).fill(NaN);
     // Oldest donor first, so fresher donors overwrite: any donor's value for a pair is valid.
     for (const donor of [...donors].reverse()) {
       const size = donor.dependencies.length;
@@ -213,7 +266,4 @@ export class DistanceService {
   }
 }
 
-/** D = -ln(max(S, 1e-10)) for every entry (method.md). */
-export function distancesOf(similarity: Float64Array): Float64Array {
-  return similarity.map((s) => neiDistance(s));
-}
+export { distancesOf };

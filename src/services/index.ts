@@ -5,6 +5,7 @@
 import type { Store } from '../db/store';
 import type { Logger } from '../logger';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
+import { inlineCompute, observed, type Compute } from './compute';
 import { DistanceService } from './distance.service';
 import { GenomeService } from './genome.service';
 import { ModelService } from './model.service';
@@ -30,20 +31,26 @@ export interface ServiceOptions {
   probing?: Omit<ProbingOptions, 'registry' | 'logger' | 'telemetry'>;
   /** what the services report for /metrics (src/services/telemetry.ts); default nothing */
   telemetry?: Telemetry;
+  /**
+   * where heavy computations run: the worker pool `src/app.ts` builds (src/compute/pool.ts);
+   * default inline on this thread (unit tests, PHYLOLM_WORKERS=0)
+   */
+  compute?: Compute;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}) {
   const writes = new WriteBehind(options.logger);
   const registry = options.registry ?? createProviderRegistry([]);
+  const compute = observed(options.compute ?? inlineCompute(), options.telemetry);
   const genomes = new GenomeService(store);
   const models = new ModelService(store, () => registry.list().map((p) => p.id), genomes);
-  const populations = new PopulationService(store);
+  const populations = new PopulationService(store, compute);
   const samples = new SampleService(store, populations, models, genomes);
-  const distances = new DistanceService(store, populations, writes, models, genomes);
-  const trees = new TreeService(store, distances, populations, models, genomes, writes);
+  const distances = new DistanceService(store, populations, writes, models, genomes, compute);
+  const trees = new TreeService(store, distances, populations, models, genomes, writes, compute);
   const scores = new ScoreService(store, models);
   const scoreImports = new ScoreImportService(store, models);
-  const predictions = new PredictionService(store, models, genomes, distances, writes);
+  const predictions = new PredictionService(store, models, genomes, distances, writes, compute);
   const providers = new ProviderService(registry, options.logger);
   const jobs = new JobService(store, samples, populations, {
     ...options.probing,
@@ -59,6 +66,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
     health: () => store.health(),
     removal,
     store,
+    compute,
     writes,
     registry,
     providers,

@@ -4,10 +4,12 @@
  * raw samples; parsed copies are kept in memory keyed by their revision, which changes exactly
  * when new samples arrive.
  */
-import { addCounts, countAlleles, type AlleleCounts } from '../core/genetics/population';
+import { addCounts, type AlleleCounts } from '../core/genetics/population';
 import { AlleleInterner, preparePopulation, type PreparedPopulation } from '../core/genetics/prepared-population';
 import type { PopulationRevision, PopulationState, Store } from '../db/store';
+import type { Compute } from './compute';
 import { LruCache } from './lru-cache';
+import { pace } from './time-slice';
 
 /** The reference allele length (method.md: the first 4 characters). */
 export const ALLELE_LENGTH = 4;
@@ -18,6 +20,16 @@ export interface LoadedPopulation {
   sampleCount: number;
   counts: AlleleCounts;
 }
+
+/** A population as the JSON text of its AlleleCounts: what the compute tasks take. */
+export interface PopulationText {
+  modelId: number;
+  revision: number;
+  json: string;
+}
+
+/** Populations read from the store per query when not in memory (one chunk per turn of the event loop). */
+const READ_CHUNK = 50;
 
 export class PopulationService {
   // One entry per (genome, model), holding the newest revision read or written; a lookup for
@@ -30,33 +42,104 @@ export class PopulationService {
   }>(512 * 1024 * 1024, (entry) => entry.bytes);
 
   private readonly interners = new Map<number, AlleleInterner>();
-  /** populations under other allele lengths, by genome, model, revision and length */
-  private readonly otherLengths = new LruCache<AlleleCounts>(20_000);
+  /** the stored JSON text of each (genome, model) at its newest revision seen */
+  private readonly texts = new LruCache<{ revision: number; json: string }>(
+    512 * 1024 * 1024,
+    (entry) => 2 * entry.json.length,
+  );
+  /** populations under other allele lengths (JSON text), by genome, model, revision and length */
+  private readonly otherLengths = new LruCache<string>(512 * 1024 * 1024, (json) => 2 * json.length);
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly compute: Compute,
+  ) {}
+
+  /**
+   * The populations as JSON text, for the compute tasks, with alleles of `alleleLength` code
+   * points. Nothing is parsed here: text from memory or straight from the store at the stored
+   * length; other lengths are re-counted from the raw samples by a compute task and kept in
+   * memory by revision. Store reads go a chunk at a time, so a cold matrix of thousands of models
+   * never holds the event loop for one long read. Revisions are the ones actually read (see `load`).
+   */
+  async textsOf(
+    genome: { id: number; geneCount: number },
+    wanted: readonly PopulationRevision[],
+    alleleLength: number,
+  ): Promise<PopulationText[]> {
+    if (alleleLength !== ALLELE_LENGTH) return this.recounted(genome, wanted, alleleLength);
+    const found = new Map<number, PopulationText>();
+    const missing: number[] = [];
+    for (const r of wanted) {
+      const entry = this.texts.get(`${genome.id}:${r.modelId}`);
+      if (entry?.revision === r.revision) found.set(r.modelId, { ...entry, modelId: r.modelId });
+      else missing.push(r.modelId);
+    }
+    for (let at = 0; at < missing.length; at += READ_CHUNK) {
+      await pace();
+      for (const state of await this.store.getPopulations(genome.id, missing.slice(at, at + READ_CHUNK))) {
+        this.texts.set(`${genome.id}:${state.modelId}`, { revision: state.revision, json: state.counts });
+        found.set(state.modelId, { modelId: state.modelId, revision: state.revision, json: state.counts });
+      }
+    }
+    return wanted.map((r) => {
+      const population = found.get(r.modelId);
+      if (!population) throw new Error(`model ${r.modelId} has no population on genome ${genome.id}`);
+      return population;
+    });
+  }
 
   /**
    * Populations under another allele length than the stored one (the 4 of the reference is a
    * choice; researchers test others). Counted from the raw samples, which is why samples are
-   * kept in full, and kept in memory by revision.
+   * kept in full: read here a model at a time, counted by a compute task.
    */
-  async loadWithLength(
+  private async recounted(
     genome: { id: number; geneCount: number },
     wanted: readonly PopulationRevision[],
     alleleLength: number,
-  ): Promise<LoadedPopulation[]> {
-    if (alleleLength === ALLELE_LENGTH) return this.load(genome.id, wanted);
-    return Promise.all(
-      wanted.map(async (r) => {
-        const key = `${genome.id}:${r.modelId}:${r.revision}:${alleleLength}`;
-        let counts = this.otherLengths.get(key);
-        if (!counts) {
-          counts = countAlleles(genome.geneCount, await this.store.sampleTexts(r.modelId, genome.id), alleleLength);
-          this.otherLengths.set(key, counts);
-        }
-        return { ...r, counts };
-      }),
-    );
+  ): Promise<PopulationText[]> {
+    const counting: Promise<PopulationText>[] = [];
+    for (const r of wanted) {
+      const key = `${genome.id}:${r.modelId}:${r.revision}:${alleleLength}`;
+      const cached = this.otherLengths.get(key);
+      if (cached !== undefined) {
+        counting.push(Promise.resolve({ modelId: r.modelId, revision: r.revision, json: cached }));
+        continue;
+      }
+      await pace();
+      const samples = await this.store.sampleTexts(r.modelId, genome.id);
+      const counted = this.compute
+        .run('recount', {
+          geneCount: genome.geneCount,
+          alleleLength,
+          genes: samples.map((s) => s.gene),
+          texts: samples.map((s) => s.text),
+        })
+        .then((json) => {
+          this.otherLengths.set(key, json);
+          return { modelId: r.modelId, revision: r.revision, json };
+        });
+      // awaited below with the others; this only keeps an early failure from counting as unhandled
+      counted.catch(() => undefined);
+      counting.push(counted);
+    }
+    return Promise.all(counting);
+  }
+
+  /**
+   * The populations in memory, parsed and prepared, at exactly the wanted revisions, or
+   * undefined when any is missing: a few new pairs against these cost merge joins only, small
+   * enough for the event loop.
+   */
+  warm(genomeId: number, wanted: readonly PopulationRevision[]): LoadedPopulation[] | undefined {
+    const out: LoadedPopulation[] = [];
+    for (const r of wanted) {
+      const entry = this.parsed.get(`${genomeId}:${r.modelId}`);
+      if (entry?.revision !== r.revision || !entry.prepared) return undefined;
+      out.push({ ...r, counts: entry.counts });
+    }
+    return out;
   }
 
   /**
@@ -89,6 +172,7 @@ export class PopulationService {
     // Parsed objects take several times their JSON size; 4x is a fair estimate for the bound.
     const bytes = 6 * state.counts.length;
     this.parsed.set(`${state.genomeId}:${state.modelId}`, { revision: state.revision, counts, bytes, prepared });
+    this.texts.set(`${state.genomeId}:${state.modelId}`, { revision: state.revision, json: state.counts });
   }
 
   private internerOf(genomeId: number): AlleleInterner {

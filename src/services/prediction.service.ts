@@ -11,12 +11,13 @@
  * scores of those models, the method, level and seed. A new sample or score for an involved model
  * changes the key; samples of models outside the training set do not.
  */
-import { neiDistance } from '../core/genetics/nei';
 import { PhyloInputError } from '../core/errors';
-import { defaultPredictorName, evaluatePredictor, getPredictor, predictorNames } from '../core/prediction';
+import { foldsOf } from '../core/prediction/calibrated-fit';
+import { defaultPredictorName, predictorNames } from '../core/prediction/registry';
 import type { Calibration, Evaluation, EvaluationPoint } from '../core/prediction/evaluation';
 import type { GenomeRow, ModelRow, ScoreRow, Store } from '../db/store';
 import { jsonCodec } from './codecs';
+import type { Compute } from './compute';
 import { ComputationCache, type Dependencies } from './computation-cache';
 import type { DistanceService, SimilarityMatrix } from './distance.service';
 import { badInput } from './errors';
@@ -24,7 +25,7 @@ import { fingerprint } from './fingerprint';
 import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
 import { ALLELE_LENGTH } from './population.service';
-import { fitCalibrated, foldsOf } from './prediction-calibration';
+import { SingleFlight } from './single-flight';
 import type { WriteBehind } from './write-behind';
 
 /** Seed of every predictor fit (FastICA initialisation, subsampling): results are reproducible. */
@@ -74,6 +75,8 @@ interface ScoredSet {
 export class PredictionService {
   private readonly predictions: ComputationCache<PredictionResult>;
   private readonly evaluations: ComputationCache<EvaluationResult>;
+  /** predictions and evaluations being computed, by key: identical concurrent requests share one */
+  private readonly flights = new SingleFlight();
 
   constructor(
     private readonly store: Store,
@@ -81,6 +84,7 @@ export class PredictionService {
     private readonly genomes: GenomeService,
     private readonly distances: DistanceService,
     writes: WriteBehind,
+    private readonly compute: Compute,
   ) {
     this.predictions = new ComputationCache(
       store,
@@ -132,20 +136,25 @@ export class PredictionService {
     const hit = await this.predictions.get(key);
     if (hit) return hit.value;
 
-    const d = distanceBlock(matrix, train.index);
-    const row = train.index.map((j) => neiDistance(matrix.similarity[at * matrix.modelIds.length + j]));
-    const fit = calibrationErrors(() =>
-      fitCalibrated(
-        getPredictor(method),
-        { distances: d, scores: train.scores, families: train.families },
-        { seed: PREDICTION_SEED, level },
-      ),
-    );
-    const { value, low, high } = fit.predict(row);
-    const neighbors = nearestScored(row, train, NEIGHBOURS);
-    const result: PredictionResult = { value, low, high, level, method, neighbors };
-    this.predictions.put({ key, genomeId: genome.id, dependencies, value: result }, currentRevisions(matrix), KEEP);
-    return result;
+    return this.flights.run(key, async () => {
+      const fit = await calibrationErrors(
+        this.compute.run('predict', {
+          similarity: matrix.similarity,
+          size: matrix.modelIds.length,
+          at,
+          index: train.index,
+          scores: train.scores,
+          families: train.families,
+          method,
+          level,
+          seed: PREDICTION_SEED,
+        }),
+      );
+      const neighbors = nearestScored(fit.row, train, NEIGHBOURS);
+      const result: PredictionResult = { value: fit.value, low: fit.low, high: fit.high, level, method, neighbors };
+      this.predictions.put({ key, genomeId: genome.id, dependencies, value: result }, currentRevisions(matrix), KEEP);
+      return result;
+    });
   }
 
   async evaluate(request: Omit<PredictionRequest, 'model'>): Promise<EvaluationResult> {
@@ -171,32 +180,43 @@ export class PredictionService {
     const hit = await this.evaluations.get(key);
     if (hit) return hit.value;
 
-    // More than MAX_FOLDS families are held out in MAX_FOLDS groups of whole families.
-    const folds = foldsOf(all.families);
-    const labelled = { distances: distanceBlock(matrix, all.index), scores: all.scores, families: folds };
-    const calibration = evaluationCalibration(new Set(folds).size, all.models.length);
-    const e = calibrationErrors(() =>
-      evaluatePredictor(getPredictor(method), labelled, { seed: PREDICTION_SEED, level, calibration }),
-    );
-    const result: EvaluationResult = {
-      method,
-      calibration,
-      n: e.n,
-      pearson: e.pearson,
-      mae: e.mae,
-      coverage: e.coverage,
-      level,
-      meanWidth: e.meanWidth,
-      points: e.points.map((p) => ({
-        modelId: all.models[p.index].id,
-        actual: p.actual,
-        predicted: p.predicted,
-        low: p.low,
-        high: p.high,
-      })),
-    };
-    this.evaluations.put({ key, genomeId: genome.id, dependencies, value: result }, currentRevisions(matrix), KEEP);
-    return result;
+    return this.flights.run(key, async () => {
+      // More than MAX_FOLDS families are held out in MAX_FOLDS groups of whole families.
+      const folds = foldsOf(all.families);
+      const calibration = evaluationCalibration(new Set(folds).size, all.models.length);
+      const e = await calibrationErrors(
+        this.compute.run('evaluate', {
+          similarity: matrix.similarity,
+          size: matrix.modelIds.length,
+          index: all.index,
+          scores: all.scores,
+          families: folds,
+          method,
+          level,
+          seed: PREDICTION_SEED,
+          calibration,
+        }),
+      );
+      const result: EvaluationResult = {
+        method,
+        calibration,
+        n: e.n,
+        pearson: e.pearson,
+        mae: e.mae,
+        coverage: e.coverage,
+        level,
+        meanWidth: e.meanWidth,
+        points: e.points.map((p) => ({
+          modelId: all.models[p.index].id,
+          actual: p.actual,
+          predicted: p.predicted,
+          low: p.low,
+          high: p.high,
+        })),
+      };
+      this.evaluations.put({ key, genomeId: genome.id, dependencies, value: result }, currentRevisions(matrix), KEEP);
+      return result;
+    });
   }
 
   /** The benchmark's scores; none at all means an unknown benchmark. */
@@ -267,9 +287,9 @@ function checkLevel(level: number | null | undefined): number {
 }
 
 /** Core input errors while fitting (e.g. a single family) become bad-input errors with context. */
-function calibrationErrors<T>(run: () => T): T {
+async function calibrationErrors<T>(running: Promise<T>): Promise<T> {
   try {
-    return run();
+    return await running;
   } catch (error) {
     if (error instanceof PhyloInputError)
       throw badInput(`cannot fit and calibrate leave-one-family-out: ${error.message}`);
@@ -283,17 +303,6 @@ function dependenciesOf(matrix: SimilarityMatrix, rows: readonly number[]): Depe
 
 function currentRevisions(matrix: SimilarityMatrix): Map<number, number> {
   return new Map(matrix.dependencies.map(([m, r]) => [m, r]));
-}
-
-/** D = -ln(max(S, 1e-10)) among the given rows of the matrix. */
-function distanceBlock(matrix: SimilarityMatrix, index: readonly number[]): Float64Array {
-  const size = matrix.modelIds.length;
-  const n = index.length;
-  const d = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) {
-    for (let b = 0; b < n; b++) d[a * n + b] = a === b ? 0 : neiDistance(matrix.similarity[index[a] * size + index[b]]);
-  }
-  return d;
 }
 
 /** The k scored models nearest by D (ties by model id). */

@@ -4,22 +4,21 @@
  * key, the method and the bootstrap settings, so a tree is rebuilt exactly when its matrix
  * changes.
  */
-import { formatNewick } from '../core/format/newick';
-import { getTreeBuilder, type TreeMethodName } from '../core/tree/registry';
+import { populationsJson } from '../core/tasks';
+import type { TreeMethodName } from '../core/tree/registry';
 import type { Tree } from '../core/tree/tree';
 import type { GenomeRow, ModelRow, Store } from '../db/store';
 import { jsonCodec } from './codecs';
 import { ComputationCache } from './computation-cache';
-import { createRandom } from '../core/random';
-import { bootstrapSupport } from '../core/tree/bootstrap';
-import { midpointRoot, outgroupRoot } from '../core/tree/reroot';
-import { distancesOf, type DistanceService, type SimilarityMatrix } from './distance.service';
+import type { Compute } from './compute';
+import type { DistanceService, SimilarityMatrix } from './distance.service';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
 import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
 import type { PopulationService } from './population.service';
 import { requireIntIn } from './validate';
+import { SingleFlight } from './single-flight';
 import type { WriteBehind } from './write-behind';
 
 export type TreeMethod = TreeMethodName;
@@ -79,6 +78,8 @@ const BOOTSTRAP_SEED = 1;
 
 export class TreeService {
   private readonly cache: ComputationCache<ModelTree>;
+  /** trees being computed, by key: identical concurrent requests share one computation */
+  private readonly flights = new SingleFlight();
 
   constructor(
     store: Store,
@@ -87,6 +88,7 @@ export class TreeService {
     private readonly models: ModelService,
     private readonly genomes: GenomeService,
     writes: WriteBehind,
+    private readonly compute: Compute,
   ) {
     this.cache = new ComputationCache(store, 'tree/v1', jsonCodec<ModelTree>(), writes, 64 * 1024 * 1024);
   }
@@ -128,39 +130,46 @@ export class TreeService {
     const hit = await this.cache.get(key);
     if (hit) return hit.value;
 
-    const names = await this.models.names(matrix.modelIds);
-    const built = getTreeBuilder(method)(distancesOf(matrix.similarity), names);
-    const tree =
-      rooting.kind === 'MIDPOINT'
-        ? midpointRoot(built)
-        : rooting.kind === 'OUTGROUP'
-          ? outgroupRoot(built, rooting.model.name)
-          : built;
-    const support =
-      bootstrap > 0 ? await this.support(genome, matrix, tree, names, method, bootstrap) : tree.nodes.map(() => null);
-    const value: ModelTree = {
-      method,
-      rooted: tree.rooted,
-      rootedBy:
-        rooting.kind === 'MIDPOINT'
-          ? 'midpoint'
-          : rooting.kind === 'OUTGROUP'
-            ? 'outgroup'
-            : tree.rooted
-              ? 'method'
-              : null,
-      newick: formatNewick(withSupportLabels(tree, support)),
-      tree,
-      modelIds: matrix.modelIds,
-      bootstrap,
-      support,
-    };
-    this.cache.put(
-      { key, genomeId: genome.id, dependencies: matrix.dependencies, value },
-      new Map(matrix.dependencies.map(([m, r]) => [m, r])),
-      64,
-    );
-    return value;
+    return this.flights.run(key, async () => {
+      const names = await this.models.names(matrix.modelIds);
+      const built = await this.compute.run('tree', {
+        similarity: matrix.similarity,
+        names,
+        method,
+        rooting: rooting.kind === 'OUTGROUP' ? { kind: 'OUTGROUP', outgroup: rooting.model.name } : rooting,
+        bootstrap:
+          bootstrap > 0
+            ? {
+                replicates: bootstrap,
+                seed: BOOTSTRAP_SEED,
+                populations: await this.bootstrapPopulations(genome, matrix),
+              }
+            : undefined,
+      });
+      const value: ModelTree = {
+        method,
+        rooted: built.tree.rooted,
+        rootedBy:
+          rooting.kind === 'MIDPOINT'
+            ? 'midpoint'
+            : rooting.kind === 'OUTGROUP'
+              ? 'outgroup'
+              : built.tree.rooted
+                ? 'method'
+                : null,
+        newick: built.newick,
+        tree: built.tree,
+        modelIds: matrix.modelIds,
+        bootstrap,
+        support: built.support,
+      };
+      this.cache.put(
+        { key, genomeId: genome.id, dependencies: matrix.dependencies, value },
+        new Map(matrix.dependencies.map(([m, r]) => [m, r])),
+        64,
+      );
+      return value;
+    });
   }
 
   /** The rooting a request names; an outgroup must be a model, and only goes with OUTGROUP. */
@@ -173,23 +182,11 @@ export class TreeService {
     return { kind, model: await this.models.get(outgroup) };
   }
 
-  private async support(
-    genome: GenomeRow,
-    matrix: SimilarityMatrix,
-    tree: Tree,
-    names: readonly string[],
-    method: TreeMethod,
-    replicates: number,
-  ): Promise<(number | null)[]> {
+  /** The matrix's populations (JSON text) at its revisions, for bootstrap replicates over genes. */
+  private async bootstrapPopulations(genome: GenomeRow, matrix: SimilarityMatrix): Promise<string> {
     const revisions = matrix.dependencies.map(([modelId, revision]) => ({ modelId, revision, sampleCount: 0 }));
-    const populations = await this.populations.loadWithLength(genome, revisions, matrix.alleleLength);
-    return bootstrapSupport(
-      tree,
-      populations.map((p) => p.counts),
-      names,
-      getTreeBuilder(method),
-      { replicates, random: createRandom(BOOTSTRAP_SEED) },
-    );
+    const populations = await this.populations.textsOf(genome, revisions, matrix.alleleLength);
+    return populationsJson(populations.map((p) => p.json));
   }
 }
 
@@ -203,15 +200,4 @@ function treeView({ method, rooted, rootedBy, newick, bootstrap, tree, support, 
     modelId: node.taxon === null ? null : modelIds[node.taxon],
   }));
   return { method, rooted, rootedBy, newick, bootstrap, nodes };
-}
-
-/** Inner nodes labelled with their support in percent, as tree viewers read bootstrap values. */
-function withSupportLabels(tree: Tree, support: readonly (number | null)[]): Tree {
-  if (support.every((s) => s === null)) return tree;
-  return {
-    ...tree,
-    nodes: tree.nodes.map((node, id) =>
-      support[id] === null ? node : { ...node, name: String(Math.round((support[id] as number) * 100)) },
-    ),
-  };
 }

@@ -98,6 +98,14 @@ const LAYERS: Layer[] = [
     nodeBuiltins: true,
   },
   {
+    labels: ['src/compute'],
+    members: ['src/compute/'],
+    mayImport: ['src/core', 'src/paths.ts'],
+    mayImportTypes: ['src/services'],
+    packages: ['piscina'],
+    nodeBuiltins: true,
+  },
+  {
     labels: ['src/genomes'],
     members: ['src/genomes/'],
     mayImport: ['src/core', 'src/paths.ts'],

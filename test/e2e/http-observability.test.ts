@@ -137,6 +137,46 @@ describe('/metrics', () => {
       }),
     ).toBe(stored.completionTokens);
   });
+
+  it('counts heavy computations by kind, with their durations', async () => {
+    const genome = dataOf(
+      await app.gql(
+        'mutation { createGenome(input: { name: "metrics-g", genes: ["The cat", "Once upon"] }) { id } }',
+        {},
+        AUTH,
+      ),
+    ).createGenome.id;
+    for (const [m, words] of [
+      ['a', ['sat', 'ran']],
+      ['b', ['sat', 'is']],
+      ['c', ['was', 'is']],
+    ] as const) {
+      const id = dataOf(
+        await app.gql(
+          'mutation ($input: RegisterModelInput!) { registerModel(input: $input) { id } }',
+          { input: { name: `metrics-${m}`, provider: 'external' } },
+          AUTH,
+        ),
+      ).registerModel.id;
+      const completions = [0, 1].flatMap((gene) => words.map((text) => ({ gene, text: ` ${text} ${gene}` })));
+      dataOf(
+        await app.gql(
+          'mutation ($input: ImportCompletionsInput!) { importCompletions(input: $input) { accepted } }',
+          { input: { model: id, genome, completions } },
+          AUTH,
+        ),
+      );
+    }
+    const before = await scrape();
+    dataOf(await app.gql('query ($g: ID!) { tree(genome: $g) { newick } }', { g: genome }));
+    const after = await scrape();
+    for (const kind of ['similarity', 'tree']) {
+      const delta = (family: string, sample: string) =>
+        sampleValue(after, family, sample, { kind }) - sampleValue(before, family, sample, { kind });
+      expect(delta('phylolm_computations_total', 'phylolm_computations_total')).toBe(1);
+      expect(delta('phylolm_computation_duration_seconds', 'phylolm_computation_duration_seconds_count')).toBe(1);
+    }
+  });
 });
 
 it('is open without an admin token', async () => {

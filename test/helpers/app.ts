@@ -35,6 +35,8 @@ export async function startTestApp(
     port: 0,
     dbPath: join(folder, 'phylolm.db'),
     logLevel: 'silent',
+    // the real worker pool when the e2e project built it (test/e2e/global-setup.ts); inline otherwise
+    workers: Number(process.env.PHYLOLM_TEST_WORKERS ?? 0),
     ...overrides,
   };
   const app = await startApp(config, logger);

@@ -35,7 +35,9 @@ export function toDistanceMatrix(distance: DistanceInput, names: readonly string
 }
 
 function copySquare(distance: DistanceInput): DistanceMatrix {
-  if (distance instanceof Float64Array) {
+  // ArrayBuffer.isView rather than instanceof: a matrix may come from another realm (a worker
+  // thread's answer, deserialised outside a test runner's sandbox)
+  if (ArrayBuffer.isView(distance)) {
     const n = Math.round(Math.sqrt(distance.length));
     if (n * n !== distance.length) {
       throw new PhyloInputError(`distance matrix must be square: flat length ${distance.length} is not n*n`);

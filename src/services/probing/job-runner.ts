@@ -20,6 +20,7 @@ import { withRetry, type RetryOptions } from '../../providers/retry';
 import { asStorageError } from '../errors';
 import type { PopulationService } from '../population.service';
 import type { SampleService } from '../sample.service';
+import { pace } from '../time-slice';
 import { alreadyDone, planRequests, type ProbeRequestPlan } from './probe-plan';
 import { resolveTarget, type Target } from './probe-target';
 import { estimateTokens } from './token-estimate';
@@ -235,8 +236,12 @@ export class JobRunner {
       () =>
         limiter.run(
           tokens,
-          () =>
-            provider.doSample({
+          // A provider answering without real I/O (the simulated zoo) resolves in microtasks
+          // only, and a freed limiter slot starts the next request at once: unpaced, the demo's
+          // 3,200 requests and their SQLite writes ran as one task and held /healthz for seconds.
+          async () => {
+            await pace();
+            return provider.doSample({
               model: model.providerModel ?? model.name,
               mode: model.mode,
               prompt: gene,
@@ -246,7 +251,8 @@ export class JobRunner {
               maxTokens: job.maxTokens,
               sampleOffset: request.offset,
               signal,
-            }),
+            });
+          },
           signal,
         ),
       {
@@ -278,6 +284,8 @@ export class JobRunner {
     // Stored even when the job was stopped meanwhile: the answer is paid for.
     for (const warning of result.warnings) warnings.add(warning);
     const texts = result.texts.slice(0, request.n);
+    // a turn for the event loop between answers, so /healthz and queries never wait behind probing
+    await pace();
     await this.storeAnswer({
       jobId: job.id,
       gene: request.gene,

@@ -17,16 +17,11 @@
  *
  * @see Barber RF et al. 2021. Predictive inference with the jackknife+. Ann Stat 49:486-507.
  */
-import { PhyloInputError } from '../core/errors';
-import {
-  clamp01,
-  conformalInterval,
-  createRandom,
-  leaveOneFamilyOut,
-  type Predictor,
-  sampleIndices,
-  validateTrainingSet,
-} from '../core/prediction';
+import { PhyloInputError } from '../errors';
+import { createRandom, sampleIndices } from '../random';
+import { conformalInterval } from './conformal';
+import { leaveOneFamilyOut } from './evaluation';
+import { clamp01, type Predictor, validateTrainingSet } from './types';
 
 /** Largest calibration set; above it a seeded sample is used. */
 export const CALIBRATION_MODELS = 120;

@@ -1,0 +1,190 @@
+/**
+ * The server's heavy computations as a table of pure tasks: Nei similarity matrices, trees (NJ or
+ * UPGMA, rooting, bootstrap support, Newick), predictions (fit and conformal calibration),
+ * evaluations, and allele re-counting under another allele length.
+ *
+ * Every input and output is structured-cloneable (strings, plain objects, typed arrays), so the
+ * same table runs inside a worker thread (src/compute) or inline on the caller's thread
+ * (src/services/compute.ts) and both give the same numbers. Populations travel as the JSON text
+ * the store keeps them in: a string is copied in one block when posted to a worker, while parsed
+ * objects would be serialised key by key on the posting thread, the very work that has to leave it.
+ */
+import type { AlleleCounts } from './genetics/population';
+import { countAlleles } from './genetics/population';
+import { neiDistance, neiSimilarityMatrix } from './genetics/nei';
+import { formatNewick } from './format/newick';
+import { bootstrapSupport } from './tree/bootstrap';
+import { getTreeBuilder, type TreeMethodName } from './tree/registry';
+import { midpointRoot, outgroupRoot } from './tree/reroot';
+import type { Tree } from './tree/tree';
+import { createRandom } from './random';
+import { fitCalibrated } from './prediction/calibrated-fit';
+import { evaluatePredictor, type Calibration, type Evaluation } from './prediction/evaluation';
+import { getPredictor } from './prediction/registry';
+
+/**
+ * Populations in matrix row order, as one JSON array of AlleleCounts (`populationsJson`), and
+ * pairs already known (NaN: unknown). One string rather than one per model: posting 2,000
+ * strings to a worker cost the event loop 80 ms, one string of the same text a single copy.
+ */
+export interface SimilarityTask {
+  populations: string;
+  known?: Float64Array;
+}
+
+export type TreeRootingTask = { kind: 'NONE' } | { kind: 'MIDPOINT' } | { kind: 'OUTGROUP'; outgroup: string };
+
+export interface TreeTask {
+  /** row-major n x n Nei identities S */
+  similarity: Float64Array;
+  names: readonly string[];
+  method: TreeMethodName;
+  rooting: TreeRootingTask;
+  /** bootstrap over genes: the populations of the rows (JSON text), replicates and seed */
+  bootstrap?: { replicates: number; seed: number; populations: string };
+}
+
+export interface TreeResult {
+  tree: Tree;
+  /** by node id: fraction of bootstrap trees with the node's split; null at leaves, the root, or without bootstrap */
+  support: (number | null)[];
+  /** Newick with support in percent as inner-node labels when bootstrapped */
+  newick: string;
+}
+
+/** A labelled set: rows `index` of an n x n similarity matrix (n = `size`), with scores and fold labels. */
+interface ScoredRows {
+  similarity: Float64Array;
+  size: number;
+  index: readonly number[];
+  scores: readonly number[];
+  families: readonly string[];
+  method: string;
+  level: number;
+  seed: number;
+}
+
+export interface PredictTask extends ScoredRows {
+  /** the row of the predicted model */
+  at: number;
+}
+
+export interface PredictResult {
+  value: number;
+  low: number;
+  high: number;
+  /** D from the predicted model to each training row, in `index` order */
+  row: number[];
+}
+
+export interface EvaluateTask extends ScoredRows {
+  calibration: Calibration;
+}
+
+export interface RecountTask {
+  geneCount: number;
+  alleleLength: number;
+  genes: readonly number[];
+  texts: readonly string[];
+}
+
+export const tasks = {
+  similarity: ({ populations, known }: SimilarityTask): Float64Array =>
+    neiSimilarityMatrix(parsePopulations(populations), known),
+
+  tree: ({ similarity, names, method, rooting, bootstrap }: TreeTask): TreeResult => {
+    const build = getTreeBuilder(method);
+    const built = build(distancesOf(similarity), names);
+    const tree =
+      rooting.kind === 'MIDPOINT'
+        ? midpointRoot(built)
+        : rooting.kind === 'OUTGROUP'
+          ? outgroupRoot(built, rooting.outgroup)
+          : built;
+    const support = bootstrap
+      ? bootstrapSupport(tree, parsePopulations(bootstrap.populations), names, build, {
+          replicates: bootstrap.replicates,
+          random: createRandom(bootstrap.seed),
+        })
+      : tree.nodes.map(() => null);
+    return { tree, support, newick: formatNewick(withSupportLabels(tree, support)) };
+  },
+
+  predict: (task: PredictTask): PredictResult => {
+    const { similarity, size, at, index } = task;
+    const row = index.map((j) => neiDistance(similarity[at * size + j]));
+    const fit = fitCalibrated(
+      getPredictor(task.method),
+      { distances: distanceBlock(similarity, size, index), scores: task.scores, families: task.families },
+      { seed: task.seed, level: task.level },
+    );
+    return { ...fit.predict(row), row };
+  },
+
+  evaluate: (task: EvaluateTask): Evaluation =>
+    evaluatePredictor(
+      getPredictor(task.method),
+      {
+        distances: distanceBlock(task.similarity, task.size, task.index),
+        scores: task.scores,
+        families: task.families,
+      },
+      { seed: task.seed, level: task.level, calibration: task.calibration },
+    ),
+
+  /** AlleleCounts as JSON text, counted from raw samples with alleles of `alleleLength` code points. */
+  recount: ({ geneCount, alleleLength, genes, texts }: RecountTask): string =>
+    JSON.stringify(
+      countAlleles(
+        geneCount,
+        genes.map((gene, i) => ({ gene, text: texts[i] })),
+        alleleLength,
+      ),
+    ),
+};
+
+export type Tasks = typeof tasks;
+export type TaskName = keyof Tasks;
+export type TaskInput<K extends TaskName> = Parameters<Tasks[K]>[0];
+export type TaskOutput<K extends TaskName> = ReturnType<Tasks[K]>;
+
+export function runTask<K extends TaskName>(task: K, input: TaskInput<K>): TaskOutput<K> {
+  const run = tasks[task] as (input: TaskInput<K>) => TaskOutput<K>;
+  if (typeof run !== 'function') throw new RangeError(`unknown task: ${String(task)}`);
+  return run(input);
+}
+
+/** The JSON array of several populations, from each one's JSON text (as the store keeps them). */
+export function populationsJson(texts: readonly string[]): string {
+  return `[${texts.join(',')}]`;
+}
+
+function parsePopulations(json: string): AlleleCounts[] {
+  return JSON.parse(json) as AlleleCounts[];
+}
+
+/** D = -ln(max(S, 1e-10)) for every entry (method.md). */
+export function distancesOf(similarity: Float64Array): Float64Array {
+  return similarity.map((s) => neiDistance(s));
+}
+
+/** D among the given rows of an n x n similarity matrix; 0 on the diagonal. */
+function distanceBlock(similarity: Float64Array, size: number, index: readonly number[]): Float64Array {
+  const n = index.length;
+  const d = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < n; b++) d[a * n + b] = a === b ? 0 : neiDistance(similarity[index[a] * size + index[b]]);
+  }
+  return d;
+}
+
+/** Inner nodes labelled with their support in percent, as tree viewers read bootstrap values. */
+function withSupportLabels(tree: Tree, support: readonly (number | null)[]): Tree {
+  if (support.every((s) => s === null)) return tree;
+  return {
+    ...tree,
+    nodes: tree.nodes.map((node, id) =>
+      support[id] === null ? node : { ...node, name: String(Math.round((support[id] as number) * 100)) },
+    ),
+  };
+}

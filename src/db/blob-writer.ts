@@ -1,0 +1,106 @@
+/**
+ * Writes (and lists) cached computations from a worker thread with its own SQLite connection. The driver is
+ * synchronous: storing a 2,000-model matrix (32 MB) held the event loop for about half a second,
+ * long after the matrix itself was computed off it. Every computation write (store and drop)
+ * goes through this one thread, so they queue behind each other there instead of one waiting
+ * for another's lock on the event loop (`busy_timeout` sleeps the waiting thread). WAL lets this
+ * connection write while the main one reads.
+ *
+ * The list of a kind's entries (for pruning) is read here as well: SQLite orders by `used_at`,
+ * which a row stores after its payload, so listing a few cached matrices walks every page of
+ * their payloads (170 ms for a 2,000-model matrix and its donors). Touching an entry rewrites
+ * its whole row, payload included, so that is done here too.
+ *
+ * The worker is a few lines of JavaScript run from a string (`eval`), so it needs no compiled
+ * file and runs the same under ts-jest as from dist/.
+ */
+import { Worker } from 'node:worker_threads';
+import type { NewComputation } from './store';
+
+const SCRIPT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('foreign_keys = ON');
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 5000');
+const upsert = db.prepare(
+  'INSERT INTO computations (key, kind, genome_id, dependencies, payload, used_at) VALUES (?, ?, ?, ?, ?, ?) ' +
+  'ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, used_at = excluded.used_at');
+const remove = db.transaction((keys) => {
+  const drop = db.prepare('DELETE FROM computations WHERE key = ?');
+  for (const key of keys) drop.run(key);
+});
+const index = db.prepare(
+  'SELECT key, dependencies FROM computations WHERE genome_id = ? AND kind = ? ORDER BY used_at DESC');
+const touch = db.prepare('UPDATE computations SET used_at = ? WHERE key = ?');
+parentPort.on('message', ({ id, entry, usedAt, deleteKeys, indexOf, touchKey }) => {
+  try {
+    if (indexOf) return parentPort.postMessage({ id, rows: index.all(indexOf.genomeId, indexOf.kind) });
+    if (touchKey) touch.run(usedAt, touchKey);
+    else if (deleteKeys) remove(deleteKeys);
+    else {
+      const p = entry.payload;
+      upsert.run(entry.key, entry.kind, entry.genomeId, entry.dependencies, Buffer.from(p.buffer, p.byteOffset, p.byteLength), usedAt);
+    }
+    parentPort.postMessage({ id });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String((error && error.message) || error) });
+  }
+});
+`;
+
+export interface BlobWriter {
+  put(entry: NewComputation, usedAt: string): Promise<void>;
+  delete(keys: readonly string[]): Promise<void>;
+  touch(key: string, usedAt: string): Promise<void>;
+  /** keys and dependencies of a kind's entries on a genome, most recently used first */
+  index(genomeId: number, kind: string): Promise<{ key: string; dependencies: string }[]>;
+  close(): Promise<void>;
+}
+
+/** A writer for the database file at `path` (a file: an in-memory database has no second connection). */
+export function createBlobWriter(path: string): BlobWriter {
+  let worker: Worker | undefined;
+  let next = 0;
+  const waiting = new Map<number, { resolve(rows: unknown): void; reject(error: Error): void }>();
+  const started = (): Worker => {
+    if (worker) return worker;
+    const w = new Worker(SCRIPT, { eval: true, workerData: { path, driver: require.resolve('better-sqlite3') } });
+    w.on('message', ({ id, error, rows }: { id: number; error?: string; rows?: unknown }) => {
+      const call = waiting.get(id);
+      waiting.delete(id);
+      if (error === undefined) call?.resolve(rows);
+      else call?.reject(new Error(`storing a computation: ${error}`));
+      if (waiting.size === 0) w.unref();
+    });
+    w.on('error', (error) => {
+      for (const call of waiting.values()) call.reject(error);
+      waiting.clear();
+      worker = undefined;
+    });
+    worker = w;
+    return w;
+  };
+  const send = <T = void>(message: object): Promise<T> => {
+    const w = started();
+    const id = next++;
+    // held while a write is pending, so a process exit waits for it; let go when idle
+    w.ref();
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (rows: unknown) => void, reject });
+      // a payload in shared memory (a matrix from the compute pool) is shared, not copied
+      w.postMessage({ id, ...message });
+    });
+  };
+  return {
+    put: (entry, usedAt) => send({ entry, usedAt }),
+    delete: (keys) => send({ deleteKeys: [...keys] }),
+    touch: (key, usedAt) => send({ touchKey: key, usedAt }),
+    index: (genomeId, kind) => send({ indexOf: { genomeId, kind } }),
+    async close() {
+      await worker?.terminate();
+      worker = undefined;
+    },
+  };
+}
