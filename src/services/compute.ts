@@ -46,39 +46,45 @@ export function observed(compute: Compute, telemetry: Telemetry = noTelemetry): 
   const stats = Object.fromEntries(
     Object.keys(tasks).map((name) => [name, { runs: 0, failures: 0, ms: 0 }]),
   ) as TaskStats;
-  const finished = (task: TaskName, start: number) => {
-    const ms = performance.now() - start;
-    stats[task].ms += ms;
-    telemetry.computation(task, ms / 1000);
-  };
+  /** Runs `work` for `task`, counting it, timing it and reporting it when it succeeds. */
+  function timed<T>(task: TaskName, work: () => T): T;
+  function timed<T>(task: TaskName, work: () => Promise<T>): Promise<T>;
+  function timed<T>(task: TaskName, work: () => T | Promise<T>): T | Promise<T> {
+    const entry = stats[task];
+    entry.runs++;
+    const start = performance.now();
+    const done = (ok: boolean) => {
+      const ms = performance.now() - start;
+      entry.ms += ms;
+      if (ok) telemetry.computation(task, ms / 1000);
+      else entry.failures++;
+    };
+    let output: T | Promise<T>;
+    try {
+      output = work();
+    } catch (error) {
+      done(false);
+      throw error;
+    }
+    if (!(output instanceof Promise)) {
+      done(true);
+      return output;
+    }
+    return output.then(
+      (value) => {
+        done(true);
+        return value;
+      },
+      (error: unknown) => {
+        done(false);
+        throw error;
+      },
+    );
+  }
   return {
     workers: compute.workers,
-    async run(task, input) {
-      stats[task].runs++;
-      const start = performance.now();
-      try {
-        const output = await compute.run(task, input);
-        finished(task, start);
-        return output;
-      } catch (error) {
-        stats[task].failures++;
-        stats[task].ms += performance.now() - start;
-        throw error;
-      }
-    },
-    onThisThread(task, work) {
-      stats[task].runs++;
-      const start = performance.now();
-      try {
-        const output = work();
-        finished(task, start);
-        return output;
-      } catch (error) {
-        stats[task].failures++;
-        stats[task].ms += performance.now() - start;
-        throw error;
-      }
-    },
+    run: (task, input) => timed(task, () => compute.run(task, input)),
+    onThisThread: (task, work) => timed(task, work),
     close: () => compute.close(),
     stats: () => structuredClone(stats),
   };

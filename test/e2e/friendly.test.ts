@@ -4,10 +4,10 @@
  * gate's cost model; `registerModel`/`createGenome` with `ifExists: RETURN`, and CONFLICT; a
  * pasted multi-operation document run by `operationName`, through the response cache too.
  */
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { DEFAULT_QUERY_LIMITS } from '../../src/graphql/validation/limits';
 import { dataOf, startTestApp, type GraphQLAnswer, type TestApp } from '../helpers/app';
+import { wsClient } from '../helpers/ws';
 
 jest.setTimeout(120_000);
 
@@ -208,12 +208,7 @@ describe('a pasted multi-operation document with operationName', () => {
   });
 
   it('works over graphql-ws too', async () => {
-    const client = createClient({
-      url: app.url.replace('http', 'ws'),
-      webSocketImpl: WebSocket,
-      lazy: true,
-      retryAttempts: 0,
-    });
+    const client = wsClient(app.url);
     try {
       const matrix = await wsRun(client, { query: DOCUMENT, operationName: 'Matrix', variables: { g: genomeId } });
       expect(matrix.errors).toBeUndefined();

@@ -4,11 +4,10 @@
  * position or server path, with NODE_ENV=development (where Apollo would add stack traces).
  */
 import { createHash } from 'node:crypto';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { httpRequest, internalsIn, postBody, type RawAnswer } from '../helpers/http';
 import { fragmentBomb } from '../helpers/queries';
+import { wsClient } from '../helpers/ws';
 
 jest.setTimeout(30_000);
 
@@ -36,12 +35,7 @@ const get = (params: Record<string, string>, headers: Record<string, string> = P
 
 /** The errors a graphql-ws subscription ends with, as an HTTP-like answer for the table. */
 async function overWebSocket(query: string, variables?: Record<string, unknown>): Promise<RawAnswer> {
-  const client = createClient({
-    url: app.url.replace('http', 'ws'),
-    webSocketImpl: WebSocket,
-    lazy: true,
-    retryAttempts: 0,
-  });
+  const client = wsClient(app.url);
   try {
     const errors = await new Promise<unknown>((done) => {
       client.subscribe(

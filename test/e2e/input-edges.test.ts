@@ -5,10 +5,9 @@
  * malformed ids and id lists longer than a request may name get BAD_USER_INPUT or NOT_FOUND
  * naming the argument, never an internal error.
  */
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { MAX_MODELS_PER_REQUEST } from '../../src/services/validate';
 import { dataOf, startTestApp, type GraphQLAnswer, type TestApp } from '../helpers/app';
+import { wsClient } from '../helpers/ws';
 
 const REGISTER = `mutation ($input: RegisterModelInput!) { registerModel(input: $input) { id name } }`;
 const CREATE_GENOME = `mutation ($input: CreateGenomeInput!) { createGenome(input: $input) { id name geneCount } }`;
@@ -119,12 +118,7 @@ describe('text that is not well-formed UTF-16', () => {
   });
 
   it('over graphql-ws too: a query and a subscription with a lone surrogate are refused naming the argument', async () => {
-    const client = createClient({
-      url: app.url.replace('http', 'ws'),
-      webSocketImpl: WebSocket,
-      lazy: true,
-      retryAttempts: 0,
-    });
+    const client = wsClient(app.url);
     const errorsOf = async (query: string, variables: Record<string, unknown>) => {
       for await (const event of client.iterate({ query, variables })) return event.errors;
       return undefined;

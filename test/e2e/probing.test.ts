@@ -4,12 +4,11 @@
  * guard, cost estimates, the progress subscription, and secrets that never leak.
  */
 import { readFileSync } from 'node:fs';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { createLogger } from '../../src/logger';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app';
 import { startFakeAnthropic } from '../helpers/fake-anthropic';
 import { startFakeOpenAI, type FakeServer } from '../helpers/fake-openai';
+import { wsClient } from '../helpers/ws';
 
 const SECRET = 'sk-test-SECRET-4f1d9a7c2b';
 const GENES = ['The cat sat on', 'In 1905, Einstein', 'def fib(n):', 'Let x be a real', '# Chapter 1', 'SELECT * FROM'];
@@ -310,12 +309,7 @@ describe('jobProgress subscription', () => {
   it('streams progress over graphql-ws until the job succeeds', async () => {
     const model = await register('sim-sub', 'simulated', 'qwen-2-7b');
     const id = dataOf(await app.gql(START, { input: { model, genome, samplesPerGene: 16 } })).startProbing.id;
-    const client = createClient({
-      url: app.url.replace('http', 'ws'),
-      webSocketImpl: WebSocket,
-      lazy: true,
-      retryAttempts: 0,
-    });
+    const client = wsClient(app.url);
     const seen: { status: string; completed: number }[] = [];
     try {
       for await (const event of client.iterate<{ jobProgress: { status: string; completed: number } }>({

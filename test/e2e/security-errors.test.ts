@@ -5,10 +5,9 @@
  */
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { createLogger } from '../../src/logger';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app';
+import { wsClient } from '../helpers/ws';
 
 jest.setTimeout(120_000);
 
@@ -52,12 +51,7 @@ describe('no error body carries a stack trace or a server path', () => {
   // the HTTP error kinds (parse, validation, CSRF, cost, bad JSON, ...) are one table in
   // test/e2e/http-errors.test.ts
   it('errors over graphql-ws are formatted the same way', async () => {
-    const client = createClient({
-      url: app.url.replace('http', 'ws'),
-      webSocketImpl: WebSocket,
-      lazy: true,
-      retryAttempts: 0,
-    });
+    const client = wsClient(app.url);
     try {
       const errors = await new Promise<unknown[]>((done) => {
         client.subscribe(
@@ -77,12 +71,7 @@ describe('no error body carries a stack trace or a server path', () => {
 
 describe('nested variables over graphql-ws', () => {
   it('are refused with BAD_USER_INPUT like over HTTP', async () => {
-    const client = createClient({
-      url: app.url.replace('http', 'ws'),
-      webSocketImpl: WebSocket,
-      lazy: true,
-      retryAttempts: 0,
-    });
+    const client = wsClient(app.url);
     let nested: unknown = [];
     for (let i = 0; i < 100; i++) nested = [nested];
     try {

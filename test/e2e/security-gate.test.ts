@@ -4,11 +4,12 @@
  * message limit, and QUERY_TOO_COSTLY before any resolver runs. Real HTTP server, real
  * graphql-ws client, real OpenAI SDK against the local fake.
  */
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { DEFAULT_QUERY_LIMITS } from '../../src/graphql/validation/limits';
 import { dataOf, startTestApp, type GraphQLAnswer, type TestApp } from '../helpers/app';
 import { startFakeOpenAI, type FakeServer } from '../helpers/fake-openai';
+import { wsClient } from '../helpers/ws';
 
 jest.setTimeout(180_000);
 
@@ -22,21 +23,6 @@ const GENES = Array.from({ length: 128 }, (_, i) => `gene ${i}:`);
 let app: TestApp;
 let genome: string;
 const bearer = { authorization: `Bearer ${TOKEN}` };
-
-/** A graphql-ws client on the app; `lazy` so a refused connection shows up on the first operation. */
-function wsClient(
-  url: string,
-  connectionParams?: Record<string, unknown>,
-  socketImpl: typeof WebSocket = WebSocket,
-): Client {
-  return createClient({
-    url: url.replace('http', 'ws'),
-    webSocketImpl: socketImpl,
-    connectionParams,
-    lazy: true,
-    retryAttempts: 0,
-  });
-}
 
 /** One operation over WebSocket: its result, its errors, or (rejected) the close event. */
 function wsRun<T = any>(client: Client, query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer<T>> {
