@@ -17,7 +17,7 @@
  * math-owm-128 x 32 samples the NJ tree recovers every split of the true tree for seeds 0-19.
  */
 import type { Mode } from '../../src/providers/provider';
-import { createRandom, hashString, keyedRandom, normal } from '../../src/core/random';
+import { hashString, keyedRandom, normal } from '../../src/core/random';
 import type { ZooNode } from './zoo';
 import { pathFromRoot } from './zoo';
 
@@ -115,7 +115,7 @@ export function alleleLogits(
 ): Float64Array {
   const geneKey = hashString(gene);
   const logits = new Float64Array(HEAD + 1);
-  const root = createRandom(hashString(`root\u001f${seed}\u001f${geneKey}`));
+  const root = keyedRandom('root', seed, geneKey);
   // root: logit_k = -0.4 k + N(0, 1): a Zipf-like head with gene-specific order
   for (let k = 0; k < HEAD; k++) logits[k] = -0.4 * k + normal(root);
   logits[HEAD] = TAIL_LOGIT;

@@ -27,8 +27,8 @@ db.pragma('busy_timeout = 5000');
 const upsert = db.prepare(
   'INSERT INTO computations (key, kind, genome_id, dependencies, payload, used_at) VALUES (?, ?, ?, ?, ?, ?) ' +
   'ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, used_at = excluded.used_at');
+const drop = db.prepare('DELETE FROM computations WHERE key = ?');
 const remove = db.transaction((keys) => {
-  const drop = db.prepare('DELETE FROM computations WHERE key = ?');
   for (const key of keys) drop.run(key);
 });
 const index = db.prepare(

@@ -19,7 +19,7 @@ import { badInput } from '../services/errors';
 import { illFormedMessage, loneSurrogate } from '../services/validate';
 
 /** The path of the first ill-formed string among `value`'s strings, with what is wrong, or null. */
-export function findIllFormedText(value: unknown, path: string): { path: string; problem: string } | null {
+function findIllFormedText(value: unknown, path: string): { path: string; problem: string } | null {
   if (typeof value === 'string') {
     const problem = loneSurrogate(value);
     return problem === null ? null : { path, problem };
@@ -41,7 +41,7 @@ export function findIllFormedText(value: unknown, path: string): { path: string;
 }
 
 /** Throws BAD_USER_INPUT naming the first argument path whose text is not well-formed. */
-export function requireWellFormedArguments(args: Record<string, unknown>): void {
+function requireWellFormedArguments(args: Record<string, unknown>): void {
   const found = findIllFormedText(args, '');
   if (found) {
     throw badInput(illFormedMessage(found.path, found.problem));

@@ -7,8 +7,6 @@
 import type { IncomingMessage } from 'node:http';
 import { bearerMatches } from '../graphql/context';
 
-export { bearerMatches };
-
 /** What a graphql-ws connection knows of its client. */
 export interface ConnectionInfo {
   connectionParams?: Readonly<Record<string, unknown>>;

@@ -77,11 +77,11 @@ class ClientAbortedError extends Error {}
  * answer, which may take minutes for a heavy tree. keepAliveTimeout above common load-balancer
  * idle timeouts would make them reuse a socket the server is closing; 5 s is Node's default.
  */
-export const HEADERS_TIMEOUT_MS = 20_000;
-export const REQUEST_TIMEOUT_MS = 60_000;
-export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const HEADERS_TIMEOUT_MS = 20_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /** what a refused (503) client is told to wait, in seconds */
-export const RETRY_AFTER_SECONDS = 1;
+const RETRY_AFTER_SECONDS = 1;
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { services, logger } = options;
@@ -330,7 +330,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     const text = response.body.string;
     const bytes = Buffer.from(text);
-    const readOnly = status === 200 && record.operationType === OperationTypeNode.QUERY && isCleanAnswer(text);
+    const isQuery = record.operationType === OperationTypeNode.QUERY;
+    // the key was looked up before Apollo knew the operation: only queries count as cache traffic
+    if (!isQuery) record.cache = undefined;
+    const readOnly = status === 200 && isQuery && isCleanAnswer(text);
     let stored: { key: string; entry: CachedResponse } | undefined;
     if (key && readOnly) {
       const entry: CachedResponse = { headers: responseHeaders, body: bytes, etag: etagOf(bytes), encoded: {} };

@@ -16,7 +16,7 @@ export interface PersistedQueryRequest {
   extensions?: unknown;
 }
 
-export function persistedQueryHash(request: PersistedQueryRequest): string | undefined {
+function persistedQueryHash(request: PersistedQueryRequest): string | undefined {
   const extensions = request.extensions;
   if (!extensions || typeof extensions !== 'object') return undefined;
   const persisted = (extensions as { persistedQuery?: unknown }).persistedQuery;
@@ -37,6 +37,8 @@ export class PersistedQueries {
     const hash = persistedQueryHash(request);
     if (typeof request.query === 'string') {
       if (hash === undefined) return { query: request.query, hashMismatch: false };
+      // already verified: a string comparison instead of hashing the query again
+      if (this.queries.get(hash) === request.query) return { query: request.query, hashMismatch: false };
       if (createHash('sha256').update(request.query).digest('hex') !== hash) {
         return { query: request.query, hashMismatch: true };
       }

@@ -8,7 +8,6 @@
  * operation again would return. Only complete 200 answers without errors are kept.
  */
 import { createHash } from 'node:crypto';
-import { OperationTypeNode, parse } from 'graphql';
 import { LruCache } from '../services/lru-cache';
 import type { Encoding } from './compression';
 
@@ -21,13 +20,8 @@ export interface CachedResponse {
   encoded: Partial<Record<Encoding, Buffer>>;
 }
 
-/** Documents up to this size have their "only queries?" answer remembered (parsing is the slow part of a hit). */
-const MEMO_MAX_QUERY_CHARS = 64 * 1024;
-
 export class ResponseCache {
   private readonly entries: LruCache<CachedResponse>;
-  /** whether (operation name, document) selects only queries, for documents seen recently */
-  private readonly readOnly = new LruCache<boolean>(4096);
 
   constructor(maxBytes: number) {
     this.entries = new LruCache(
@@ -37,8 +31,9 @@ export class ResponseCache {
   }
 
   /**
-   * The cache key of a request, or null when it must not be cached (a mutation or subscription,
-   * an unparsable document, or a body that is not a single operation).
+   * The cache key of a request, or null when it has no query text. A key is computed for any
+   * document: only answers whose operation Apollo resolved as a query are ever stored under one
+   * (http-server.ts), so a mutation's key never hits, and no second parse is needed here.
    */
   keyOf(body: unknown, search: string, revision: number): string | null {
     const request =
@@ -46,7 +41,7 @@ export class ResponseCache {
         ? (body as Record<string, unknown>)
         : Object.fromEntries(new URLSearchParams(search));
     const query = request.query;
-    if (typeof query !== 'string' || !this.selectsOnlyQueries(query, request.operationName)) return null;
+    if (typeof query !== 'string') return null;
     let canonical: string;
     try {
       canonical = JSON.stringify([query, request.operationName ?? null, request.variables ?? null, revision]);
@@ -54,17 +49,6 @@ export class ResponseCache {
       return null; // not serialisable (the HTTP front bounds nesting first): just not cached
     }
     return createHash('sha256').update(canonical).digest('hex');
-  }
-
-  private selectsOnlyQueries(query: string, operationName: unknown): boolean {
-    if (query.length > MEMO_MAX_QUERY_CHARS) return onlyQueries(query, operationName);
-    const memo = `${typeof operationName === 'string' ? `name:${operationName}` : 'all'}\u0000${query}`;
-    let known = this.readOnly.get(memo);
-    if (known === undefined) {
-      known = onlyQueries(query, operationName);
-      this.readOnly.set(memo, known);
-    }
-    return known;
   }
 
   get(key: string): CachedResponse | undefined {
@@ -79,18 +63,6 @@ export class ResponseCache {
   addEncoding(key: string, encoding: Encoding, bytes: Buffer): void {
     const entry = this.entries.get(key);
     if (entry) this.entries.set(key, { ...entry, encoded: { ...entry.encoded, [encoding]: bytes } });
-  }
-}
-
-function onlyQueries(query: string, operationName: unknown): boolean {
-  try {
-    const document = parse(query);
-    const operations = document.definitions.filter((d) => d.kind === 'OperationDefinition');
-    const chosen =
-      typeof operationName === 'string' ? operations.filter((o) => o.name?.value === operationName) : operations;
-    return chosen.length > 0 && chosen.every((o) => o.operation === OperationTypeNode.QUERY);
-  } catch {
-    return false;
   }
 }
 

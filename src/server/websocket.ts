@@ -15,7 +15,7 @@ import type { Services } from '../services';
 import { createContext } from '../graphql/context';
 import type { FormatError } from '../graphql/errors';
 import { asGraphQLError, checkOperation, type GateOptions } from '../graphql/validation/gate';
-import { parseAndValidate } from '../graphql/validation/rules';
+import { parserAndValidator } from '../graphql/validation/rules';
 import { acceptConnection, connectionAuthorization } from './admin-token';
 import { jsonDepthExceeds } from './json-depth';
 
@@ -36,6 +36,7 @@ export function startWebSocketServer(options: WebSocketOptions): { dispose(): Pr
     maxPayload: options.maxBodyBytes,
   });
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
+  const parseAndValidate = parserAndValidator(schema, limits);
   return useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
     {
       schema,
@@ -52,7 +53,7 @@ export function startWebSocketServer(options: WebSocketOptions): { dispose(): Pr
               }),
             ];
           }
-          const parsed = parseAndValidate(schema, payload.query, limits);
+          const parsed = parseAndValidate(payload.query);
           if ('errors' in parsed) return parsed.errors;
           const contextValue = createContext(services, connectionAuthorization(ctx), logger);
           await checkOperation(

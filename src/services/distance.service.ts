@@ -57,7 +57,7 @@ export interface DistanceMatrixView {
 export const MAX_ALLELE_LENGTH = 64;
 
 /** Decimals a PHYLIP matrix may show: 17 is past a double's precision for distances >= 0.1. */
-export const MAX_PHYLIP_DIGITS = 17;
+const MAX_PHYLIP_DIGITS = 17;
 
 /** How many recently used matrices may donate pairs to a new one. */
 const DONORS = 4;
@@ -144,9 +144,11 @@ export class DistanceService {
     cache: ComputationCache<Float64Array>,
   ): Promise<SimilarityMatrix> {
     const warm = alleleLength === ALLELE_LENGTH ? this.populations.warm(genome.id, revisions) : undefined;
+    let reuse: Awaited<ReturnType<typeof this.reusable>> | undefined;
     if (warm) {
-      const { dependencies, known, unknownPairs } = await this.reusable(cache, genome.id, warm);
-      if (unknownPairs <= FEW_PAIRS_PER_MODEL * warm.length) {
+      reuse = await this.reusable(cache, genome.id, warm);
+      if (reuse.unknownPairs <= FEW_PAIRS_PER_MODEL * warm.length) {
+        const { dependencies, known, unknownPairs } = reuse;
         const counts = warm.map((p) => p.counts);
         const similarity = this.compute.onThisThread('similarity', () =>
           neiSimilarityMatrix(counts, known, () => this.populations.prepared(genome.id, warm)),
@@ -154,9 +156,13 @@ export class DistanceService {
         return this.cached(cache, genome, dependencies, similarity, unknownPairs, alleleLength);
       }
     }
-    // read anew: the populations read may be newer than `revisions`, and the result is keyed on them
+    // read anew: the populations read may be newer than `revisions`, and the result is keyed on
+    // them; the donated pairs found for the warm rows still hold when the revisions did not move
     const texts = await this.populations.textsOf(genome, revisions, alleleLength);
-    const { dependencies, known, unknownPairs } = await this.reusable(cache, genome.id, texts);
+    if (!reuse || texts.some((t, i) => t.revision !== warm![i].revision || t.modelId !== warm![i].modelId)) {
+      reuse = await this.reusable(cache, genome.id, texts);
+    }
+    const { dependencies, known, unknownPairs } = reuse;
     const populations = populationsJson(texts.map((p) => p.json));
     const similarity = await this.compute.run('similarity', { populations, known });
     return this.cached(cache, genome, dependencies, similarity, unknownPairs, alleleLength);

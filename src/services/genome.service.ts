@@ -6,7 +6,7 @@ import { BUILTIN_GENOMES, builtinGenes, findBuiltinGenome } from '../genomes/bui
 import { genomeFingerprint } from './fingerprint';
 import { GENE_PAGE, paginate, type PageRequest } from './page';
 import type { IfExists } from './model.service';
-import { findByIdOrName, lookUpGenome } from './reference';
+import { findByIdOrName, genomeLookups, lookUpGenome } from './reference';
 import { requireText } from './validate';
 
 /** Bounds that keep one request from filling the database by accident. */
@@ -75,10 +75,7 @@ export class GenomeService {
   }
 
   find(ref: { id?: string | null; name?: string | null }): Promise<GenomeRow | null> {
-    return findByIdOrName(ref, {
-      byId: (id) => this.store.getGenome(id),
-      byName: (name) => this.store.getGenomeByName(name),
-    });
+    return findByIdOrName(ref, genomeLookups(this.store));
   }
 
   list(): Promise<GenomeRow[]> {

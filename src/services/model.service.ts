@@ -4,7 +4,7 @@ import { DuplicateError } from '../db/store';
 import { badInput, conflict, notFound } from './errors';
 import type { GenomeService } from './genome.service';
 import { MODEL_PAGE, paginate, type Page, type PageRequest } from './page';
-import { findByIdOrName, lookUpMany, lookUpModel } from './reference';
+import { findByIdOrName, lookUpMany, lookUpModel, modelLookups } from './reference';
 import { MAX_MODELS_PER_REQUEST, requireIntIn, requireListLength, requireNumberIn, requireText } from './validate';
 
 /** A model as the API shows it: the stored row. */
@@ -105,10 +105,7 @@ export class ModelService {
   }
 
   find(ref: { id?: string | null; name?: string | null }): Promise<ModelRow | null> {
-    return findByIdOrName(ref, {
-      byId: (id) => this.store.getModel(id),
-      byName: (name) => this.store.getModelByName(name),
-    });
+    return findByIdOrName(ref, modelLookups(this.store));
   }
 
   /** Resolves model references (ids or names, reference.ts) in the given order; unknown or repeated ones are errors. */

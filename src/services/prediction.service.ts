@@ -302,7 +302,7 @@ function dependenciesOf(matrix: SimilarityMatrix, rows: readonly number[]): Depe
 }
 
 function currentRevisions(matrix: SimilarityMatrix): Map<number, number> {
-  return new Map(matrix.dependencies.map(([m, r]) => [m, r]));
+  return new Map(matrix.dependencies);
 }
 
 /** The k scored models nearest by D (ties by model id). */

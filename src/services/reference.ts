@@ -89,15 +89,22 @@ export async function lookUpMany<T extends { id: number; name: string }>(
   });
 }
 
+/** How the store finds one model by id or by name. */
+export function modelLookups(store: Store): Lookups<ModelRow> {
+  return { byId: (id) => store.getModel(id), byName: (name) => store.getModelByName(name) };
+}
+
+/** How the store finds one genome by id or by name. */
+export function genomeLookups(store: Store): Lookups<GenomeRow> {
+  return { byId: (id) => store.getGenome(id), byName: (name) => store.getGenomeByName(name) };
+}
+
 /** The model a reference names (README, "Ids or names"). */
 export function lookUpModel(store: Store, reference: string): Promise<ModelRow> {
-  return lookUp('model', reference, { byId: (id) => store.getModel(id), byName: (name) => store.getModelByName(name) });
+  return lookUp('model', reference, modelLookups(store));
 }
 
 /** The genome a reference names (README, "Ids or names"). */
 export function lookUpGenome(store: Store, reference: string): Promise<GenomeRow> {
-  return lookUp('genome', reference, {
-    byId: (id) => store.getGenome(id),
-    byName: (name) => store.getGenomeByName(name),
-  });
+  return lookUp('genome', reference, genomeLookups(store));
 }

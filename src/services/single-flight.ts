@@ -16,9 +16,4 @@ export class SingleFlight {
     this.flights.set(key, flight);
     return flight;
   }
-
-  /** computations in flight now */
-  get size(): number {
-    return this.flights.size;
-  }
 }

@@ -165,7 +165,7 @@ export class TreeService {
       };
       this.cache.put(
         { key, genomeId: genome.id, dependencies: matrix.dependencies, value },
-        new Map(matrix.dependencies.map(([m, r]) => [m, r])),
+        new Map(matrix.dependencies),
         64,
       );
       return value;

@@ -9,21 +9,10 @@
  * Fragment cycles are refused by graphql-js's NoFragmentCyclesRule; a cycle met here counts 0
  * rather than looping.
  */
-import {
-  GraphQLError,
-  Kind,
-  type ASTVisitor,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-  type ValidationContext,
-} from 'graphql';
+import { GraphQLError, Kind, type ASTVisitor, type SelectionSetNode, type ValidationContext } from 'graphql';
 
 export function maxDepthRule(maxDepth: number): (context: ValidationContext) => ASTVisitor {
   return (context) => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
     const known = new Map<SelectionSetNode, number>();
     const inProgress = new Set<SelectionSetNode>();
     const depthOf = (set: SelectionSetNode): number => {
@@ -38,7 +27,7 @@ export function maxDepthRule(maxDepth: number): (context: ValidationContext) => 
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           deepest = Math.max(deepest, depthOf(selection.selectionSet));
         } else {
-          const fragment = fragments.get(selection.name.value);
+          const fragment = context.getFragment(selection.name.value);
           if (fragment) deepest = Math.max(deepest, depthOf(fragment.selectionSet));
         }
       }

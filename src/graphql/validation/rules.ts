@@ -2,7 +2,7 @@
  * Parsing and validation shared by every transport: graphql-js's specified rules, our depth
  * limit, graphql-armor's alias and directive limits (Escape Technologies,
  * github.com/Escape-Technologies/graphql-armor), and a token limit. Apollo gets
- * `gateValidationRules` and `parseOptions`; graphql-ws calls `parseAndValidate`.
+ * `gateValidationRules` and `parseOptions`; graphql-ws calls the function `parserAndValidator` makes.
  *
  * Tokens: graphql-armor's max-tokens is a parser for envelop's parse hook, which Apollo Server
  * lacks (a plugin that throws while parsing becomes a 500 there). graphql-js 16 counts lexer
@@ -49,7 +49,7 @@ export function gateParseOptions(limits: QueryLimits): ParseOptions {
 }
 
 /** Parses under the token limit; throws a GraphQLError (syntax or token limit). */
-export function parseDocument(source: string, limits: QueryLimits): DocumentNode {
+function parseDocument(source: string, limits: QueryLimits): DocumentNode {
   return parse(source, gateParseOptions(limits));
 }
 
@@ -57,9 +57,20 @@ export type Parsed = { document: DocumentNode } | { errors: GraphQLError[] };
 
 /**
  * Parse then validate, with the codes Apollo gives the same failures over HTTP
- * (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED).
+ * (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED). The rules are built once, as Apollo's are,
+ * not for every operation.
  */
-export function parseAndValidate(schema: GraphQLSchema, source: string, limits: QueryLimits): Parsed {
+export function parserAndValidator(schema: GraphQLSchema, limits: QueryLimits): (source: string) => Parsed {
+  const rules = [...specifiedRules, ...gateValidationRules(limits)];
+  return (source) => parseAndValidate(schema, source, limits, rules);
+}
+
+function parseAndValidate(
+  schema: GraphQLSchema,
+  source: string,
+  limits: QueryLimits,
+  rules: readonly ValidationRule[],
+): Parsed {
   let document: DocumentNode;
   try {
     document = parseDocument(source, limits);
@@ -68,7 +79,7 @@ export function parseAndValidate(schema: GraphQLSchema, source: string, limits: 
     const nodes = error instanceof GraphQLError ? { source: error.source, positions: error.positions } : {};
     return { errors: [new GraphQLError(message, { ...nodes, extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
   }
-  const errors = validate(schema, document, [...specifiedRules, ...gateValidationRules(limits)]);
+  const errors = validate(schema, document, rules);
   if (errors.length > 0) {
     return {
       errors: errors.map(

@@ -12,7 +12,7 @@ import { lookUpGenome, lookUpModel } from '../reference';
 import { requireIntIn } from '../validate';
 
 export const REFERENCE_SAMPLES_PER_GENE = 32;
-export const MAX_SAMPLES_PER_GENE = 1024;
+const MAX_SAMPLES_PER_GENE = 1024;
 
 export interface StartProbingInput {
   model: string;

@@ -28,10 +28,6 @@ export class UnsavedAnswers {
     private readonly logger?: Logger,
   ) {}
 
-  get size(): number {
-    return this.answers.length;
-  }
-
   holds(jobId: number): boolean {
     return this.answers.some((a) => a.jobId === jobId);
   }
