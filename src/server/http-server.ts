@@ -34,6 +34,7 @@ import { Metrics } from './metrics';
 import { PersistedQueries } from './persisted-queries';
 import { attachRecord, elapsedMs, type RequestRecord } from './request-record';
 import { isCleanAnswer, ResponseCache, type CachedResponse } from './response-cache';
+import { TurnMemo } from './turn-memo';
 import { startWebSocketServer } from './websocket';
 
 export interface HttpServerOptions {
@@ -54,6 +55,8 @@ export interface HttpServerOptions {
   maxQueue?: number;
   /** open sockets at most; default 10,000 */
   maxConnections?: number;
+  /** connections the kernel may hold before they are accepted (listen backlog); default 4,096 */
+  listenBacklog?: number;
   /** where the services' telemetry goes (built by the caller so services can report to it) */
   metrics?: Metrics;
 }
@@ -121,6 +124,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const admission = new Admission(options.maxInflight ?? 256, options.maxQueue ?? 1024);
   const metrics = options.metrics ?? new Metrics();
   metrics.observe(services, admission);
+  const dataRevision = new TurnMemo(() => services.dataRevision());
 
   httpServer.on('request', (req, res) => {
     const record: RequestRecord = {
@@ -303,7 +307,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // be cross-site goes to Apollo, which refuses it.
     const key = mayBeCrossSiteRequest(req.headers)
       ? null
-      : cache.keyOf(req.method === 'POST' ? body : null, url.search, await services.dataRevision());
+      : cache.keyOf(req.method === 'POST' ? body : null, url.search, await dataRevision.get());
     const cached = key ? cache.get(key) : undefined;
     if (key) record.cache = cached ? 'hit' : 'miss';
     if (cached && key) {
@@ -332,7 +336,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const bytes = Buffer.from(text);
     const isQuery = record.operationType === OperationTypeNode.QUERY;
     // the key was looked up before Apollo knew the operation: only queries count as cache traffic
-    if (!isQuery) record.cache = undefined;
+    if (!isQuery) {
+      record.cache = undefined;
+      dataRevision.invalidate(); // a mutation may have written: the next request reads again
+    }
     const readOnly = status === 200 && isQuery && isCleanAnswer(text);
     let stored: { key: string; entry: CachedResponse } | undefined;
     if (key && readOnly) {
@@ -396,7 +403,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host, () => resolve());
+    // Node's default backlog (511) drops the SYNs of a burst of new connections beyond it, and
+    // each dropped client waits out TCP's 1 s retransmission: 1,000 dashboards connecting at
+    // once saw p99 over a second for answers served in milliseconds (bench/load.bench.ts). The
+    // kernel caps it at net.core.somaxconn.
+    httpServer.listen({ port: options.port, host: options.host, backlog: options.listenBacklog ?? 4096 }, () =>
+      resolve(),
+    );
   });
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
