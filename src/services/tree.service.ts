@@ -18,7 +18,6 @@ import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
 import type { PopulationService } from './population.service';
 import { requireIntIn } from './validate';
-import { SingleFlight } from './single-flight';
 import type { WriteBehind } from './write-behind';
 
 export type TreeMethod = TreeMethodName;
@@ -79,7 +78,6 @@ const BOOTSTRAP_SEED = 1;
 export class TreeService {
   private readonly cache: ComputationCache<ModelTree>;
   /** trees being computed, by key: identical concurrent requests share one computation */
-  private readonly flights = new SingleFlight();
 
   constructor(
     store: Store,
@@ -127,10 +125,7 @@ export class TreeService {
     }
     const rootingKey = rooting.kind === 'OUTGROUP' ? `OUTGROUP:${rooting.model.id}` : rooting.kind;
     const key = fingerprint('tree/v1', method, matrix.key, bootstrap, BOOTSTRAP_SEED, rootingKey);
-    const hit = await this.cache.get(key);
-    if (hit) return hit.value;
-
-    return this.flights.run(key, async () => {
+    return this.cache.getOrCompute(key, async () => {
       const names = await this.models.names(matrix.modelIds);
       const built = await this.compute.run('tree', {
         similarity: matrix.similarity,
@@ -163,12 +158,13 @@ export class TreeService {
         bootstrap,
         support: built.support,
       };
-      this.cache.put(
-        { key, genomeId: genome.id, dependencies: matrix.dependencies, value },
-        new Map(matrix.dependencies),
-        64,
-      );
-      return value;
+      return {
+        genomeId: genome.id,
+        dependencies: matrix.dependencies,
+        value,
+        current: new Map(matrix.dependencies),
+        keep: 64,
+      };
     });
   }
 
