@@ -21,6 +21,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -265,10 +266,21 @@ async function measureMixed(
   ];
   // /healthz is probed from a third process too: the load generator's own event loop, busy with
   // 500 clients, delays the probes it sends itself
+  // the server's own view (it runs in this process): how late its event loop ran, and its
+  // longest garbage collection, to tell a busy loop from a collector pause when /healthz is late
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  let longestGc = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longestGc = Math.max(longestGc, entry.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  loop.enable();
   const [mixed, probe] = await Promise.all([
     runClients({ base, mode: 'mixed', clients: CLIENTS, seconds: SECONDS, reads }),
     runClients({ base, mode: 'health', seconds: SECONDS }),
   ]);
+  loop.disable();
+  gc.disconnect();
   const names = new Set((await app.services.store.listModels({}, null, 1_000_000)).map((m) => m.name));
   const lost = (mixed.acknowledged as string[]).filter((name) => !names.has(name)).length;
   const resets = Object.entries(mixed.errors as Record<string, number>).reduce((sum, [, n]) => sum + n, 0);
@@ -279,6 +291,10 @@ async function measureMixed(
   line(
     '  /healthz p99 / max, probed from the load process',
     `${mixed.health.p99?.toFixed(1)} / ${mixed.health.max.toFixed(1)} ms over ${mixed.health.n} probes`,
+  );
+  line(
+    '  event-loop delay p99 / max in the server; longest GC pause',
+    `${(loop.percentile(99) / 1e6).toFixed(1)} / ${(loop.max / 1e6).toFixed(1)} ms; ${longestGc.toFixed(1)} ms`,
   );
   line(
     '  /healthz p99 / max, probed from its own process',
