@@ -31,7 +31,7 @@ import {
 } from './pg-schema';
 import { inChunks } from './in-chunks';
 import { FaultLog, isUniqueViolation } from './storage-errors';
-import { DuplicateError } from './store';
+import { DuplicateError, UnstorableTextError } from './store';
 import type {
   AppendSamplesInput,
   AppendSamplesResult,
@@ -125,6 +125,7 @@ export class PostgresStore implements Store {
   }
 
   async createModel(input: NewModelRow): Promise<ModelRow> {
+    storable('the model', [input.name, input.provider, input.providerModel, input.family]);
     return uniquely(`a model named "${input.name}" already exists`, () =>
       this.db.transaction(async (tx) => {
         const [row] = await tx.insert(models).values(input).returning();
@@ -195,6 +196,8 @@ export class PostgresStore implements Store {
   }
 
   async createGenome(input: { name: string; fingerprint: string; genes: readonly string[] }): Promise<GenomeRow> {
+    storable('the genome name', [input.name]);
+    input.genes.forEach((text, i) => storable(`gene ${i}`, [text]));
     return uniquely(`a genome named "${input.name}" already exists`, () =>
       this.db.transaction(async (tx) => {
         const [genome] = await tx
@@ -253,6 +256,7 @@ export class PostgresStore implements Store {
 
   async appendSamples(input: AppendSamplesInput): Promise<AppendSamplesResult> {
     const { modelId, genomeId } = input;
+    input.samples.forEach((s, i) => storable(`completion ${i}`, [s.text]));
     return this.db.transaction(async (tx) => {
       // one writer per population at a time (see the head of this file)
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${modelId}::int4, ${genomeId}::int4)`);
@@ -431,6 +435,7 @@ export class PostgresStore implements Store {
   }
 
   async setScores(entries: readonly ScoreEntry[]): Promise<ScoreRow[]> {
+    entries.forEach((e, i) => storable(`score ${i}`, [e.benchmark]));
     const updatedAt = new Date().toISOString();
     return this.db.transaction(async (tx) => {
       const rows: ScoreRow[] = [];
@@ -590,6 +595,13 @@ export class PostgresStore implements Store {
       await this.db.delete(computations).where(inArray(computations.key, chunk));
       return [];
     });
+  }
+}
+
+/** PostgreSQL's `text` cannot hold U+0000: refused before any write, with what holds it. */
+function storable(what: string, texts: readonly (string | null | undefined)[]): void {
+  if (texts.some((t) => t?.includes('\u0000'))) {
+    throw new UnstorableTextError(`${what}: the text contains U+0000 (NUL), which PostgreSQL cannot store`);
   }
 }
 

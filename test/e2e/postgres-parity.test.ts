@@ -110,4 +110,22 @@ describeWithPostgres('the same answers on SQLite and PostgreSQL (AlpacaEval-size
     const [a, b] = await Promise.all([onSqlite.gql(query), onPostgres.gql(query)]);
     expect(dataOf(b)).toEqual(dataOf(a));
   });
+
+  it('the one text SQLite stores and PostgreSQL cannot (U+0000) is a clear BAD_USER_INPUT there, changing nothing', async () => {
+    const importNul = async (app: TestApp) => {
+      dataOf(await app.gql(`mutation { registerModel(input: { name: "nul", provider: "external" }) { id } }`));
+      return app.gql<{ importCompletions: { accepted: number } }>(
+        `mutation ($t: String!) { importCompletions(input: { model: "name:nul", genome: "name:alpaca-sized", completions: [{ gene: 0, text: $t }] }) { accepted } }`,
+        { t: 'a\u0000b' },
+      );
+    };
+    expect(dataOf(await importNul(onSqlite)).importCompletions.accepted).toBe(1);
+    const refused = await importNul(onPostgres);
+    expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0].message).toMatch(/^completion 0: .*U\+0000 \(NUL\), which PostgreSQL cannot store$/);
+    const samples = await onPostgres.gql<{ samples: { nodes: unknown[] } }>(
+      `{ samples(model: "name:nul", genome: "name:alpaca-sized") { nodes { id } } }`,
+    );
+    expect(dataOf(samples).samples.nodes).toEqual([]);
+  });
 });
