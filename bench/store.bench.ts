@@ -54,6 +54,8 @@ async function benchOne(engine: 'SQLite' | 'PostgreSQL', models: number, pg: Ben
         const samples = syntheticSamples(synthetic, m, SAMPLES);
         appending += (await time(() => services.samples.append(model, genome, samples, 'IMPORTED'))).ms;
         all.push(model);
+        // progress on stderr for the long sizes (the figures stay on stdout)
+        if ((m + 1) % 1000 === 0) process.stderr.write(`${engine}: ${m + 1} models imported\n`);
       }
     });
     report(

@@ -30,7 +30,7 @@ import {
   scores,
 } from './pg-schema';
 import { inChunks } from './in-chunks';
-import { FaultLog, isUniqueViolation } from './storage-errors';
+import { asStorageError, FaultLog, isUniqueViolation } from './storage-errors';
 import { DuplicateError, UnstorableTextError } from './store';
 import type {
   AppendSamplesInput,
@@ -97,10 +97,20 @@ export class PostgresStore implements Store {
     const fault = this.faults.current();
     if (fault) return { ok: false, reason: fault };
     if (this.closed) return { ok: false, reason: 'the database connection pool is closed' };
-    // one round trip, no table read: is the server there, and does it accept writes?
-    const { rows } = await this.handle.pool.query<{ standby: boolean; readonly: string }>(
-      "SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS readonly",
-    );
+    // one round trip, no table read: is the server there, and does it accept writes? A failure
+    // here is reported, not recorded: the next successful check says ok again.
+    let rows: { standby: boolean; readonly: string }[];
+    try {
+      ({ rows } = await this.handle.pool.query<{ standby: boolean; readonly: string }>(
+        "SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS readonly",
+      ));
+    } catch (error) {
+      const storage = asStorageError(error);
+      return {
+        ok: false,
+        reason: storage ? `${storage.message} (${storage.code})` : 'the database server did not answer',
+      };
+    }
     if (rows[0].standby) return { ok: false, reason: 'the database server is a read-only standby' };
     if (rows[0].readonly === 'on') return { ok: false, reason: 'the database is read-only' };
     return { ok: true };

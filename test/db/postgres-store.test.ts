@@ -3,6 +3,7 @@
  * this file's own (test/helpers/postgres.ts); plus what only a server shared by several
  * connections can show.
  */
+import { Pool } from 'pg';
 import { openPostgres, type PostgresHandle } from '../../src/db/postgres-client';
 import { PostgresStore } from '../../src/db/postgres-store';
 import { resilientStore } from '../../src/db/resilient-store';
@@ -140,6 +141,19 @@ describeWithPostgres('PostgreSQL store', () => {
       );
       expect(await store.sampleTexts(model.id, genome.id)).toEqual([]);
       expect(await store.dataRevision()).toBe(revision);
+    });
+
+    it('health() says when the server cannot be reached, and ok again once it can', async () => {
+      const unreachable = new URL(database.url);
+      unreachable.port = '1';
+      const pool = new Pool({ connectionString: unreachable.toString(), connectionTimeoutMillis: 2_000 });
+      const lost = new PostgresStore({ ...handle, pool, close: () => pool.end() });
+      expect(await lost.health()).toEqual({
+        ok: false,
+        reason: 'the database server cannot be reached (ECONNREFUSED)',
+      });
+      await pool.end();
+      expect(await store.health()).toEqual({ ok: true });
     });
 
     it('a server that cannot be reached is a StorageError at start-up naming the URL without its password', async () => {
