@@ -3,9 +3,7 @@
  * environment's configuration; end-to-end tests call it with their own.
  */
 import type { Config } from './config';
-import { openDatabase, type DatabaseHandle } from './db/client';
-import { resilientStore } from './db/resilient-store';
-import { SqliteStore } from './db/sqlite-store';
+import { openStore, type OpenedDatabase } from './db/open-store';
 import { startDemo } from './demo';
 import { createLogger, type Logger } from './logger';
 import { createProviderRegistry } from './providers/registry';
@@ -18,18 +16,16 @@ import { Metrics } from './server/metrics';
 
 export interface App {
   services: Services;
-  /** the SQLite connection (tests use it to simulate storage faults) */
-  database: DatabaseHandle;
+  /** the engine behind the store: SQLite's connection (tests simulate storage faults on it) or PostgreSQL's pool */
+  database: OpenedDatabase;
   server: RunningServer;
   logger: Logger;
   close(): Promise<void>;
 }
 
 export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<App> {
-  const database = openDatabase(config.dbPath);
-  const sqliteStore = new SqliteStore(database);
-  // retries while another process holds the lock; storage faults become StorageError
-  const store = resilientStore(sqliteStore, sqliteStore.faults);
+  const opened = await openStore(config);
+  const { store, database } = opened;
   const registry = createProviderRegistry(providersFromConfig(config.providers));
   // built before the services so that they can report to it (src/services/telemetry.ts)
   const metrics = new Metrics();
@@ -68,7 +64,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   if (config.demo) await startDemo(services, logger);
   // Said last: from here on nothing at start-up holds the event loop, so /healthz answers
   // (probing runs paced in the background and computations in the worker pool).
-  logger.log('info', 'PhyloLM server ready', { url: server.url, db: config.dbPath, workers: compute.workers });
+  logger.log('info', 'PhyloLM server ready', { url: server.url, db: opened.location, workers: compute.workers });
   return {
     services,
     database,
@@ -79,7 +75,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       await server.stop();
       await services.writes.flush();
       await compute.close();
-      database.close();
+      await opened.close();
     },
   };
 }
