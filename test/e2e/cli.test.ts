@@ -255,6 +255,43 @@ describe('phylolm', () => {
     expect(run.stderr).toMatch(/^phylolm: .*nobody.*\(NOT_FOUND\)/);
   });
 
+  it('npx phylolm --help works from the project folder (the package bin)', async () => {
+    const run = await new Promise<Run>((done, fail) => {
+      const child = spawn('npx', ['--no', '--', 'phylolm', '--help'], { cwd: resolve(__dirname, '../..') });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', fail);
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: phylolm');
+  });
+
+  it('serve starts a server the other commands reach, and stops on SIGINT with exit code 0', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port)], {
+      env: { ...process.env, PHYLOLM_DB: join(dir, 'served.db'), PHYLOLM_DEMO: '0', PHYLOLM_LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      let models: Run | undefined;
+      for (let attempt = 0; attempt < 100; attempt++) {
+        models = await phylolm(['models'], { url });
+        if (models.code === 0) break;
+        await new Promise((wait) => setTimeout(wait, 200));
+      }
+      expect(models?.code).toBe(0);
+      expect(models?.stdout).toMatch(/^id\s+name/);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  });
+
   it('a wrong URL fails with what to do and exit code 1', async () => {
     const url = `http://127.0.0.1:${await freePort()}/graphql`;
     const run = await phylolm(['models'], { url });
