@@ -12,7 +12,8 @@
  *   suffix when taken. (Bare underscores are blanks in the standard; both readers keep them.)
  * - PHYLIP: at most 10 characters, padded to 10 in the strict layout every PHYLIP program reads;
  *   printable ASCII (PHYLIP counts bytes), no blanks (they end a relaxed name) and none of
- *   ( ) [ ] ' : ; , (neighbor copies names into its Newick outtree).
+ *   ( ) [ ] ' : ; , (neighbor copies names into its Newick outtree). A longer name loses its
+ *   organisation prefix (up to the last "/") before it is cut.
  * - NEXUS (Maddison, Swofford & Maddison 1997, section 3.2): a word holding blanks or
  *   punctuation is quoted, with a single quote inside written twice.
  *
@@ -41,7 +42,8 @@ export function phylipNames(names: readonly string[]): string[] {
     names,
     (name) => name.length > 0 && name.length <= PHYLIP_WIDTH && !new RegExp(PHYLIP_UNSAFE.source).test(name),
     (name) =>
-      name
+      // an organisation prefix ("meta-llama/", "simulated/") says little in 10 characters
+      (name.replace(/^.*\/(?=[^/]+$)/, '') || name)
         .normalize('NFKD')
         .replace(/\p{M}/gu, '')
         .replace(PHYLIP_UNSAFE, '_')

@@ -36,6 +36,14 @@ describe('phylipNames', () => {
     expect(phylipNames(['bee', 'gpt-4o'])).toEqual(['bee', 'gpt-4o']);
   });
 
+  it('drops an organisation prefix before cutting a long name', () => {
+    expect(phylipNames(['meta-llama/llama-3-8b', 'simulated/gemma-2b', 'a/b'])).toEqual([
+      'llama-3-8b',
+      'gemma-2b',
+      'a/b',
+    ]);
+  });
+
   it('transliterates accents before replacing what is left', () => {
     expect(phylipNames(['ünï'])).toEqual(['uni']);
   });
