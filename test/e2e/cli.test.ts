@@ -3,7 +3,7 @@
  * a real test server: every command, the progress of a probing run against a fake provider,
  * Ctrl-C cancelling a job, and clear errors (a wrong URL, an unknown model, a malformed file).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,25 +25,34 @@ let app: TestApp;
 let endpoint: FakeServer;
 let dir: string;
 
-/** Runs `phylolm args` against the test server (or `url`), to its end. */
-function phylolm(
+/** Runs a program to its end, collecting its output; `onStderr` sees the stderr so far. */
+function runProgram(
+  command: string,
   args: string[],
-  options: { url?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; onStderr?: (text: string, child: ChildProcess) => void } = {},
 ): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, PHYLOLM_URL: options.url ?? app.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => {
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    child.stderr!.on('data', (chunk) => {
       stderr += chunk;
       options.onStderr?.(stderr, child);
     });
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** Runs `phylolm args` against the test server (or `url`), to its end. */
+function phylolm(
+  args: string[],
+  options: { url?: string; onStderr?: (text: string, child: ChildProcess) => void } = {},
+): Promise<Run> {
+  return runProgram(process.execPath, [BIN, ...args], {
+    env: { ...process.env, PHYLOLM_URL: options.url ?? app.url },
+    onStderr: options.onStderr,
   });
 }
 
@@ -256,15 +265,7 @@ describe('phylolm', () => {
   });
 
   it('npx phylolm --help works from the project folder (the package bin)', async () => {
-    const run = await new Promise<Run>((done, fail) => {
-      const child = spawn('npx', ['--no', '--', 'phylolm', '--help'], { cwd: resolve(__dirname, '../..') });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
+    const run = await runProgram('npx', ['--no', '--', 'phylolm', '--help'], { cwd: resolve(__dirname, '../..') });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: phylolm');
   });

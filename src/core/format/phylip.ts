@@ -13,6 +13,7 @@
  * @see https://phylipweb.github.io/phylip/doc/distance.html
  */
 import { type DistanceInput, toDistanceMatrix } from '../matrix/distance-input';
+import { symmetricRows } from './csv';
 import { phylipNames } from './names';
 
 const STRICT_NAME_WIDTH = 10;
@@ -23,10 +24,10 @@ export function formatPhylipDistances(names: readonly string[], distance: Distan
   }
   const { n, d } = toDistanceMatrix(distance, names, 1);
   const short = phylipNames(names);
+  const rows = symmetricRows(n, d, (v) => v.toFixed(digits));
   const lines = [String(n).padStart(5)];
   for (let i = 0; i < n; i++) {
-    const values = Array.from(d.subarray(i * n, (i + 1) * n), (v) => v.toFixed(digits));
-    lines.push(short[i].padEnd(STRICT_NAME_WIDTH) + '  ' + values.join('  '));
+    lines.push(short[i].padEnd(STRICT_NAME_WIDTH) + '  ' + rows[i].join('  '));
   }
   return lines.join('\n') + '\n';
 }
