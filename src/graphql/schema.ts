@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { DistanceResolver } from './distance/distance.resolver';
+import { IdentityResolver } from './identity/identity.resolver';
 import { GenomeResolver } from './genome/genome.resolver';
 import { ModelConnectionResolver, ModelResolver } from './model/model.resolver';
 import {
@@ -23,6 +24,7 @@ export const resolvers = [
   GenomeResolver,
   SampleResolver,
   DistanceResolver,
+  IdentityResolver,
   TreeResolver,
   TreeNodeResolver,
   ScoreResolver,

@@ -8,6 +8,7 @@ import { createProviderRegistry, type ProviderRegistry } from '../providers/regi
 import { inlineCompute, observed, type Compute } from './compute';
 import { DistanceService } from './distance.service';
 import { GenomeService } from './genome.service';
+import { IdentityService } from './identity.service';
 import { ModelService } from './model.service';
 import { PopulationService } from './population.service';
 import { JobService, type ProbingOptions } from './probing/job.service';
@@ -48,6 +49,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
   const samples = new SampleService(store, populations, models, genomes);
   const distances = new DistanceService(store, populations, writes, models, genomes, compute);
   const trees = new TreeService(store, distances, populations, models, genomes, writes, compute);
+  const identity = new IdentityService(store, populations, models, genomes, writes, compute);
   const scores = new ScoreService(store, models);
   const scoreImports = new ScoreImportService(store, models);
   const predictions = new PredictionService(store, models, genomes, distances, writes, compute);
@@ -77,6 +79,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
     samples,
     distances,
     trees,
+    identity,
     scores,
     scoreImports,
     predictions,

@@ -121,8 +121,8 @@ describe('comparePopulations', () => {
     const result = comparePopulations(a, b, { seed: 1 });
     expect(result.sharedGenes).toBe(40);
     expect(result.distance).toBeCloseTo(neiDistance(neiSimilarity(a, b)), 12);
-    expect(result.low).toBeLessThanOrEqual(result.distance);
-    expect(result.high).toBeGreaterThanOrEqual(result.distance);
+    expect(result.low).toBeLessThanOrEqual(result.distance!);
+    expect(result.high).toBeGreaterThanOrEqual(result.distance!);
     expect(result.pValue).toBeGreaterThan(0);
     expect(result.pValue).toBeLessThanOrEqual(1);
     expect(result.permutations).toBeGreaterThan(0);
