@@ -6,6 +6,7 @@
  */
 import 'reflect-metadata';
 import { benchDistances } from './distances.bench';
+import { benchIdentity } from './identity.bench';
 import { benchLoad } from './load.bench';
 import { benchPrediction } from './prediction.bench';
 import { benchProbing } from './probing.bench';
@@ -14,6 +15,7 @@ import { benchSimulated } from './simulated.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
   distances: benchDistances,
+  identity: benchIdentity,
   load: benchLoad,
   prediction: benchPrediction,
   probing: benchProbing,
