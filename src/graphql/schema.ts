@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { DistanceResolver } from './distance/distance.resolver';
+import { DriftAlertResolver, DriftResolver } from './drift/drift.resolver';
 import { IdentityResolver } from './identity/identity.resolver';
 import { GenomeResolver } from './genome/genome.resolver';
 import { ModelConnectionResolver, ModelResolver } from './model/model.resolver';
@@ -25,6 +26,8 @@ export const resolvers = [
   SampleResolver,
   DistanceResolver,
   IdentityResolver,
+  DriftResolver,
+  DriftAlertResolver,
   TreeResolver,
   TreeNodeResolver,
   ScoreResolver,

@@ -24,7 +24,7 @@ import type { WriteBehind } from './write-behind';
 /** Seed of the permutations and bootstrap draws: a fixed one, so an answer is reproducible. */
 export const IDENTITY_SEED = 1;
 
-export type { ModelRow };
+export type { GenomeRow, ModelRow };
 
 export interface ComparisonView extends Comparison {
   a: ModelRow;

@@ -300,6 +300,13 @@ function costOf(
         detail: `identity tests against ${n} candidates on ${genes} genes`,
       };
     }
+    case 'Query.drift': {
+      const { genes } = sizes();
+      // one identity test per pair of successive rounds; rounds are not known here: assume 10
+      return { self: comparisonWork(WEIGHTS.defaultList, genes), each: WEIGHTS.defaultList };
+    }
+    case 'Mutation.scheduleProbing':
+      return { self: WEIGHTS.startProbing, each: 1, detail: 'schedules paid probing rounds' };
     case 'Query.probingEstimate': {
       const input = args.input as { genome?: unknown } | undefined;
       const genome = typeof input?.genome === 'string' ? figures.genome(input.genome) : undefined;
