@@ -57,6 +57,15 @@ export function permutationTest(table: PairTable, options: PermutationOptions): 
   const { alleleStart, urnStart, sizeA, sizeB } = table;
   const urn = Int32Array.from(table.urn);
   const drawn = new Int32Array(table.countA.length);
+  // pooled count c of each allele, and sum of c^2 per gene: with y = c - x for the group not
+  // dealt, sum xy = sum xc - sum x^2 and sum y^2 = sum c^2 - 2 sum xc + sum x^2, so dealing
+  // needs only sum xc and sum x^2, both summed as the samples are dealt.
+  const pooled = new Int32Array(table.countA.length);
+  for (let k = 0; k < pooled.length; k++) pooled[k] = table.countA[k] + table.countB[k];
+  const pooledSquares = new Float64Array(table.genes);
+  for (let g = 0; g < table.genes; g++) {
+    for (let k = alleleStart[g]; k < alleleStart[g + 1]; k++) pooledSquares[g] += pooled[k] * pooled[k];
+  }
   // mulberry32 (src/core/random.ts, same stream for a seed), inlined: the draw is the hot loop
   let state = Math.trunc(seed) >>> 0;
 
@@ -73,37 +82,37 @@ export function permutationTest(table: PairTable, options: PermutationOptions): 
     let jab = constant;
     let ja = constant;
     let jb = constant;
-    for (const g of varying) {
+    for (let v = 0; v < varying.length; v++) {
+      const g = varying[v];
       const nA = sizeA[g];
       const nB = sizeB[g];
       const start = urnStart[g];
+      const first = alleleStart[g];
       const size = nA + nB;
       // Deal the smaller group by a partial Fisher-Yates shuffle of the gene's urn (any
       // arrangement of the urn is a fine start: the dealt group is a uniform random subset).
-      const small = Math.min(nA, nB);
+      const small = nA <= nB ? nA : nB;
+      let xc = 0;
+      let xx = 0;
       for (let i = 0; i < small; i++) {
         state = (state + 0x6d2b79f5) | 0;
         let z = Math.imul(state ^ (state >>> 15), state | 1);
         z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
         // uniform in [0, size - i): a 32-bit draw scaled by 2^-32
-        const j = (i + ((z ^ (z >>> 14)) >>> 0) * (size - i) * 2.3283064365386963e-10) | 0;
+        const j = i + ((((z ^ (z >>> 14)) >>> 0) * (size - i) * 2.3283064365386963e-10) | 0);
         const picked = urn[start + j];
         urn[start + j] = urn[start + i];
         urn[start + i] = picked;
-        drawn[alleleStart[g] + picked]++;
-      }
-      // counts of the dealt group x, of the other y = pooled - x; sums of x*y, x^2, y^2
-      let xy = 0;
-      let xx = 0;
-      let yy = 0;
-      for (let k = alleleStart[g]; k < alleleStart[g + 1]; k++) {
+        const k = first + picked;
         const x = drawn[k];
-        const y = table.countA[k] + table.countB[k] - x;
-        xy += x * y;
-        xx += x * x;
-        yy += y * y;
-        drawn[k] = 0;
+        // (x + 1)^2 - x^2 = 2x + 1
+        xx += 2 * x + 1;
+        xc += pooled[k];
+        drawn[k] = x + 1;
       }
+      for (let i = 0; i < small; i++) drawn[first + urn[start + i]] = 0;
+      const xy = xc - xx;
+      const yy = pooledSquares[g] - 2 * xc + xx;
       jab += xy / (nA * nB);
       // the dealt group (size `small`) plays a when a is the smaller one, else b
       const sx = xx / (small * small);
