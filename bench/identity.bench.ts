@@ -23,10 +23,15 @@ export async function benchIdentity(): Promise<void> {
   const a = countAlleles(GENES, samples[0]);
   const b = countAlleles(GENES, samples[1]);
   comparePopulations(a, b, { seed: 0 }); // warm-up
+  const cpu = process.cpuUsage();
   const core = await median(7, () => comparePopulations(a, b, { seed: 1 }));
+  const used = process.cpuUsage(cpu);
+  // on a shared machine wall time waits for a core; CPU time is the work itself
+  const cpuMs = (used.user + used.system) / 1000 / 7;
   const answer = comparePopulations(a, b, { seed: 1 });
   process.stdout.write(`core answer: ${JSON.stringify(answer)}\n`);
   report(`core compare, ${GENES} genes x ${SAMPLES} samples, ${answer.permutations} permutations`, core, 200);
+  report('  same, CPU time per run (mean of 7)', cpuMs);
 
   const app = await startBenchApp();
   try {

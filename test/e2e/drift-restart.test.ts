@@ -6,19 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app';
+import { until } from '../helpers/until';
 
 const GENES = Array.from({ length: 16 }, (_, g) => `Gene ${g}: the committee decided that`);
 const JOBS = `{ jobs(model: "llama", status: SUCCEEDED) { nodes { id } } }`;
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const rounds = async (app: TestApp): Promise<number> => dataOf(await app.gql(JOBS)).jobs.nodes.length;
 

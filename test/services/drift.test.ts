@@ -12,6 +12,7 @@ import { createSimulatedProvider } from '../../plugins/simulated';
 import type { Provider } from '../../src/providers/provider';
 import { createProviderRegistry } from '../../src/providers/registry';
 import { dataOf, startGraphQL, type GraphQLHarness } from '../helpers/graphql';
+import { until } from '../helpers/until';
 
 const SECRET = 'drift-test-secret';
 const GENES = Array.from({ length: 48 }, (_, g) => `Gene ${g}: the committee decided that`);
@@ -48,16 +49,6 @@ async function webhookReceiver(): Promise<{ server: Server; url: string; receive
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 50_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const DRIFT = `query ($m: ID!, $g: ID!) { drift(model: $m, genome: $g) { fromJob toJob distance pValue changed } }`;
