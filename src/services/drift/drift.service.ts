@@ -20,6 +20,7 @@ import type { Compute } from '../compute';
 import { badInput, notFound } from '../errors';
 import type { GenomeService } from '../genome.service';
 import { IDENTITY_SEED } from '../identity.service';
+import { LruCache } from '../lru-cache';
 import type { ModelService } from '../model.service';
 import { ALLELE_LENGTH } from '../population.service';
 import type { JobService } from '../probing/job.service';
@@ -60,8 +61,8 @@ export interface ScheduleView {
 export class DriftService {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
-  /** comparisons of finished rounds: their samples never change */
-  private readonly steps = new Map<string, Comparison>();
+  /** comparisons of finished rounds (their samples never change), a few hundred bytes each */
+  private readonly steps = new LruCache<Comparison>(100_000);
 
   constructor(
     private readonly store: Store,
@@ -222,10 +223,13 @@ export class DriftService {
     void deliver(webhook, payload, this.options.logger);
   }
 
-  /** Successful probing jobs that stored samples, oldest first: the rounds. */
+  /**
+   * Successful probing jobs that asked the provider for samples, oldest first: the rounds (a job
+   * that found every sample already stored made no request and has no snapshot of its own).
+   */
   private async rounds(modelId: number, genomeId: number): Promise<ProbeJobRow[]> {
     const jobs = await this.store.listJobs({ statuses: ['SUCCEEDED'], modelId, genomeId }, null, 100_000);
-    return jobs.filter((job) => job.completed > 0);
+    return jobs.filter((job) => job.requests > 0);
   }
 
   private async step(genome: GenomeRow, from: ProbeJobRow, to: ProbeJobRow): Promise<DriftStepView> {
