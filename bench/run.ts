@@ -8,6 +8,7 @@
 import 'reflect-metadata';
 import { benchDistances } from './distances.bench';
 import { benchExports } from './exports.bench';
+import { benchIdentity } from './identity.bench';
 import { benchLoad } from './load.bench';
 import { benchPrediction } from './prediction.bench';
 import { benchProbing } from './probing.bench';
@@ -18,6 +19,7 @@ import { benchStore } from './store.bench';
 const GROUPS: Record<string, () => Promise<void>> = {
   distances: benchDistances,
   exports: benchExports,
+  identity: benchIdentity,
   load: benchLoad,
   prediction: benchPrediction,
   probing: benchProbing,

@@ -41,6 +41,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       leaseMs: config.jobLeaseMs,
       storeRetry: config.probeStoreRetry,
     },
+    drift: { webhook: config.webhookUrl ? { url: config.webhookUrl, secret: config.webhookSecret } : undefined },
   });
   const server = await startHttpServer({
     services,
@@ -61,6 +62,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const resumed = await services.jobs.resume();
   if (resumed > 0) logger.log('info', 'resumed probing jobs', { jobs: resumed });
   services.jobs.startPolling();
+  services.drift.start();
   if (config.demo) await startDemo(services, logger);
   // Said last: from here on nothing at start-up holds the event loop, so /healthz answers
   // (probing runs paced in the background and computations in the worker pool).
@@ -71,6 +73,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     server,
     logger,
     async close() {
+      await services.drift.stop();
       await services.jobs.shutdown();
       await server.stop();
       await services.writes.flush();

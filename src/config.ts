@@ -49,6 +49,9 @@ export interface Config {
    * on the main thread (simpler to debug, but `/healthz` then waits behind every computation)
    */
   workers: number;
+  /** drift alerts are POSTed here, signed with `webhookSecret` (README, "Drift") */
+  webhookUrl?: string;
+  webhookSecret?: string;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -96,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxConnections: integer(env, 'PHYLOLM_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     listenBacklog: integer(env, 'PHYLOLM_LISTEN_BACKLOG', 4096, 1, 1_000_000),
     workers: integer(env, 'PHYLOLM_WORKERS', availableParallelism(), 0, 1024),
+    webhookUrl: webhookUrlFromEnv(env.PHYLOLM_WEBHOOK_URL),
+    webhookSecret: env.PHYLOLM_WEBHOOK_SECRET || undefined,
   };
 }
 
@@ -125,6 +130,21 @@ function corsOriginsFromEnv(raw: string | undefined): string[] {
     }
   }
   return origins;
+}
+
+/** An http(s) URL, or undefined when unset; the value is not echoed back (it may carry a token). */
+function webhookUrlFromEnv(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let protocol = '';
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    protocol = '';
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new Error('PHYLOLM_WEBHOOK_URL must be an http:// or https:// URL');
+  }
+  return raw;
 }
 
 function queryLimitsFromEnv(env: NodeJS.ProcessEnv): QueryLimits {

@@ -21,6 +21,7 @@ import { createRandom } from './random';
 import { fitCalibrated } from './prediction/calibrated-fit';
 import { evaluatePredictor, type Calibration, type Evaluation } from './prediction/evaluation';
 import { getPredictor } from './prediction/registry';
+import { comparePopulations, type Comparison } from './identity/compare';
 
 /**
  * Populations in matrix row order, as one JSON array of AlleleCounts (`populationsJson`), and
@@ -88,6 +89,13 @@ export interface RecountTask {
   texts: readonly string[];
 }
 
+/** Two populations (JSON text of AlleleCounts) to compare: identity test and bootstrap interval. */
+export interface CompareTask {
+  a: string;
+  b: string;
+  seed: number;
+}
+
 export const tasks = {
   similarity: ({ populations, known }: SimilarityTask): Float64Array =>
     neiSimilarityMatrix(parsePopulations(populations), known),
@@ -131,6 +139,10 @@ export const tasks = {
       },
       { seed: task.seed, level: task.level, calibration: task.calibration },
     ),
+
+  /** Nei D, its bootstrap interval over genes and the permutation p-value (core/identity). */
+  compare: ({ a, b, seed }: CompareTask): Comparison =>
+    comparePopulations(JSON.parse(a) as AlleleCounts, JSON.parse(b) as AlleleCounts, { seed }),
 
   /** AlleleCounts as JSON text, counted from raw samples with alleles of `alleleLength` code points. */
   recount: ({ geneCount, alleleLength, genes, texts }: RecountTask): string =>

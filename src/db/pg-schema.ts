@@ -197,3 +197,40 @@ export const probeRequests = pgTable(
   },
   (t) => [index('probe_requests_job_idx').on(t.jobId)],
 );
+
+/** As `probe_schedules` in schema.ts: a standing order to re-probe a model on a genome. */
+export const probeSchedules = pgTable(
+  'probe_schedules',
+  {
+    id: id(),
+    modelId: modelRef(),
+    genomeId: genomeRef(),
+    every: text('every').notNull(),
+    everyMs: bigint('every_ms', { mode: 'number' }).notNull(),
+    samplesPerGene: integer('samples_per_gene').notNull(),
+    /** epoch ms of the next round */
+    nextAt: bigint('next_at', { mode: 'number' }).notNull(),
+    checkedJobId: integer('checked_job_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('probe_schedules_model_genome_unique').on(t.modelId, t.genomeId)],
+);
+
+/** As `drift_alerts` in schema.ts: a detected change between two successive rounds. */
+export const driftAlerts = pgTable(
+  'drift_alerts',
+  {
+    id: id(),
+    modelId: modelRef(),
+    genomeId: genomeRef(),
+    fromJobId: integer('from_job_id').notNull(),
+    toJobId: integer('to_job_id').notNull(),
+    distance: doublePrecision('distance').notNull(),
+    pValue: doublePrecision('p_value').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('drift_alerts_rounds_unique').on(t.fromJobId, t.toJobId),
+    index('drift_alerts_model_genome_idx').on(t.modelId, t.genomeId),
+  ],
+);

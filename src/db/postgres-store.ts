@@ -19,6 +19,7 @@ import type * as sqliteSchema from './schema';
 import type { PgDb, PostgresHandle } from './postgres-client';
 import {
   computations,
+  driftAlerts,
   genes,
   genomes,
   meta,
@@ -26,6 +27,7 @@ import {
   populations,
   probeJobs,
   probeRequests,
+  probeSchedules,
   samples,
   scores,
 } from './pg-schema';
@@ -36,6 +38,7 @@ import type {
   AppendSamplesInput,
   AppendSamplesResult,
   ComputationRow,
+  DriftAlertRow,
   GeneSampleStats,
   GenomeRow,
   JobFilter,
@@ -43,10 +46,14 @@ import type {
   ModelFilter,
   ModelRow,
   NewComputation,
+  NewDriftAlert,
   NewJob,
+  NewSchedule,
   PopulationRevision,
   PopulationState,
   ProbeJobRow,
+  ProbeScheduleRow,
+  SchedulePatch,
   ScoreEntry,
   ScoreRow,
   Store,
@@ -70,7 +77,9 @@ const sameRows: [
   Same<typeof computations.$inferSelect, typeof sqliteSchema.computations.$inferSelect>,
   Same<typeof probeJobs.$inferSelect, typeof sqliteSchema.probeJobs.$inferSelect>,
   Same<typeof models.$inferInsert, typeof sqliteSchema.models.$inferInsert>,
-] = [true, true, true, true, true, true, true, true];
+  Same<typeof probeSchedules.$inferSelect, typeof sqliteSchema.probeSchedules.$inferSelect>,
+  Same<typeof driftAlerts.$inferSelect, typeof sqliteSchema.driftAlerts.$inferSelect>,
+] = [true, true, true, true, true, true, true, true, true, true];
 void sameRows;
 
 const DATA_REVISION = 'data_revision';
@@ -406,6 +415,69 @@ export class PostgresStore implements Store {
       .from(samples)
       .where(and(eq(samples.modelId, modelId), eq(samples.genomeId, genomeId)))
       .orderBy(asc(samples.id));
+  }
+
+  async jobSampleTexts(jobId: number): Promise<{ gene: number; text: string }[]> {
+    return this.db
+      .select({ gene: samples.geneIndex, text: samples.text })
+      .from(samples)
+      .where(eq(samples.jobId, jobId))
+      .orderBy(asc(samples.id));
+  }
+
+  async putSchedule(schedule: NewSchedule): Promise<ProbeScheduleRow> {
+    return this.db.transaction(async (tx) => {
+      const { every, everyMs, samplesPerGene, nextAt } = schedule;
+      const [row] = await tx
+        .insert(probeSchedules)
+        .values(schedule)
+        .onConflictDoUpdate({
+          target: [probeSchedules.modelId, probeSchedules.genomeId],
+          set: { every, everyMs, samplesPerGene, nextAt },
+        })
+        .returning();
+      await this.bumpDataRevision(tx);
+      return row;
+    });
+  }
+
+  async listSchedules(): Promise<ProbeScheduleRow[]> {
+    return this.db.select().from(probeSchedules).orderBy(asc(probeSchedules.id));
+  }
+
+  async updateSchedule(id: number, patch: SchedulePatch): Promise<void> {
+    await this.db.update(probeSchedules).set(patch).where(eq(probeSchedules.id, id));
+  }
+
+  async deleteSchedule(modelId: number, genomeId: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const deleted = await tx
+        .delete(probeSchedules)
+        .where(and(eq(probeSchedules.modelId, modelId), eq(probeSchedules.genomeId, genomeId)))
+        .returning({ id: probeSchedules.id });
+      if (deleted.length > 0) await this.bumpDataRevision(tx);
+      return deleted.length > 0;
+    });
+  }
+
+  async addDriftAlert(alert: NewDriftAlert): Promise<DriftAlertRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.insert(driftAlerts).values(alert).onConflictDoNothing().returning();
+      if (row) await this.bumpDataRevision(tx);
+      return row;
+    });
+  }
+
+  async listDriftAlerts(filter: { modelId?: number; genomeId?: number }, limit: number): Promise<DriftAlertRow[]> {
+    const conditions: SQL[] = [];
+    if (filter.modelId !== undefined) conditions.push(eq(driftAlerts.modelId, filter.modelId));
+    if (filter.genomeId !== undefined) conditions.push(eq(driftAlerts.genomeId, filter.genomeId));
+    return this.db
+      .select()
+      .from(driftAlerts)
+      .where(and(...conditions))
+      .orderBy(desc(driftAlerts.id))
+      .limit(limit);
   }
 
   async geneSampleStats(modelId: number, genomeId: number): Promise<Map<number, GeneSampleStats>> {

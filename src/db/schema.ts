@@ -224,3 +224,47 @@ export const probeRequests = sqliteTable(
 );
 
 export type ProbeJobRow = typeof probeJobs.$inferSelect;
+
+/**
+ * A standing order to re-probe a model on a genome every `everyMs` (`every`: the ISO 8601
+ * duration as given). Each re-probe is one probing job, a "round"; `checkedJobId` is the newest
+ * round already compared with the one before it (drift), so a restart never checks a round twice.
+ */
+export const probeSchedules = sqliteTable(
+  'probe_schedules',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    modelId: modelRef(),
+    genomeId: genomeRef(),
+    every: text('every').notNull(),
+    everyMs: integer('every_ms').notNull(),
+    samplesPerGene: integer('samples_per_gene').notNull(),
+    /** epoch ms of the next round */
+    nextAt: integer('next_at').notNull(),
+    checkedJobId: integer('checked_job_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('probe_schedules_model_genome_unique').on(t.modelId, t.genomeId)],
+);
+
+/** A detected change between two successive rounds of one model on one genome. */
+export const driftAlerts = sqliteTable(
+  'drift_alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    modelId: modelRef(),
+    genomeId: genomeRef(),
+    fromJobId: integer('from_job_id').notNull(),
+    toJobId: integer('to_job_id').notNull(),
+    distance: real('distance').notNull(),
+    pValue: real('p_value').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('drift_alerts_rounds_unique').on(t.fromJobId, t.toJobId),
+    index('drift_alerts_model_genome_idx').on(t.modelId, t.genomeId),
+  ],
+);
+
+export type ProbeScheduleRow = typeof probeSchedules.$inferSelect;
+export type DriftAlertRow = typeof driftAlerts.$inferSelect;

@@ -10,6 +10,7 @@ import type { BlobWriter } from './blob-writer';
 import type { DatabaseHandle, Db } from './client';
 import {
   computations,
+  driftAlerts,
   genes,
   genomes,
   meta,
@@ -17,6 +18,7 @@ import {
   populations,
   probeJobs,
   probeRequests,
+  probeSchedules,
   samples,
   scores,
 } from './schema';
@@ -30,6 +32,11 @@ import type {
   NewJob,
   ProbeJobRow,
   AppendSamplesInput,
+  DriftAlertRow,
+  NewDriftAlert,
+  NewSchedule,
+  ProbeScheduleRow,
+  SchedulePatch,
   AppendSamplesResult,
   ComputationRow,
   GenomeRow,
@@ -390,6 +397,71 @@ export class SqliteStore implements Store {
       .select({ gene: samples.geneIndex, text: samples.text })
       .from(samples)
       .where(and(eq(samples.modelId, modelId), eq(samples.genomeId, genomeId)))
+      .all();
+  }
+
+  async jobSampleTexts(jobId: number): Promise<{ gene: number; text: string }[]> {
+    return this.db
+      .select({ gene: samples.geneIndex, text: samples.text })
+      .from(samples)
+      .where(eq(samples.jobId, jobId))
+      .all();
+  }
+
+  async putSchedule(schedule: NewSchedule): Promise<ProbeScheduleRow> {
+    return this.db.transaction((tx) => {
+      const { every, everyMs, samplesPerGene, nextAt } = schedule;
+      const row = tx
+        .insert(probeSchedules)
+        .values(schedule)
+        .onConflictDoUpdate({
+          target: [probeSchedules.modelId, probeSchedules.genomeId],
+          set: { every, everyMs, samplesPerGene, nextAt },
+        })
+        .returning()
+        .get();
+      this.bumpDataRevision(tx);
+      return row;
+    }, IMMEDIATE);
+  }
+
+  async listSchedules(): Promise<ProbeScheduleRow[]> {
+    return this.db.select().from(probeSchedules).orderBy(asc(probeSchedules.id)).all();
+  }
+
+  async updateSchedule(id: number, patch: SchedulePatch): Promise<void> {
+    this.db.update(probeSchedules).set(patch).where(eq(probeSchedules.id, id)).run();
+  }
+
+  async deleteSchedule(modelId: number, genomeId: number): Promise<boolean> {
+    return this.db.transaction((tx) => {
+      const { changes } = tx
+        .delete(probeSchedules)
+        .where(and(eq(probeSchedules.modelId, modelId), eq(probeSchedules.genomeId, genomeId)))
+        .run();
+      if (changes > 0) this.bumpDataRevision(tx);
+      return changes > 0;
+    }, IMMEDIATE);
+  }
+
+  async addDriftAlert(alert: NewDriftAlert): Promise<DriftAlertRow | undefined> {
+    return this.db.transaction((tx) => {
+      const row = tx.insert(driftAlerts).values(alert).onConflictDoNothing().returning().get();
+      if (row) this.bumpDataRevision(tx);
+      return row;
+    }, IMMEDIATE);
+  }
+
+  async listDriftAlerts(filter: { modelId?: number; genomeId?: number }, limit: number): Promise<DriftAlertRow[]> {
+    const conditions: SQL[] = [];
+    if (filter.modelId !== undefined) conditions.push(eq(driftAlerts.modelId, filter.modelId));
+    if (filter.genomeId !== undefined) conditions.push(eq(driftAlerts.genomeId, filter.genomeId));
+    return this.db
+      .select()
+      .from(driftAlerts)
+      .where(and(...conditions))
+      .orderBy(desc(driftAlerts.id))
+      .limit(limit)
       .all();
   }
 

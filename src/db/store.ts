@@ -6,9 +6,39 @@
  *
  * Each mutating method is one transaction: it either writes everything or nothing.
  */
-import type { ComputationRow, GenomeRow, ModelRow, NewModelRow, ProbeJobRow, ScoreRow } from './schema';
+import type {
+  ComputationRow,
+  DriftAlertRow,
+  GenomeRow,
+  ModelRow,
+  NewModelRow,
+  ProbeJobRow,
+  ProbeScheduleRow,
+  ScoreRow,
+} from './schema';
 
-export type { ComputationRow, GenomeRow, ModelRow, ProbeJobRow, ScoreRow };
+export type { ComputationRow, DriftAlertRow, GenomeRow, ModelRow, ProbeJobRow, ProbeScheduleRow, ScoreRow };
+
+/** A re-probing schedule to store; replaces the one of the same model and genome. */
+export interface NewSchedule {
+  modelId: number;
+  genomeId: number;
+  every: string;
+  everyMs: number;
+  samplesPerGene: number;
+  nextAt: number;
+}
+
+export type SchedulePatch = Partial<Pick<ProbeScheduleRow, 'nextAt' | 'checkedJobId'>>;
+
+export interface NewDriftAlert {
+  modelId: number;
+  genomeId: number;
+  fromJobId: number;
+  toJobId: number;
+  distance: number;
+  pValue: number;
+}
 
 export type JobStatus = ProbeJobRow['status'];
 
@@ -200,6 +230,8 @@ export interface Store {
   ): Promise<StoredSample[]>;
   /** Every sample of one model on one genome, as (gene, text): for counting alleles another way. */
   sampleTexts(modelId: number, genomeId: number): Promise<{ gene: number; text: string }[]>;
+  /** The samples one probing job stored, as (gene, text): one round of a model, for drift. */
+  jobSampleTexts(jobId: number): Promise<{ gene: number; text: string }[]>;
   /** Per gene index of one model on one genome: samples stored, and the next free sample index. */
   geneSampleStats(modelId: number, genomeId: number): Promise<Map<number, GeneSampleStats>>;
   getPopulations(genomeId: number, modelIds?: readonly number[]): Promise<PopulationState[]>;
@@ -228,6 +260,18 @@ export interface Store {
   renewJobLease(id: number, owner: string, leaseUntil: number): Promise<boolean>;
   /** Gives a job up (at shutdown) so any process may claim it at once. */
   releaseJob(id: number, owner: string): Promise<void>;
+
+  /** Stores a re-probing schedule, replacing the model's schedule on the genome (checked round kept). */
+  putSchedule(schedule: NewSchedule): Promise<ProbeScheduleRow>;
+  /** Every schedule, by id. */
+  listSchedules(): Promise<ProbeScheduleRow[]>;
+  updateSchedule(id: number, patch: SchedulePatch): Promise<void>;
+  /** Removes the schedule of a model on a genome; false when there was none. */
+  deleteSchedule(modelId: number, genomeId: number): Promise<boolean>;
+  /** Records a detected change; a second alert for the same two rounds is ignored (undefined). */
+  addDriftAlert(alert: NewDriftAlert): Promise<DriftAlertRow | undefined>;
+  /** Alerts, newest first, optionally of one model and/or genome. */
+  listDriftAlerts(filter: { modelId?: number; genomeId?: number }, limit: number): Promise<DriftAlertRow[]>;
 
   getComputation(key: string): Promise<ComputationRow | undefined>;
   /** Most recently used computations of a kind on a genome (candidates for incremental reuse). */

@@ -3,6 +3,8 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { DistanceResolver, PhylipNameResolver } from './distance/distance.resolver';
+import { DriftAlertResolver, DriftResolver } from './drift/drift.resolver';
+import { IdentityResolver } from './identity/identity.resolver';
 import { GenomeResolver } from './genome/genome.resolver';
 import { ModelConnectionResolver, ModelResolver } from './model/model.resolver';
 import {
@@ -24,6 +26,9 @@ export const resolvers = [
   SampleResolver,
   DistanceResolver,
   PhylipNameResolver,
+  IdentityResolver,
+  DriftResolver,
+  DriftAlertResolver,
   TreeResolver,
   TreeNodeResolver,
   ScoreResolver,

@@ -7,7 +7,9 @@ import type { Logger } from '../logger';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
 import { inlineCompute, observed, type Compute } from './compute';
 import { DistanceService } from './distance.service';
+import { DriftService, type DriftOptions } from './drift/drift.service';
 import { GenomeService } from './genome.service';
+import { IdentityService } from './identity.service';
 import { ModelService } from './model.service';
 import { PopulationService } from './population.service';
 import { JobService, type ProbingOptions } from './probing/job.service';
@@ -36,6 +38,8 @@ export interface ServiceOptions {
    * default inline on this thread (unit tests, PHYLOLM_WORKERS=0)
    */
   compute?: Compute;
+  /** drift schedules: the webhook for alerts (PHYLOLM_WEBHOOK_URL, PHYLOLM_WEBHOOK_SECRET) and the tick */
+  drift?: Omit<DriftOptions, 'logger'>;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}) {
@@ -48,6 +52,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
   const samples = new SampleService(store, populations, models, genomes);
   const distances = new DistanceService(store, populations, writes, models, genomes, compute);
   const trees = new TreeService(store, distances, populations, models, genomes, writes, compute);
+  const identity = new IdentityService(store, populations, models, genomes, writes, compute);
   const scores = new ScoreService(store, models);
   const scoreImports = new ScoreImportService(store, models);
   const predictions = new PredictionService(store, models, genomes, distances, writes, compute);
@@ -59,6 +64,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
     telemetry: options.telemetry,
   });
   const removal = new RemovalService(store, models, genomes, jobs);
+  const drift = new DriftService(store, models, genomes, jobs, compute, { ...options.drift, logger: options.logger });
   return {
     /** the data revision every write to user data bumps (what the response cache keys on) */
     dataRevision: () => store.dataRevision(),
@@ -77,6 +83,8 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
     samples,
     distances,
     trees,
+    identity,
+    drift,
     scores,
     scoreImports,
     predictions,

@@ -903,5 +903,97 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await bumps(() => store.geneSampleStats(model.id, genome.id))).toBe(false);
       });
     });
+
+    describe('schedules, rounds and drift alerts', () => {
+      const schedule = (modelId: number, genomeId: number, every = 'PT1H') => ({
+        modelId,
+        genomeId,
+        every,
+        everyMs: 3_600_000,
+        samplesPerGene: 4,
+        nextAt: 1_700_000_000_000,
+      });
+
+      it('putSchedule stores one schedule per model and genome, replacing it but keeping its checked round', async () => {
+        const { model, genome } = await modelAndGenome();
+        const first = await store.putSchedule(schedule(model.id, genome.id));
+        expect(first).toMatchObject({
+          every: 'PT1H',
+          everyMs: 3_600_000,
+          nextAt: 1_700_000_000_000,
+          checkedJobId: null,
+        });
+        await store.updateSchedule(first.id, { checkedJobId: 7, nextAt: 1_800_000_000_000 });
+        const replaced = await store.putSchedule({ ...schedule(model.id, genome.id, 'PT2H'), everyMs: 7_200_000 });
+        expect(replaced.id).toBe(first.id);
+        expect(await store.listSchedules()).toEqual([
+          expect.objectContaining({ id: first.id, every: 'PT2H', everyMs: 7_200_000, checkedJobId: 7 }),
+        ]);
+      });
+
+      it('deleteSchedule says whether there was one, and a deleted model takes its schedule along', async () => {
+        const { model, genome } = await modelAndGenome();
+        const other = await store.createModel(modelInput('other'));
+        await store.putSchedule(schedule(model.id, genome.id));
+        await store.putSchedule(schedule(other.id, genome.id));
+        const revision = await store.dataRevision();
+        expect(await store.deleteSchedule(model.id, genome.id)).toBe(true);
+        expect(await store.dataRevision()).toBeGreaterThan(revision);
+        expect(await store.deleteSchedule(model.id, genome.id)).toBe(false);
+        await store.deleteModel(other.id);
+        expect(await store.listSchedules()).toEqual([]);
+      });
+
+      it('addDriftAlert records one alert per pair of rounds; listDriftAlerts filters, newest first', async () => {
+        const { model, genome } = await modelAndGenome();
+        const other = await store.createModel(modelInput('other'));
+        const alert = {
+          modelId: model.id,
+          genomeId: genome.id,
+          fromJobId: 1,
+          toJobId: 2,
+          distance: 0.1,
+          pValue: 0.001,
+        };
+        const first = await store.addDriftAlert(alert);
+        expect(first).toMatchObject(alert);
+        expect(await store.addDriftAlert({ ...alert, distance: 0.5 })).toBeUndefined();
+        await store.addDriftAlert({ ...alert, fromJobId: 2, toJobId: 3 });
+        await store.addDriftAlert({ ...alert, modelId: other.id, fromJobId: 8, toJobId: 9 });
+        const mine = await store.listDriftAlerts({ modelId: model.id }, 10);
+        expect(mine.map((a) => [a.fromJobId, a.toJobId])).toEqual([
+          [2, 3],
+          [1, 2],
+        ]);
+        expect(await store.listDriftAlerts({}, 2)).toHaveLength(2);
+        expect(await store.listDriftAlerts({ genomeId: genome.id }, 10)).toHaveLength(3);
+      });
+
+      it("jobSampleTexts gives one job's samples only", async () => {
+        const { model, genome } = await modelAndGenome();
+        const j1 = await store.createJob(job(model.id, genome.id));
+        const j2 = await store.createJob(job(model.id, genome.id));
+        await append(store, model.id, genome.id, [{ gene: 0, text: 'one', sampleIndex: 0 }], {
+          source: 'PROBED',
+          jobId: j1.id,
+        });
+        await append(
+          store,
+          model.id,
+          genome.id,
+          [
+            { gene: 1, text: 'two', sampleIndex: 0 },
+            { gene: 2, text: 'three', sampleIndex: 0 },
+          ],
+          { source: 'PROBED', jobId: j2.id },
+        );
+        expect(await store.jobSampleTexts(j1.id)).toEqual([{ gene: 0, text: 'one' }]);
+        const round = await store.jobSampleTexts(j2.id);
+        expect(round.sort((a, b) => a.gene - b.gene)).toEqual([
+          { gene: 1, text: 'two' },
+          { gene: 2, text: 'three' },
+        ]);
+      });
+    });
   });
 }

@@ -56,6 +56,8 @@ export const WEIGHTS = {
   startProbing: 100_000,
   /** one call to a provider's API */
   providerCall: 100_000,
+  /** one gene of one permutation of the identity test (compareModels, identifyModel), 1,000 per pair */
+  permutationGene: 0.5,
   /** objects assumed in a list nothing better is known about */
   defaultList: 10,
 } as const;
@@ -133,6 +135,11 @@ export function matrixWork(n: number, genes: number, alleleLength = 4): number {
   if (n <= 0) return 0;
   const recount = alleleLength === 4 ? 0 : WEIGHTS.alleleRecount * n * genes;
   return WEIGHTS.modelGene * n * genes + WEIGHTS.pairGene * ((n * n) / 2) * genes + recount;
+}
+
+/** Work of `pairs` identity tests (1,000 permutations and bootstrap replicates each) on G genes. */
+export function comparisonWork(pairs: number, genes: number): number {
+  return WEIGHTS.permutationGene * 1000 * genes * pairs;
 }
 
 /** Work of one NJ or UPGMA tree over n taxa. */
@@ -278,6 +285,28 @@ function costOf(
         detail: `an evaluation over up to ${n} models`,
       };
     }
+    case 'Query.compareModels': {
+      const { genes } = sizes();
+      return { self: comparisonWork(1, genes), each: 1, detail: `an identity test on ${genes} genes` };
+    }
+    case 'Query.identifyModel': {
+      const genome = typeof args.genome === 'string' ? figures.genome(args.genome) : undefined;
+      const withSamples = genome?.modelsWithSamples ?? 0;
+      const genes = genome?.geneCount ?? 0;
+      const n = Array.isArray(args.candidates) ? Math.min(args.candidates.length, withSamples) : withSamples;
+      return {
+        self: comparisonWork(n, genes),
+        each: n,
+        detail: `identity tests against ${n} candidates on ${genes} genes`,
+      };
+    }
+    case 'Query.drift': {
+      const { genes } = sizes();
+      // one identity test per pair of successive rounds; rounds are not known here: assume 10
+      return { self: comparisonWork(WEIGHTS.defaultList, genes), each: WEIGHTS.defaultList };
+    }
+    case 'Mutation.scheduleProbing':
+      return { self: WEIGHTS.startProbing, each: 1, detail: 'schedules paid probing rounds' };
     case 'Query.probingEstimate': {
       const input = args.input as { genome?: unknown } | undefined;
       const genome = typeof input?.genome === 'string' ? figures.genome(input.genome) : undefined;

@@ -19,7 +19,7 @@
  * This service is the API (start, estimate, cancel, list, watch); `JobRunner` does the work.
  */
 import { EventEmitter, on } from 'node:events';
-import type { JobStatus, ProbeJobRow, Store } from '../../db/store';
+import type { GeneSampleStats, JobStatus, ProbeJobRow, Store } from '../../db/store';
 import { costOf } from '../../providers/provider';
 import { notFound, parseId } from '../errors';
 import { lookUpGenome, lookUpModel } from '../reference';
@@ -76,7 +76,22 @@ export class JobService {
 
   /** Creates (or returns the active) job for the model and genome and starts it in the background. */
   async start(input: StartProbingInput): Promise<ProbeJobView> {
-    const target = await this.target(input);
+    return this.launch(await this.target(input), () => 0);
+  }
+
+  /**
+   * A new round (drift, issue 12): `input.samplesPerGene` fresh samples on every gene, on top of
+   * what is stored, so the job's own samples are a complete snapshot of the endpoint now. The job
+   * asks each gene up to (most samples any gene has) + N; its samples are the round.
+   */
+  async startRound(input: StartProbingInput): Promise<ProbeJobView> {
+    return this.launch(await this.target(input), (stats) => Math.max(0, ...[...stats.values()].map((s) => s.count)));
+  }
+
+  private async launch(
+    target: Awaited<ReturnType<JobService['target']>>,
+    base: (stats: Map<number, GeneSampleStats>) => number,
+  ): Promise<ProbeJobView> {
     const active = await this.store.listJobs(
       { statuses: ['QUEUED', 'RUNNING'], modelId: target.model.id, genomeId: target.genome.id },
       null,
@@ -84,12 +99,13 @@ export class JobService {
     );
     if (active.length > 0) return jobView(active[0]);
     const stats = await this.store.geneSampleStats(target.model.id, target.genome.id);
-    const total = target.genome.geneCount * target.samplesPerGene;
-    const completed = alreadyDone(target.genome.geneCount, stats, target.samplesPerGene);
+    const samplesPerGene = base(stats) + target.samplesPerGene;
+    const total = target.genome.geneCount * samplesPerGene;
+    const completed = alreadyDone(target.genome.geneCount, stats, samplesPerGene);
     const job = await this.store.createJob({
       modelId: target.model.id,
       genomeId: target.genome.id,
-      samplesPerGene: target.samplesPerGene,
+      samplesPerGene,
       maxTokens: target.maxTokens,
       status: 'QUEUED',
       completed,
