@@ -19,3 +19,5 @@ function findProjectRoot(start: string): string {
 export const projectRoot = findProjectRoot(__dirname);
 export const migrationsFolder = join(projectRoot, 'migrations');
 export const assetsFolder = join(projectRoot, 'assets');
+/** the browser pages `npm run build` writes (scripts/build-web.ts); served by src/server/static-files.ts */
+export const webFolder = join(projectRoot, 'dist', 'web');

@@ -13,6 +13,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { OperationTypeNode } from 'graphql';
 import type { Logger } from '../logger';
@@ -34,6 +35,7 @@ import { Metrics } from './metrics';
 import { PersistedQueries } from './persisted-queries';
 import { attachRecord, elapsedMs, type RequestRecord } from './request-record';
 import { isCleanAnswer, ResponseCache, type CachedResponse } from './response-cache';
+import { StaticFiles, wantsGraphiQL } from './static-files';
 import { startWebSocketServer } from './websocket';
 
 export interface HttpServerOptions {
@@ -56,6 +58,8 @@ export interface HttpServerOptions {
   maxConnections?: number;
   /** where the services' telemetry goes (built by the caller so services can report to it) */
   metrics?: Metrics;
+  /** the built browser pages (dist/web: the dashboard at `/`, GraphiQL at `/graphql`); none when unset */
+  webRoot?: string;
 }
 
 export interface RunningServer {
@@ -109,6 +113,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     ...apolloOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // GraphiQL, bundled and local, is the browser's page (static-files.ts): never Apollo's
+      // landing page, which loads Apollo Sandbox from a CDN
+      ApolloServerPluginLandingPageDisabled(),
       { serverWillStart: async () => ({ drainServer: async () => subscriptions.dispose() }) },
       httpOperationsPlugin(),
       ...apolloOptions.plugins,
@@ -121,6 +128,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const admission = new Admission(options.maxInflight ?? 256, options.maxQueue ?? 1024);
   const metrics = options.metrics ?? new Metrics();
   metrics.observe(services, admission);
+  const web = options.webRoot ? new StaticFiles(options.webRoot) : undefined;
 
   httpServer.on('request', (req, res) => {
     const record: RequestRecord = {
@@ -173,6 +181,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     if (url.pathname === '/metrics' && req.method === 'GET') {
       await sendMetrics(req, res);
+      return;
+    }
+    if (url.pathname === '/graphql' && wantsGraphiQL(req, url)) {
+      if (web && (await web.serve(req, res, 'graphiql.html'))) return;
+      sendError(res, 404, 'NOT_FOUND', 'GraphiQL is not built here; run `npm run build`', corsHeaders);
+      return;
+    }
+    const file = web?.fileFor(url.pathname);
+    if (file !== undefined && web) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendError(res, 405, 'METHOD_NOT_ALLOWED', `method ${req.method} is not allowed on ${url.pathname}`, {
+          allow: 'GET, HEAD',
+        });
+      } else if (!(await web.serve(req, res, file))) {
+        const hint = file === 'index.html' ? 'the dashboard is not built here; run `npm run build`' : 'no such file';
+        sendError(res, 404, 'NOT_FOUND', `${url.pathname}: ${hint}`);
+      }
       return;
     }
     if (url.pathname !== '/graphql') {
