@@ -3,8 +3,10 @@
  * ratio (measured / target). Timings are reported, never asserted by tests.
  *   BENCH=distances npm run bench   runs one group; BENCH_MODELS=200 shrinks the data set.
  *   BENCH=load BENCH_LOAD_SECONDS=10 npm run bench   the load test (bench/load.bench.ts), shorter.
+ *   BENCH=dashboard npm run bench   first paint of the dashboard in Chromium, bundle sizes.
  */
 import 'reflect-metadata';
+import { benchDashboard } from './dashboard.bench';
 import { benchDistances } from './distances.bench';
 import { benchLoad } from './load.bench';
 import { benchPrediction } from './prediction.bench';
@@ -13,6 +15,7 @@ import { benchResponsiveness } from './responsiveness.bench';
 import { benchSimulated } from './simulated.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
+  dashboard: benchDashboard,
   distances: benchDistances,
   load: benchLoad,
   prediction: benchPrediction,

@@ -9,9 +9,16 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app';
 import { startFakeOpenAI, type FakeServer } from '../helpers/fake-openai';
-import { describeWithChromium, foreignRequests, launchBrowser, outputFolder, type Browser } from '../helpers/browser';
+import { foreignRequests, launchBrowser, outputFolder, type Browser } from '../helpers/browser';
+import { describeWithChromium } from '../helpers/browser-suite';
 
 const ZOO = 25;
+
+// the functions given to page.evaluate and waitForFunction run in the page, where these exist;
+// the test project compiles without the DOM library
+declare const document: any;
+declare const window: any;
+declare const MutationObserver: any;
 
 describeWithChromium('dashboard in Chromium', () => {
   let app: TestApp;
@@ -80,7 +87,7 @@ describeWithChromium('dashboard in Chromium', () => {
     // the models table, with predictions and their intervals once they arrive
     expect(await page.locator('#models tbody tr').count()).toBe(ZOO);
     await page.waitForFunction(() =>
-      [...document.querySelectorAll('#models td.predicted')].every((td) =>
+      [...document.querySelectorAll('#models td.predicted')].every((td: any) =>
         /\[\d\.\d+, \d\.\d+\]/.test(td.textContent ?? ''),
       ),
     );
@@ -136,7 +143,7 @@ describeWithChromium('dashboard in Chromium', () => {
     await page.evaluate((selector) => {
       const seen: number[] = [];
       (window as unknown as { seen: number[] }).seen = seen;
-      const node = document.querySelector<HTMLElement>(selector)!;
+      const node = document.querySelector(selector);
       seen.push(Number(node.dataset.completed));
       new MutationObserver(() => seen.push(Number(node.dataset.completed))).observe(node, { attributes: true });
     }, row);

@@ -4,11 +4,9 @@
  * these machines). A fresh profile per launch, and no background traffic of Chromium's own
  * (component updates, sync, QUIC probes), so every request a page makes is the page's.
  *
- * Without /usr/bin/chromium the browser tests skip with a message locally and fail under CI
- * (`CI` set), where `.ci/run` installs it.
+ * No jest here: benchmarks use it too (test/helpers/browser-suite.ts has the tests' `describe`).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -25,24 +23,6 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-
-/** `describe`, or `describe.skip` with a message when Chromium is missing (a failure under CI). */
-export function describeWithChromium(name: string, body: () => void): void {
-  if (existsSync(CHROMIUM)) {
-    describe(name, body);
-    return;
-  }
-  if (process.env.CI) {
-    describe(name, () => {
-      it('needs Chromium', () => {
-        throw new Error(`${CHROMIUM} is missing; .ci/run installs Debian's chromium package`);
-      });
-    });
-    return;
-  }
-  process.stderr.write(`skipping "${name}": ${CHROMIUM} is missing (apt-get install chromium)\n`);
-  describe.skip(name, body);
-}
 
 export interface Browser {
   context: BrowserContext;
