@@ -125,7 +125,7 @@ const LAYERS: Layer[] = [
     labels: ['web'],
     members: ['web/'],
     mayImport: [],
-    packages: ['d3-hierarchy', 'd3-scale', 'graphql-ws', 'graphiql', '@graphiql/toolkit', 'react', 'react-dom'],
+    packages: ['d3-scale', 'graphql-ws', 'graphiql', '@graphiql/toolkit', 'react', 'react-dom'],
     nodeBuiltins: false,
   },
   {

@@ -92,8 +92,9 @@ describeWithChromium('dashboard in Chromium', () => {
       ),
     );
     await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
-    await page.selectOption('#shape', 'radial');
-    expect(await page.locator('svg.tree.radial g.leaf').count()).toBe(ZOO);
+    await page.selectOption('#shape', 'RADIAL');
+    await page.waitForSelector('#tree svg[data-shape="radial"]');
+    expect(await page.locator('#tree svg[data-shape="radial"] g.leaf').count()).toBe(ZOO);
     await page.screenshot({ path: join(shots, 'dashboard-radial.png'), fullPage: true });
     await page.close();
   });

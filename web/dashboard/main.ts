@@ -6,14 +6,12 @@
  */
 import './style.css';
 import { query, queryAll } from './api';
-import { familyColours } from './colours';
 import { el, fill, formatNumber } from './dom';
 import { drawHeatmap, type Matrix } from './heatmap';
 import { JobsPanel } from './jobs-panel';
 import { errorFor, interval, showModel, type ModelInfo } from './model-panel';
-import { GENOMES, predictionsQuery, VIEW, type PredictionData } from './queries';
-import { layoutTree, type Lengths, type TreeNodeData } from './tree-layout';
-import { drawTree, type Shape } from './tree-view';
+import { GENOMES, predictionsQuery, TREE_SVG, VIEW, type PredictionData } from './queries';
+import { leafColours, leafOrder as leavesInOrder, negativeLengths, treeElement, type D3TreeNode } from './tree';
 
 interface Genome {
   id: string;
@@ -22,7 +20,7 @@ interface Genome {
 }
 
 interface View {
-  tree: { rooted: boolean; rootedBy: string | null; bootstrap: number; nodes: TreeNodeData[] };
+  tree: { rooted: boolean; rootedBy: string | null; bootstrap: number; json: D3TreeNode; svg: string };
   distanceMatrix: Matrix;
   models: { nodes: ModelInfo[] };
   jobs: {
@@ -83,19 +81,19 @@ const controls = {
     'shape',
     'drawing',
     [
-      ['rectangular', 'rectangular'],
-      ['radial', 'radial'],
+      ['RECTANGULAR', 'rectangular'],
+      ['RADIAL', 'radial'],
     ],
-    'rectangular',
+    'RECTANGULAR',
   ),
   lengths: select(
     'lengths',
     'branch lengths',
     [
-      ['phylogram', 'phylogram'],
-      ['cladogram', 'cladogram'],
+      ['PHYLOGRAM', 'phylogram'],
+      ['CLADOGRAM', 'cladogram'],
     ],
-    'phylogram',
+    'PHYLOGRAM',
   ),
   benchmark: select('benchmark', 'benchmark', [], ''),
 };
@@ -109,7 +107,7 @@ const modelsBody = el('tbody');
 const jobsList = el('ul', { id: 'jobs' });
 
 let view: View | undefined;
-let colourOf: (family?: string | null) => string = () => '#999';
+let colourOf: (modelId: string) => string = () => '#999';
 let leafOrder: string[] = [];
 let generation = 0;
 
@@ -169,8 +167,8 @@ function page(): void {
   );
   for (const name of ['method', 'root', 'bootstrap'] as const)
     controls[name].addEventListener('change', () => void loadView());
-  controls.shape.addEventListener('change', drawFigures);
-  controls.lengths.addEventListener('change', drawFigures);
+  controls.shape.addEventListener('change', () => void redrawTree());
+  controls.lengths.addEventListener('change', () => void redrawTree());
   controls.genome.addEventListener('change', () => {
     history.replaceState(null, '', `?genome=${encodeURIComponent(controls.genome.value)}`);
     void loadView();
@@ -210,10 +208,11 @@ async function loadView(): Promise<void> {
       method: controls.method.value,
       root: controls.root.value,
       bootstrap: Number(controls.bootstrap.value),
+      layout: controls.shape.value,
+      lengths: controls.lengths.value,
     });
     if (mine !== generation) return;
     view = data;
-    colourOf = familyColours(data.models.nodes.map((m) => m.family));
     const benchmarks = [...new Set(data.models.nodes.flatMap((m) => m.scores.map((s) => s.benchmark)))].sort();
     const current = controls.benchmark.value;
     fill(controls.benchmark, ...benchmarks.map((b) => el('option', { value: b, selected: b === current }, b)));
@@ -232,18 +231,38 @@ async function loadView(): Promise<void> {
   }
 }
 
+/** The drawing in another shape or with other lengths: the same tree, drawn again by the server. */
+async function redrawTree(): Promise<void> {
+  const current = view;
+  if (!current) return;
+  try {
+    const data = await queryAll<{ tree: { svg: string } }>(TREE_SVG, {
+      genome: controls.genome.value,
+      method: controls.method.value,
+      root: controls.root.value,
+      bootstrap: Number(controls.bootstrap.value),
+      layout: controls.shape.value,
+      lengths: controls.lengths.value,
+    });
+    if (view !== current) return;
+    current.tree.svg = data.tree.svg;
+    drawFigures();
+  } catch (error) {
+    status.textContent = `The tree could not be drawn: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
 function drawFigures(): void {
   if (!view) return;
-  const layout = layoutTree(view.tree.nodes, controls.lengths.value as Lengths);
-  leafOrder = layout.leaves.map((l) => l.data.model!.id);
-  fill(treeBox, drawTree(layout, { shape: controls.shape.value as Shape, colourOf, onLeaf: openModel }));
+  leafOrder = leavesInOrder(view.tree.json);
+  const tree = treeElement(view.tree.svg, openModel);
+  const colours = leafColours(tree);
+  colourOf = (id) => colours.get(id) ?? '#888888';
+  fill(treeBox, tree);
   const notes: string[] = [];
-  if (layout.negativeLengths) {
-    notes.push(
-      `${layout.negativeLengths} negative NJ branch length${layout.negativeLengths > 1 ? 's' : ''} drawn as 0.`,
-    );
-  }
-  if (view.tree.bootstrap) notes.push('Numbers on inner nodes: bootstrap support in percent.');
+  const negative = negativeLengths(view.tree.json);
+  if (negative) notes.push(`${negative} negative NJ branch length${negative > 1 ? 's' : ''} drawn as 0.`);
+  if (view.tree.bootstrap) notes.push('Numbers on inner edges: bootstrap support in percent.');
   treeNote.textContent = notes.join(' ');
   fill(heatmapBox, drawHeatmap(view.distanceMatrix, leafOrder));
 }
@@ -266,7 +285,7 @@ function fillModels(): void {
       return el(
         'tr',
         { 'data-model-id': id },
-        el('td', {}, el('span', { class: 'dot', style: `background:${colourOf(m.family)}` }), name),
+        el('td', {}, el('span', { class: 'dot', style: `background:${colourOf(id)}` }), name),
         el('td', {}, m.family ?? '—'),
         el('td', { class: 'num' }, job ? String(job.completed) : '—'),
         el('td', { class: 'num' }, job && job.total ? `${Math.round((100 * job.completed) / job.total)}%` : '—'),

@@ -38,7 +38,7 @@ export async function showModel(
   model: ModelInfo,
   matrix: Matrix,
   benchmarks: readonly string[],
-  colourOf: (family?: string | null) => string,
+  colourOf: (modelId: string) => string,
   onRelative: (id: string) => void,
 ): Promise<void> {
   panel.dataset.modelId = model.id;
@@ -47,7 +47,7 @@ export async function showModel(
   const samples = el('ul', { class: 'samples' }, el('li', { class: 'muted' }, 'loading…'));
   fill(
     panel,
-    el('h2', {}, el('span', { class: 'dot', style: `background:${colourOf(model.family)}` }), model.name),
+    el('h2', {}, el('span', { class: 'dot', style: `background:${colourOf(model.id)}` }), model.name),
     el('p', { class: 'muted' }, `${model.family ?? 'no family'} · ${model.provider} · id ${model.id}`),
     el('h3', {}, 'Nearest relatives'),
     el(

@@ -1,16 +1,22 @@
 /** The GraphQL documents the dashboard sends (schema.graphql). */
 export const GENOMES = `query DashboardGenomes { genomes { id name geneCount } }`;
 
-export const VIEW = `query DashboardView($genome: ID!, $method: TreeMethod!, $root: TreeRoot!, $bootstrap: Int!) {
+const TREE_ARGS = `$genome: ID!, $method: TreeMethod!, $root: TreeRoot!, $bootstrap: Int!, $layout: TreeShape!, $lengths: BranchLengths!`;
+
+/** the tree drawn by the server (Tree.svg, src/core/format/tree-svg.ts) and nested (Tree.json) */
+export const VIEW = `query DashboardView(${TREE_ARGS}) {
   tree(genome: $genome, method: $method, root: $root, bootstrap: $bootstrap) {
-    rooted rootedBy bootstrap
-    nodes { id parent branchLength support model { id name family } }
+    rooted rootedBy bootstrap json svg(layout: $layout, lengths: $lengths)
   }
   distanceMatrix(genome: $genome) { models { id name } distance }
   models(filter: { genome: $genome }, first: 1000) {
     nodes { id name family provider scores { benchmark value } }
   }
   jobs(genome: $genome, first: 1000) { nodes { id status completed total samplesPerGene model { id } } }
+}`;
+
+export const TREE_SVG = `query DashboardTreeSvg(${TREE_ARGS}) {
+  tree(genome: $genome, method: $method, root: $root, bootstrap: $bootstrap) { svg(layout: $layout, lengths: $lengths) }
 }`;
 
 export const ACTIVE_JOBS = `query DashboardJobs($genome: ID!) {
