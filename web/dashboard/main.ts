@@ -11,7 +11,8 @@ import { drawHeatmap, type Matrix } from './heatmap';
 import { JobsPanel } from './jobs-panel';
 import { errorFor, interval, showModel, type ModelInfo } from './model-panel';
 import { GENOMES, predictionsQuery, TREE_SVG, VIEW, type PredictionData } from './queries';
-import { leafColours, leafOrder as leavesInOrder, negativeLengths, treeElement, type D3TreeNode } from './tree';
+import { leafColours, treeElement } from './tree';
+import { leafOrder as leavesInOrder, negativeLengths, type D3TreeNode } from './tree-order';
 
 interface Genome {
   id: string;

@@ -6,6 +6,7 @@
 import { query, queryAll } from './api';
 import { el, fill, formatNumber } from './dom';
 import type { Matrix } from './heatmap';
+import { nearestRelatives } from './relatives';
 import { predictionsQuery, SAMPLES, type PredictionData } from './queries';
 
 export interface ModelInfo {
@@ -14,22 +15,6 @@ export interface ModelInfo {
   family: string | null;
   provider: string;
   scores: { benchmark: string; value: number }[];
-}
-
-const RELATIVES = 5;
-
-export function nearestRelatives(
-  matrix: Matrix,
-  modelId: string,
-  count = RELATIVES,
-): { id: string; name: string; distance: number }[] {
-  const i = matrix.models.findIndex((m) => m.id === modelId);
-  if (i < 0) return [];
-  return matrix.models
-    .map((m, j) => ({ id: m.id, name: m.name, distance: matrix.distance[i][j] }))
-    .filter((m) => m.id !== modelId)
-    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
-    .slice(0, count);
 }
 
 export async function showModel(

@@ -1,42 +1,8 @@
 /**
  * The tree as the server draws it: the `Tree.svg` field (src/core/format/tree-svg.ts, the same
  * renderer as `/trees/<genome>.svg`), inserted as SVG and made clickable through its leaves'
- * `data-model-id`; and the leaf order, read from the `Tree.json` field (nested for d3-hierarchy,
- * children in drawing order), which the heatmap and the table follow.
+ * `data-model-id`.
  */
-export interface D3TreeNode {
-  name: string | null;
-  length: number | null;
-  support: number | null;
-  modelId?: number;
-  family?: string | null;
-  children?: D3TreeNode[];
-}
-
-/** Model ids of the leaves in drawing order (depth first, children in order). */
-export function leafOrder(root: D3TreeNode): string[] {
-  const order: string[] = [];
-  const stack = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (node.modelId !== undefined) order.push(String(node.modelId));
-    if (node.children) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
-  }
-  return order;
-}
-
-/** Edges with a negative length (neighbour joining can give them; the drawing shows them as 0). */
-export function negativeLengths(root: D3TreeNode): number {
-  let count = 0;
-  const stack = [...(root.children ?? [])];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (node.length !== null && node.length < 0) count++;
-    stack.push(...(node.children ?? []));
-  }
-  return count;
-}
-
 /** The server's SVG text as an element of this page, each leaf calling `onLeaf` when chosen. */
 export function treeElement(svgText: string, onLeaf: (modelId: string) => void): SVGSVGElement {
   const parsed = new DOMParser().parseFromString(svgText, 'image/svg+xml');
