@@ -9,6 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { projectRoot } from '../../src/paths';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.PHYLOLM_CHROMIUM ?? '/usr/bin/chromium';
@@ -61,7 +62,7 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Where a test writes its screenshots: test-output/<name>/ at the project root (gitignored). */
 export function outputFolder(name: string): string {
-  const folder = join(__dirname, '..', '..', 'test-output', name);
+  const folder = join(projectRoot, 'test-output', name);
   mkdirSync(folder, { recursive: true });
   return folder;
 }

@@ -17,10 +17,12 @@ export class JobsPanel {
 
   constructor(
     private readonly list: HTMLElement,
-    private readonly onFinished: () => void,
+    private readonly onFinished: (modelId: string) => void,
   ) {}
 
+  /** Follows the jobs on `genome` (nothing changes when it is already the one followed). */
   watch(genome: string): void {
+    if (genome === this.genome) return;
     this.stop();
     this.genome = genome;
     fill(this.list);
@@ -61,9 +63,10 @@ export class JobsPanel {
       (data) => this.show(data.jobProgress),
       () => {
         this.stops.delete(job.id);
+        const modelId = this.rows.get(job.id)?.dataset.modelId ?? job.model.id;
         const row = this.rows.get(job.id);
         if (row) row.dataset.status = 'ended';
-        this.onFinished();
+        this.onFinished(modelId);
       },
     );
     this.stops.set(job.id, stop);
@@ -79,6 +82,7 @@ export class JobsPanel {
     row.dataset.completed = String(job.completed);
     row.dataset.total = String(job.total);
     row.dataset.jobStatus = job.status;
+    row.dataset.modelId = job.model.id;
     fill(
       row,
       el('span', { class: 'job-model' }, job.model.name),

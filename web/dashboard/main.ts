@@ -112,8 +112,20 @@ let colourOf: (modelId: string) => string = () => '#999';
 let leafOrder: string[] = [];
 let generation = 0;
 
-const jobs = new JobsPanel(jobsList, () => {
-  status.textContent = 'a job ended: press “Redraw” to include its samples';
+/**
+ * A job that ends brings its model's samples: the view is drawn again by itself while the model
+ * is not in the tree yet (the demo's models joining one by one), and otherwise says so, so that
+ * a model being looked at does not move under the reader.
+ */
+const REDRAW_AFTER_MS = 1000;
+let redrawTimer: number | undefined;
+const jobs = new JobsPanel(jobsList, (modelId) => {
+  if (view && leafOrder.includes(modelId)) {
+    status.textContent = 'a job ended: press “Redraw” to include its new samples';
+    return;
+  }
+  window.clearTimeout(redrawTimer);
+  redrawTimer = window.setTimeout(() => void loadView(), REDRAW_AFTER_MS);
 });
 
 function page(): void {
