@@ -19,11 +19,23 @@ interface Page {
   html: string;
   title: string;
   entry: string;
+  /** what the page shows before its script runs (replaced by it): the first contentful paint */
+  shell: string;
 }
 
 const PAGES: Page[] = [
-  { html: 'index.html', title: 'PhyloLM dashboard', entry: 'web/dashboard/main.ts' },
-  { html: 'graphiql.html', title: 'GraphiQL · PhyloLM', entry: 'web/graphiql/main.tsx' },
+  {
+    html: 'index.html',
+    title: 'PhyloLM dashboard',
+    entry: 'web/dashboard/main.ts',
+    shell: '<header><h1>PhyloLM</h1></header><p id="status" class="muted" role="status">loading…</p>',
+  },
+  {
+    html: 'graphiql.html',
+    title: 'GraphiQL · PhyloLM',
+    entry: 'web/graphiql/main.tsx',
+    shell: '<p style="font-family: system-ui, sans-serif; margin: 1rem">Loading GraphiQL…</p>',
+  },
 ];
 
 export interface BuiltFile {
@@ -78,7 +90,7 @@ function writePage(outDir: string, page: Page, metafile: Metafile): void {
     <script type="module" src="${url(output)}"></script>
   </head>
   <body>
-    <div id="root"></div>
+    <div id="root">${page.shell}</div>
   </body>
 </html>
 `;
