@@ -4,8 +4,10 @@
  *   BENCH=distances npm run bench   runs one group; BENCH_MODELS=200 shrinks the data set.
  *   BENCH=load BENCH_LOAD_SECONDS=10 npm run bench   the load test (bench/load.bench.ts), shorter.
  *   BENCH=store BENCH_STORE_MODELS=1000 npm run bench   SQLite beside PostgreSQL (bench/store.bench.ts).
+ *   BENCH=dashboard npm run bench   first paint of the dashboard in Chromium, bundle sizes.
  */
 import 'reflect-metadata';
+import { benchDashboard } from './dashboard.bench';
 import { benchDistances } from './distances.bench';
 import { benchExports } from './exports.bench';
 import { benchIdentity } from './identity.bench';
@@ -17,6 +19,7 @@ import { benchSimulated } from './simulated.bench';
 import { benchStore } from './store.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
+  dashboard: benchDashboard,
   distances: benchDistances,
   exports: benchExports,
   identity: benchIdentity,

@@ -13,6 +13,7 @@ import { inlineCompute } from './services/compute';
 import { createWorkerPool } from './compute/pool';
 import { startHttpServer, type RunningServer } from './server/http-server';
 import { Metrics } from './server/metrics';
+import { webFolder } from './paths';
 
 export interface App {
   services: Services;
@@ -58,6 +59,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     maxConnections: config.maxConnections,
     listenBacklog: config.listenBacklog,
     metrics,
+    webRoot: webFolder,
   });
   const resumed = await services.jobs.resume();
   if (resumed > 0) logger.log('info', 'resumed probing jobs', { jobs: resumed });

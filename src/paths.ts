@@ -21,3 +21,5 @@ export const migrationsFolder = join(projectRoot, 'migrations');
 export const assetsFolder = join(projectRoot, 'assets');
 /** PostgreSQL's migrations, beside SQLite's (drizzle-kit writes one folder per dialect) */
 export const pgMigrationsFolder = join(migrationsFolder, 'pg');
+/** the browser pages `npm run build` writes (scripts/build-web.ts); served by src/server/static-files.ts */
+export const webFolder = join(projectRoot, 'dist', 'web');

@@ -13,6 +13,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { OperationTypeNode } from 'graphql';
 import type { Logger } from '../logger';
@@ -36,6 +37,7 @@ import { PersistedQueries } from './persisted-queries';
 import { attachRecord, elapsedMs, type RequestRecord } from './request-record';
 import { isCleanAnswer, ResponseCache, type CachedResponse } from './response-cache';
 import { TurnMemo } from './turn-memo';
+import { StaticFiles, wantsGraphiQL } from './static-files';
 import { startWebSocketServer } from './websocket';
 
 export interface HttpServerOptions {
@@ -60,6 +62,8 @@ export interface HttpServerOptions {
   listenBacklog?: number;
   /** where the services' telemetry goes (built by the caller so services can report to it) */
   metrics?: Metrics;
+  /** the built browser pages (dist/web: the dashboard at `/`, GraphiQL at `/graphql`); none when unset */
+  webRoot?: string;
 }
 
 export interface RunningServer {
@@ -113,6 +117,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     ...apolloOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // GraphiQL, bundled and local, is the browser's page (static-files.ts): never Apollo's
+      // landing page, which loads Apollo Sandbox from a CDN
+      ApolloServerPluginLandingPageDisabled(),
       { serverWillStart: async () => ({ drainServer: async () => subscriptions.dispose() }) },
       httpOperationsPlugin(),
       ...apolloOptions.plugins,
@@ -126,6 +133,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const metrics = options.metrics ?? new Metrics();
   metrics.observe(services, admission);
   const dataRevision = new TurnMemo(() => services.dataRevision());
+  const web = options.webRoot ? new StaticFiles(options.webRoot) : undefined;
 
   httpServer.on('request', (req, res) => {
     const record: RequestRecord = {
@@ -178,6 +186,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     if (url.pathname === '/metrics' && req.method === 'GET') {
       await sendMetrics(req, res);
+      return;
+    }
+    if (url.pathname === '/graphql' && wantsGraphiQL(req, url)) {
+      if (web && (await web.serve(req, res, 'graphiql.html'))) return;
+      sendError(res, 404, 'NOT_FOUND', 'GraphiQL is not built here; run `npm run build`', corsHeaders);
+      return;
+    }
+    const file = web?.fileFor(url.pathname);
+    if (file !== undefined && web) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendError(res, 405, 'METHOD_NOT_ALLOWED', `method ${req.method} is not allowed on ${url.pathname}`, {
+          allow: 'GET, HEAD',
+        });
+      } else if (!(await web.serve(req, res, file))) {
+        const hint = file === 'index.html' ? 'the dashboard is not built here; run `npm run build`' : 'no such file';
+        sendError(res, 404, 'NOT_FOUND', `${url.pathname}: ${hint}`);
+      }
       return;
     }
     if (isExportPath(url.pathname)) {

@@ -1,6 +1,6 @@
 /**
  * The layer rules of docs/architecture.md, checked against every import in src/, plugins/,
- * bench/ and scripts/. Imports are read with the TypeScript compiler's parser (static imports,
+ * bench/, scripts/ and web/. Imports are read with the TypeScript compiler's parser (static imports,
  * re-exports, `import x = require()`, `require()`, `import()` and `import('...')` types), so a
  * type-only import is told apart from one that loads code.
  *
@@ -13,7 +13,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import * as ts from 'typescript';
 
 const ROOT = resolve(__dirname, '../..');
-const SCANNED = ['src', 'plugins', 'bench', 'scripts'];
+const SCANNED = ['src', 'plugins', 'bench', 'scripts', 'web'];
 
 interface Layer {
   /** the first column of the doc's table: folders (`src/core`), files, or `plugins/*` */
@@ -129,6 +129,13 @@ const LAYERS: Layer[] = [
     nodeBuiltins: true,
   },
   {
+    labels: ['web'],
+    members: ['web/'],
+    mayImport: [],
+    packages: ['d3-scale', 'graphql-ws', 'graphiql', '@graphiql/toolkit', 'react', 'react-dom'],
+    nodeBuiltins: false,
+  },
+  {
     labels: ['bench', 'scripts'],
     members: ['bench/', 'scripts/'],
     mayImport: 'any',
@@ -158,7 +165,7 @@ function sourceFiles(folder: string): string[] {
   return readdirSync(abs, { withFileTypes: true }).flatMap((entry) => {
     const path = `${folder}/${entry.name}`;
     if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+    return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
 }
 
@@ -169,7 +176,8 @@ function stringArgument(node: ts.CallExpression): string | undefined {
 
 /** Every module a file names, and whether it names it for types only. */
 function importsOf(file: string, text: string): Import[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const kind = file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
   const found: Import[] = [];
   const add = (specifier: string, typeOnly: boolean) => found.push({ from: file, specifier, typeOnly });
   const visit = (node: ts.Node): void => {
@@ -219,7 +227,9 @@ function importsOf(file: string, text: string): Import[] {
 /** The repository file a relative specifier names (posix, relative to the root). */
 function resolveFile(from: string, specifier: string): string {
   const base = resolve(ROOT, dirname(from), specifier);
-  const file = [base, `${base}.ts`, join(base, 'index.ts')].find((c) => existsSync(c) && statSync(c).isFile());
+  const file = [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find(
+    (c) => existsSync(c) && statSync(c).isFile(),
+  );
   if (!file) throw new Error(`${from}: cannot resolve ${specifier}`);
   return posix(relative(ROOT, file));
 }

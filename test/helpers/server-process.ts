@@ -5,8 +5,10 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { projectRoot } from '../../src/paths';
 
-const root = join(__dirname, '..', '..');
+// the project root, whether this runs under ts-jest or compiled into dist/ (a benchmark)
+const root = projectRoot;
 
 /** Compiles the server into dist/ (the same build `npm start` uses). */
 export function buildServer(): void {
