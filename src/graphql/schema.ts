@@ -3,6 +3,12 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { DistanceResolver } from './distance/distance.resolver';
+import {
+  CoverageModelResolver,
+  ExclusionResolver,
+  ModelCoverageResolver,
+  ModelPairResolver,
+} from './evidence/evidence.resolver';
 import { GenomeResolver } from './genome/genome.resolver';
 import { ModelConnectionResolver, ModelResolver } from './model/model.resolver';
 import {
@@ -31,6 +37,10 @@ export const resolvers = [
   EvaluationPointResolver,
   ProviderResolver,
   JobResolver,
+  ModelCoverageResolver,
+  CoverageModelResolver,
+  ExclusionResolver,
+  ModelPairResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

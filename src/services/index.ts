@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
 import { inlineCompute, observed, type Compute } from './compute';
 import { DistanceService } from './distance.service';
+import { EvidenceService } from './evidence.service';
 import { GenomeService } from './genome.service';
 import { ModelService } from './model.service';
 import { PopulationService } from './population.service';
@@ -46,11 +47,12 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
   const models = new ModelService(store, () => registry.list().map((p) => p.id), genomes);
   const populations = new PopulationService(store, compute);
   const samples = new SampleService(store, populations, models, genomes);
-  const distances = new DistanceService(store, populations, writes, models, genomes, compute);
-  const trees = new TreeService(store, distances, populations, models, genomes, writes, compute);
+  const evidence = new EvidenceService(populations);
+  const distances = new DistanceService(store, populations, writes, models, genomes, compute, evidence);
+  const trees = new TreeService(store, distances, populations, models, genomes, writes, compute, evidence);
   const scores = new ScoreService(store, models);
   const scoreImports = new ScoreImportService(store, models);
-  const predictions = new PredictionService(store, models, genomes, distances, writes, compute);
+  const predictions = new PredictionService(store, models, genomes, distances, writes, compute, evidence, populations);
   const providers = new ProviderService(registry, options.logger);
   const jobs = new JobService(store, samples, populations, {
     ...options.probing,
@@ -75,6 +77,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
     genomes,
     populations,
     samples,
+    evidence,
     distances,
     trees,
     scores,

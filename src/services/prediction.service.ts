@@ -15,16 +15,25 @@ import { PhyloInputError } from '../core/errors';
 import { foldsOf } from '../core/prediction/calibrated-fit';
 import { defaultPredictorName, predictorNames } from '../core/prediction/registry';
 import type { Calibration, Evaluation, EvaluationPoint } from '../core/prediction/evaluation';
-import type { GenomeRow, ModelRow, ScoreRow, Store } from '../db/store';
+import { sharedGeneCount, shortfall } from '../core/genetics/coverage';
+import { populationsJson } from '../core/tasks';
+import type { GenomeRow, ModelRow, PopulationRevision, ScoreRow, Store } from '../db/store';
 import { jsonCodec } from './codecs';
 import type { Compute } from './compute';
 import { ComputationCache, type Dependencies } from './computation-cache';
 import type { DistanceService, SimilarityMatrix } from './distance.service';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
+import type {
+  EvidenceService,
+  EvidenceThresholds,
+  Exclusion,
+  ModelEvidence,
+  ThresholdRequest,
+} from './evidence.service';
 import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
-import { ALLELE_LENGTH } from './population.service';
+import { ALLELE_LENGTH, type PopulationService } from './population.service';
 import type { WriteBehind } from './write-behind';
 
 /** Seed of every predictor fit (FastICA initialisation, subsampling): results are reproducible. */
@@ -48,6 +57,18 @@ export interface PredictionResult {
   level: number;
   method: string;
   neighbors: PredictionNeighbour[];
+  /** what the answer rests on that a reader should know, in plain words (none: nothing to flag) */
+  warnings: string[];
+  /** genes the model has samples on that at least one training model has samples on too */
+  sharedGenes: number;
+  /** D to the nearest training model */
+  nearestDistance: number;
+  /** nearestDistance is beyond every calibration model's distance to the models it was predicted from */
+  extrapolation: boolean;
+  /** the interval was calibrated on training models subsampled to this model's samples per gene */
+  samplingMatched: boolean;
+  /** scored models with samples left out of training, with why */
+  excluded: Exclusion[];
 }
 
 /** A held-out point, named by model id instead of the core's row index. */
@@ -55,7 +76,7 @@ export type EvaluationPointResult = Omit<EvaluationPoint, 'index'> & { modelId: 
 
 export type EvaluationResult = Omit<Evaluation, 'points'> & { method: string; points: EvaluationPointResult[] };
 
-export interface PredictionRequest {
+export interface PredictionRequest extends ThresholdRequest {
   model: string;
   benchmark: string;
   genome: string;
@@ -83,10 +104,12 @@ export class PredictionService {
     private readonly distances: DistanceService,
     writes: WriteBehind,
     private readonly compute: Compute,
+    private readonly evidence: EvidenceService,
+    private readonly populations: PopulationService,
   ) {
     this.predictions = new ComputationCache(
       store,
-      'prediction/v1',
+      'prediction/v2',
       jsonCodec<PredictionResult>(),
       writes,
       32 * 1024 * 1024,
@@ -111,27 +134,44 @@ export class PredictionService {
   async predict(request: PredictionRequest): Promise<PredictionResult> {
     const method = checkMethod(request.method);
     const level = checkLevel(request.level);
+    const thresholds = this.evidence.thresholds(request);
     const genome = await this.genomes.get(request.genome);
     const target = await this.models.get(request.model);
     const scores = await this.scoresOf(request.benchmark);
-    const matrix = await this.matrixWith(genome, target);
-    const at = matrix.modelIds.indexOf(target.id);
+    const { matrix, evidence, excluded } = await this.matrixWith(genome, target, thresholds);
+    const at = 0;
     const train = await this.scoredSet(matrix, scores, target.id);
     if (train.models.length < 3) {
       throw badInput(
-        `need at least 3 models other than "${target.name}" with a ${request.benchmark} score and samples on genome "${genome.name}"; found ${train.models.length}`,
+        `need at least 3 models other than "${target.name}" with a ${request.benchmark} score and enough samples on genome "${genome.name}"; found ${train.models.length}` +
+          (excluded.length
+            ? ` (${excluded.length} left out for too little evidence: see minSamplesPerGene, minGeneCoverage)`
+            : ''),
       );
     }
+    const mine = evidence[at];
+    const theirs = train.index.map((i) => evidence[i]);
+    const thin = sampledLess(mine, theirs);
     const dependencies = dependenciesOf(matrix, [at, ...train.index]);
     const key = fingerprint(
-      'prediction/v1',
+      'prediction/v2',
       `${target.id}@${matrix.dependencies[at][1]}`,
       this.keyOf(matrix, request.benchmark, train),
       method,
       level,
       PREDICTION_SEED,
+      excluded.map((e) => e.modelId).join(','),
     );
     return this.predictions.getOrCompute(key, async () => {
+      const thinTo = thin
+        ? {
+            populations: populationsJson(
+              (await this.populations.textsOf(genome, dependenciesRows(dependencies), ALLELE_LENGTH)).map(
+                (p) => p.json,
+              ),
+            ),
+          }
+        : undefined;
       const fit = await calibrationErrors(
         this.compute.run('predict', {
           similarity: matrix.similarity,
@@ -143,10 +183,37 @@ export class PredictionService {
           method,
           level,
           seed: PREDICTION_SEED,
+          thinTo,
         }),
       );
       const neighbors = nearestScored(fit.row, train, NEIGHBOURS);
-      const result: PredictionResult = { value: fit.value, low: fit.low, high: fit.high, level, method, neighbors };
+      const nearestDistance = Math.min(...fit.row);
+      const extrapolation = nearestDistance > fit.reach;
+      const sharedGenes = sharedWith(mine, theirs);
+      const result: PredictionResult = {
+        value: fit.value,
+        low: fit.low,
+        high: fit.high,
+        level,
+        method,
+        neighbors,
+        warnings: predictionWarnings({
+          mine,
+          theirs,
+          thresholds,
+          thin,
+          sharedGenes,
+          nearestDistance,
+          reach: fit.reach,
+          extrapolation,
+          excluded: excluded.length,
+        }),
+        sharedGenes,
+        nearestDistance,
+        extrapolation,
+        samplingMatched: thin,
+        excluded,
+      };
       return { genomeId: genome.id, dependencies, value: result, current: currentRevisions(matrix), keep: KEEP };
     });
   }
@@ -221,11 +288,32 @@ export class PredictionService {
     return scores;
   }
 
-  /** Every model's similarity on the genome, after checking the target has samples there. */
-  private async matrixWith(genome: GenomeRow, target: ModelRow): Promise<SimilarityMatrix> {
-    const mine = await this.store.populationRevisions(genome.id, [target.id]);
-    if (mine.length === 0) throw badInput(`model "${target.name}" has no samples on genome "${genome.name}"`);
-    return this.distances.similarity(genome);
+  /**
+   * The similarity of the target (row 0) and every other model with enough evidence (the
+   * training candidates), after checking the target has samples there. A candidate sharing no
+   * gene with the target has no distance to it and is left out too.
+   */
+  private async matrixWith(
+    genome: GenomeRow,
+    target: ModelRow,
+    thresholds: EvidenceThresholds,
+  ): Promise<{ matrix: SimilarityMatrix; evidence: ModelEvidence[]; excluded: Exclusion[] }> {
+    const [mine] = await this.evidence.of(genome, await this.evidence.revisionsFor(genome, [target]));
+    const selection = await this.evidence.select(genome, undefined, thresholds);
+    const excluded = selection.excluded.filter((e) => e.modelId !== target.id);
+    const others: ModelEvidence[] = [];
+    for (const e of selection.evidence) {
+      if (e.modelId === target.id) continue;
+      if (sharedGeneCount(e.mask, mine.mask) === 0) {
+        excluded.push({ modelId: e.modelId, reason: 'shares no gene with the predicted model (distance unknown)' });
+      } else others.push(e);
+    }
+    const evidence = [mine, ...others];
+    const matrix = await this.distances.similarityOf(
+      genome,
+      evidence.map((e) => ({ modelId: e.modelId, revision: e.revision, sampleCount: e.coverage.samples })),
+    );
+    return { matrix, evidence, excluded };
   }
 
   /** Models of the matrix with a score (except `exclude`), in model-id order, scores checked. */
@@ -285,6 +373,77 @@ async function calibrationErrors<T>(running: Promise<T>): Promise<T> {
       throw badInput(`cannot fit and calibrate leave-one-family-out: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * Whether the predicted model rests on less evidence than the training models typically do:
+ * fewer samples per gene, or fewer genes, than their medians. Its interval is then calibrated on
+ * training models thinned to its sampling (core/genetics/thin.ts).
+ */
+function sampledLess(mine: ModelEvidence, theirs: readonly ModelEvidence[]): boolean {
+  const perGene = median(theirs.map((e) => e.coverage.medianSamplesPerGene));
+  const genes = median(theirs.map((e) => e.coverage.genesWithSamples));
+  return mine.coverage.medianSamplesPerGene < perGene || mine.coverage.genesWithSamples < genes;
+}
+
+function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const k = v.length;
+  return k === 0 ? 0 : k % 2 === 1 ? v[(k - 1) / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+}
+
+/** Genes of the model that at least one training model has samples on too. */
+function sharedWith(mine: ModelEvidence, theirs: readonly ModelEvidence[]): number {
+  const union = new Uint32Array(mine.mask.length);
+  for (const e of theirs) for (let w = 0; w < union.length; w++) union[w] |= e.mask[w];
+  return sharedGeneCount(mine.mask, union);
+}
+
+/** The warnings of a prediction, in plain words. */
+function predictionWarnings(p: {
+  mine: ModelEvidence;
+  theirs: readonly ModelEvidence[];
+  thresholds: EvidenceThresholds;
+  thin: boolean;
+  sharedGenes: number;
+  nearestDistance: number;
+  reach: number;
+  extrapolation: boolean;
+  excluded: number;
+}): string[] {
+  const warnings: string[] = [];
+  const c = p.mine.coverage;
+  const short = shortfall(c, p.thresholds);
+  if (short !== null) warnings.push(`this model has too little evidence to be used by default: ${short}`);
+  if (p.thin) {
+    warnings.push(
+      `this model has a median ${c.medianSamplesPerGene} samples per gene on ${c.genesWithSamples} genes, ` +
+        `the training models ${median(p.theirs.map((e) => e.coverage.medianSamplesPerGene))} on ` +
+        `${median(p.theirs.map((e) => e.coverage.genesWithSamples))}: the interval was calibrated on the training ` +
+        'models subsampled to its sampling',
+    );
+  }
+  if (p.sharedGenes < p.thresholds.minGeneCoverage * c.genes) {
+    warnings.push(`shares only ${p.sharedGenes} of ${c.genes} genes with the training models`);
+  }
+  if (p.extrapolation) {
+    warnings.push(
+      `extrapolation: the nearest training model is at distance ${round(p.nearestDistance)}, farther than any ` +
+        `calibration model was from the models it was predicted from (${round(p.reach)})`,
+    );
+  }
+  if (p.excluded > 0) {
+    warnings.push(`${p.excluded} models with samples were left out of training for too little evidence (see excluded)`);
+  }
+  return warnings;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function dependenciesRows(dependencies: Dependencies): PopulationRevision[] {
+  return dependencies.map(([modelId, revision]) => ({ modelId, revision, sampleCount: 0 }));
 }
 
 function dependenciesOf(matrix: SimilarityMatrix, rows: readonly number[]): Dependencies {

@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Exclusion } from '../evidence/evidence.type';
 import type { TreeMethod as TreeMethodName, TreeNodeView, TreeView } from '../../services/tree.service';
 
 export enum TreeMethod {
@@ -76,4 +77,10 @@ export class Tree implements TreeView {
 
   @Field(() => [TreeNode])
   nodes!: TreeNode[];
+
+  @Field(() => [Exclusion], {
+    description:
+      'models with samples left out: too little evidence (without an explicit `models` list), or no gene shared with another model (always: a tree needs every distance)',
+  })
+  excluded!: Exclusion[];
 }
