@@ -60,7 +60,8 @@ export class DistanceResolver {
     return unknownPairs.map(([i, j]) => ({ aId: matrix.modelIds[i], bId: matrix.modelIds[j] }));
   }
 
-  @FieldResolver(() => [[Float, { nullable: true }]], {
+  @FieldResolver(() => [[Float]], {
+    nullable: 'items',
     description:
       'Nei distance D, null for a pair that shares no gene (unknown; `distance` shows -ln(1e-10) there, the reference convention)',
   })
