@@ -8,7 +8,7 @@
  */
 import {
   type Coverage,
-  coverageOf,
+  coverageFromSamplesPerGene,
   DEFAULT_THRESHOLDS,
   type EvidenceThresholds,
   geneMask,
@@ -83,7 +83,7 @@ export class EvidenceService {
         this.known.set(`${genome.id}:${text.modelId}`, {
           modelId: text.modelId,
           revision: text.revision,
-          coverage: coverageOfCounts(perGene),
+          coverage: coverageFromSamplesPerGene(perGene),
           mask: geneMask(perGene),
           perGene,
         });
@@ -175,11 +175,6 @@ export class EvidenceService {
       return revision;
     });
   }
-}
-
-/** Coverage from samples per gene (the counts' totals), without re-reading the alleles. */
-function coverageOfCounts(perGene: Int32Array): Coverage {
-  return coverageOf(Array.from(perGene, (n) => (n > 0 ? { '': n } : null)));
 }
 
 /** A coverage as the API shows it: with its share of genes and its shortfall by the defaults. */

@@ -15,7 +15,7 @@ import { PhyloInputError } from '../core/errors';
 import { foldsOf } from '../core/prediction/calibrated-fit';
 import { defaultPredictorName, predictorNames } from '../core/prediction/registry';
 import type { Calibration, Evaluation, EvaluationPoint } from '../core/prediction/evaluation';
-import { sharedGeneCount, shortfall } from '../core/genetics/coverage';
+import { median, sharedGeneCount, shortfall } from '../core/genetics/coverage';
 import { populationsJson } from '../core/tasks';
 import type { GenomeRow, ModelRow, PopulationRevision, ScoreRow, Store } from '../db/store';
 import { jsonCodec } from './codecs';
@@ -383,15 +383,7 @@ async function calibrationErrors<T>(running: Promise<T>): Promise<T> {
 function sampledLess(mine: ModelEvidence, theirs: readonly ModelEvidence[]): boolean {
   const perGene = median(theirs.map((e) => e.coverage.medianSamplesPerGene));
   const genes = median(theirs.map((e) => e.coverage.genesWithSamples));
-  return process.env.NO_THIN
-    ? false
-    : mine.coverage.medianSamplesPerGene < perGene || mine.coverage.genesWithSamples < genes;
-}
-
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const k = v.length;
-  return k === 0 ? 0 : k % 2 === 1 ? v[(k - 1) / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+  return mine.coverage.medianSamplesPerGene < perGene || mine.coverage.genesWithSamples < genes;
 }
 
 /** Genes of the model that at least one training model has samples on too. */

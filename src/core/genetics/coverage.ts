@@ -47,19 +47,29 @@ export function samplesPerGene(counts: AlleleCounts): Int32Array {
 }
 
 export function coverageOf(counts: AlleleCounts): Coverage {
-  const perGene = samplesPerGene(counts);
+  return coverageFromSamplesPerGene(samplesPerGene(counts));
+}
+
+/** Coverage from the samples on each gene of the genome (0 where none). */
+export function coverageFromSamplesPerGene(perGene: Int32Array): Coverage {
   const sampled = Array.from(perGene)
     .filter((n) => n > 0)
     .sort((a, b) => a - b);
   const k = sampled.length;
-  const median = k === 0 ? 0 : k % 2 === 1 ? sampled[(k - 1) / 2] : (sampled[k / 2 - 1] + sampled[k / 2]) / 2;
   return {
-    genes: counts.length,
+    genes: perGene.length,
     genesWithSamples: k,
     samples: sampled.reduce((s, n) => s + n, 0),
     minSamplesPerGene: k === 0 ? 0 : sampled[0],
-    medianSamplesPerGene: median,
+    medianSamplesPerGene: median(sampled),
   };
+}
+
+/** Median of the values (mean of the two middle ones for an even count); 0 for none. */
+export function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const k = v.length;
+  return k === 0 ? 0 : k % 2 === 1 ? v[(k - 1) / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
 }
 
 /** Share of the genome's genes with samples (0 for an empty genome). */
