@@ -138,9 +138,9 @@ export class PredictionService {
     const genome = await this.genomes.get(request.genome);
     const target = await this.models.get(request.model);
     const scores = await this.scoresOf(request.benchmark);
-    const { matrix, evidence, excluded } = await this.matrixWith(genome, target, thresholds);
-    const at = 0;
-    const train = await this.scoredSet(matrix, scores, target.id);
+    const { matrix, at, evidence, excluded } = await this.matrixWith(genome, target, thresholds);
+    const out = new Set([target.id, ...excluded.map((e) => e.modelId)]);
+    const train = await this.scoredSet(matrix, scores, out);
     if (train.models.length < 3) {
       throw badInput(
         `need at least 3 models other than "${target.name}" with a ${request.benchmark} score and enough samples on genome "${genome.name}"; found ${train.models.length}` +
@@ -160,6 +160,8 @@ export class PredictionService {
       method,
       level,
       PREDICTION_SEED,
+      // the thresholds word the warnings and the exclusions' reasons
+      `${thresholds.minSamplesPerGene}:${thresholds.minGeneCoverage}`,
       excluded.map((e) => e.modelId).join(','),
     );
     return this.predictions.getOrCompute(key, async () => {
@@ -224,7 +226,7 @@ export class PredictionService {
     const genome = await this.genomes.get(request.genome);
     const scores = await this.scoresOf(request.benchmark);
     const matrix = await this.distances.similarity(genome);
-    const all = await this.scoredSet(matrix, scores, null);
+    const all = await this.scoredSet(matrix, scores, new Set());
     if (all.models.length < 4) {
       throw badInput(
         `need at least 4 models with a ${request.benchmark} score and samples on genome "${genome.name}"; found ${all.models.length}`,
@@ -289,41 +291,42 @@ export class PredictionService {
   }
 
   /**
-   * The similarity of the target (row 0) and every other model with enough evidence (the
-   * training candidates), after checking the target has samples there. A candidate sharing no
-   * gene with the target has no distance to it and is left out too.
+   * The similarity of every model with enough evidence (the training candidates, in the order of
+   * the default distance matrix, so predictions share its cached matrix) and of the target (its
+   * row `at`; appended when it falls short itself), after checking the target has samples there.
+   * Candidates sharing no gene with the target have no distance to it: they are excluded too.
    */
   private async matrixWith(
     genome: GenomeRow,
     target: ModelRow,
     thresholds: EvidenceThresholds,
-  ): Promise<{ matrix: SimilarityMatrix; evidence: ModelEvidence[]; excluded: Exclusion[] }> {
+  ): Promise<{ matrix: SimilarityMatrix; at: number; evidence: ModelEvidence[]; excluded: Exclusion[] }> {
     const [mine] = await this.evidence.of(genome, await this.evidence.revisionsFor(genome, [target]));
     const selection = await this.evidence.select(genome, undefined, thresholds);
     const excluded = selection.excluded.filter((e) => e.modelId !== target.id);
-    const others: ModelEvidence[] = [];
     for (const e of selection.evidence) {
-      if (e.modelId === target.id) continue;
-      if (sharedGeneCount(e.mask, mine.mask) === 0) {
+      if (e.modelId !== target.id && sharedGeneCount(e.mask, mine.mask) === 0) {
         excluded.push({ modelId: e.modelId, reason: 'shares no gene with the predicted model (distance unknown)' });
-      } else others.push(e);
+      }
     }
-    const evidence = [mine, ...others];
+    let at = selection.evidence.findIndex((e) => e.modelId === target.id);
+    const evidence = at >= 0 ? selection.evidence : [...selection.evidence, mine];
+    if (at < 0) at = evidence.length - 1;
     const matrix = await this.distances.similarityOf(
       genome,
       evidence.map((e) => ({ modelId: e.modelId, revision: e.revision, sampleCount: e.coverage.samples })),
     );
-    return { matrix, evidence, excluded };
+    return { matrix, at, evidence, excluded };
   }
 
-  /** Models of the matrix with a score (except `exclude`), in model-id order, scores checked. */
+  /** Models of the matrix with a score (except those in `exclude`), in model-id order, scores checked. */
   private async scoredSet(
     matrix: SimilarityMatrix,
     scores: readonly ScoreRow[],
-    exclude: number | null,
+    exclude: ReadonlySet<number>,
   ): Promise<ScoredSet> {
     const position = new Map(matrix.modelIds.map((id, i) => [id, i]));
-    const usable = scores.filter((s) => s.modelId !== exclude && position.has(s.modelId));
+    const usable = scores.filter((s) => !exclude.has(s.modelId) && position.has(s.modelId));
     const byId = new Map((await this.store.getModels(usable.map((s) => s.modelId))).map((m) => [m.id, m]));
     const models = usable.map((s) => byId.get(s.modelId)!);
     usable.forEach((s, i) => {
@@ -427,7 +430,7 @@ function predictionWarnings(p: {
     );
   }
   if (p.excluded > 0) {
-    warnings.push(`${p.excluded} models with samples were left out of training for too little evidence (see excluded)`);
+    warnings.push(`${p.excluded} models with samples were left out of training (see excluded)`);
   }
   return warnings;
 }
