@@ -11,13 +11,15 @@
  */
 import type { AlleleCounts } from './genetics/population';
 import { countAlleles } from './genetics/population';
-import { neiDistance, neiSimilarityMatrix } from './genetics/nei';
+import { samplesPerGene } from './genetics/coverage';
+import { neiDistance, neiSimilarity, neiSimilarityMatrix } from './genetics/nei';
+import { thinTo } from './genetics/thin';
 import { formatNewick } from './format/newick';
 import { bootstrapSupport } from './tree/bootstrap';
 import { getTreeBuilder, type TreeMethodName } from './tree/registry';
 import { midpointRoot, outgroupRoot } from './tree/reroot';
 import type { Tree } from './tree/tree';
-import { createRandom } from './random';
+import { createRandom, keyedRandom } from './random';
 import { fitCalibrated } from './prediction/calibrated-fit';
 import { evaluatePredictor, type Calibration, type Evaluation } from './prediction/evaluation';
 import { getPredictor } from './prediction/registry';
@@ -53,6 +55,24 @@ export interface TreeResult {
   newick: string;
 }
 
+/**
+ * D(i thinned to the query's sampling, j) for training rows i, j, where `populations` holds the
+ * query then the training rows. Each row is thinned once, with its own seeded stream, on first use.
+ */
+function thinnedDistances(populations: AlleleCounts[], seed: number): (i: number, j: number) => number {
+  const [query, ...train] = populations;
+  const perGene = samplesPerGene(query);
+  const thinned = new Map<number, AlleleCounts>();
+  return (i, j) => {
+    let t = thinned.get(i);
+    if (!t) {
+      t = thinTo(train[i], perGene, keyedRandom(seed, 'thin', i));
+      thinned.set(i, t);
+    }
+    return neiDistance(neiSimilarity(t, train[j]));
+  };
+}
+
 /** A labelled set: rows `index` of an n x n similarity matrix (n = `size`), with scores and fold labels. */
 interface ScoredRows {
   similarity: Float64Array;
@@ -68,6 +88,12 @@ interface ScoredRows {
 export interface PredictTask extends ScoredRows {
   /** the row of the predicted model */
   at: number;
+  /**
+   * Calibrate on the query's sampling: the populations (JSON array) of the query, then of each
+   * training row in `index` order. Each held-out calibration model is thinned to the query's
+   * samples per gene (genetics/thin.ts) before its distances to the training models are taken.
+   */
+  thinTo?: { populations: string };
 }
 
 export interface PredictResult {
@@ -76,6 +102,8 @@ export interface PredictResult {
   high: number;
   /** D from the predicted model to each training row, in `index` order */
   row: number[];
+  /** farthest nearest-other-family distance among the calibration models (calibrated-fit.ts) */
+  reach: number;
 }
 
 export interface EvaluateTask extends ScoredRows {
@@ -123,10 +151,15 @@ export const tasks = {
     const row = index.map((j) => neiDistance(similarity[at * size + j]));
     const fit = fitCalibrated(
       getPredictor(task.method),
-      { distances: distanceBlock(similarity, size, index), scores: task.scores, families: task.families },
+      {
+        distances: distanceBlock(similarity, size, index),
+        scores: task.scores,
+        families: task.families,
+        heldOut: task.thinTo && thinnedDistances(parsePopulations(task.thinTo.populations), task.seed),
+      },
       { seed: task.seed, level: task.level },
     );
-    return { ...fit.predict(row), row };
+    return { ...fit.predict(row), row, reach: fit.reach };
   },
 
   evaluate: (task: EvaluateTask): Evaluation =>

@@ -5,6 +5,12 @@ import { buildSchema } from 'type-graphql';
 import { DistanceResolver, PhylipNameResolver } from './distance/distance.resolver';
 import { DriftAlertResolver, DriftResolver } from './drift/drift.resolver';
 import { IdentityResolver } from './identity/identity.resolver';
+import {
+  CoverageModelResolver,
+  ExclusionResolver,
+  ModelCoverageResolver,
+  ModelPairResolver,
+} from './evidence/evidence.resolver';
 import { GenomeResolver } from './genome/genome.resolver';
 import { ModelConnectionResolver, ModelResolver } from './model/model.resolver';
 import {
@@ -37,6 +43,10 @@ export const resolvers = [
   EvaluationPointResolver,
   ProviderResolver,
   JobResolver,
+  ModelCoverageResolver,
+  CoverageModelResolver,
+  ExclusionResolver,
+  ModelPairResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -17,6 +17,7 @@ import type { ObservedCompute } from './compute';
 import { ComputationCache, type Dependencies } from './computation-cache';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
+import type { EvidenceService, Exclusion, ModelEvidence, Selection, ThresholdRequest } from './evidence.service';
 import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
 import { requireIntIn } from './validate';
@@ -38,8 +39,11 @@ export interface SimilarityMatrix {
   alleleLength: number;
 }
 
-/** A request for a matrix: a genome and the models in row order (none: every model with samples). */
-export interface MatrixRequest {
+/**
+ * A request for a matrix: a genome and the models in row order (none: every model with samples
+ * and enough evidence, by the thresholds given or the defaults).
+ */
+export interface MatrixRequest extends ThresholdRequest {
   genome: string;
   models?: readonly string[] | null;
   alleleLength?: number;
@@ -52,6 +56,12 @@ export interface DistanceMatrixView {
   /** fingerprint of every input; changes exactly when the matrix does */
   fingerprint: string;
   alleleLength: number;
+  /** each row's evidence, in row order */
+  evidence: ModelEvidence[];
+  /** models with samples left out for too little evidence, with why */
+  excluded: Exclusion[];
+  /** row pairs (i < j) sharing no gene: distance unknown */
+  unknownPairs: [number, number][];
 }
 
 /** Allele lengths a request may ask for; 4 is the reference and the one stored. */
@@ -83,14 +93,25 @@ export class DistanceService {
     private readonly models: ModelService,
     private readonly genomes: GenomeService,
     private readonly compute: ObservedCompute,
+    private readonly evidence: EvidenceService,
   ) {}
 
   /** The matrix a request names, resolving its genome and model ids. */
   async matrix(request: MatrixRequest): Promise<DistanceMatrixView> {
     const genome = await this.genomes.get(request.genome);
+    const thresholds = this.evidence.thresholds(request);
     const models = await this.models.selected(request.models);
-    const matrix = await this.similarity(genome, models, request.alleleLength);
-    return { matrix, genome, fingerprint: matrix.key, alleleLength: matrix.alleleLength };
+    const selection = await this.evidence.select(genome, models, thresholds);
+    const matrix = await this.similarityOf(genome, requireIncluded(genome, selection), request.alleleLength);
+    return {
+      matrix,
+      genome,
+      fingerprint: matrix.key,
+      alleleLength: matrix.alleleLength,
+      evidence: selection.evidence,
+      excluded: selection.excluded,
+      unknownPairs: this.evidence.unknownPairs(selection.evidence),
+    };
   }
 
   /**
@@ -131,8 +152,17 @@ export class DistanceService {
     alleleLength: number = ALLELE_LENGTH,
   ): Promise<SimilarityMatrix> {
     requireIntIn('alleleLength', alleleLength, 1, MAX_ALLELE_LENGTH);
+    return this.similarityOf(genome, await this.evidence.revisionsFor(genome, models), alleleLength);
+  }
+
+  /** S for the given populations, in that order. */
+  async similarityOf(
+    genome: GenomeRow,
+    revisions: readonly PopulationRevision[],
+    alleleLength: number = ALLELE_LENGTH,
+  ): Promise<SimilarityMatrix> {
+    requireIntIn('alleleLength', alleleLength, 1, MAX_ALLELE_LENGTH);
     const cache = this.cacheFor(alleleLength);
-    const revisions = await this.revisionsFor(genome, models);
     const key = this.keyOf(genome, revisions, alleleLength);
     const hit = await cache.get(key);
     if (hit) {
@@ -226,28 +256,6 @@ export class DistanceService {
     return cache;
   }
 
-  private async revisionsFor(genome: GenomeRow, models?: readonly ModelRow[]): Promise<PopulationRevision[]> {
-    if (models === undefined) {
-      const all = await this.populations.revisions(genome.id);
-      if (all.length === 0) throw badInput(`no model has samples on genome "${genome.name}"`);
-      return all;
-    }
-    if (models.length === 0) throw badInput('the models list is empty');
-    const byModel = new Map(
-      (
-        await this.populations.revisions(
-          genome.id,
-          models.map((m) => m.id),
-        )
-      ).map((r) => [r.modelId, r]),
-    );
-    return models.map((model) => {
-      const revision = byModel.get(model.id);
-      if (!revision) throw badInput(`model "${model.name}" has no samples on genome "${genome.name}"`);
-      return revision;
-    });
-  }
-
   private keyOf(
     genome: GenomeRow,
     revisions: readonly { modelId: number; revision: number }[],
@@ -289,6 +297,19 @@ export class DistanceService {
     }
     return known;
   }
+}
+
+/** The selection's models, or a clear error when none has enough evidence. */
+export function requireIncluded(genome: GenomeRow, selection: Selection): PopulationRevision[] {
+  if (selection.included.length > 0) return selection.included;
+  const reasons = selection.excluded
+    .slice(0, 3)
+    .map((e) => `model ${e.modelId}: ${e.reason}`)
+    .join('; ');
+  throw badInput(
+    `no model on genome "${genome.name}" has enough evidence (${selection.excluded.length} excluded: ${reasons}); ` +
+      'lower minSamplesPerGene / minGeneCoverage or name the models',
+  );
 }
 
 export { distancesOf };

@@ -8,6 +8,7 @@ import { createProviderRegistry, type ProviderRegistry } from '../providers/regi
 import { inlineCompute, observed, type Compute } from './compute';
 import { DistanceService } from './distance.service';
 import { DriftService, type DriftOptions } from './drift/drift.service';
+import { EvidenceService } from './evidence.service';
 import { GenomeService } from './genome.service';
 import { IdentityService } from './identity.service';
 import { ModelService } from './model.service';
@@ -50,12 +51,13 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
   const models = new ModelService(store, () => registry.list().map((p) => p.id), genomes);
   const populations = new PopulationService(store, compute);
   const samples = new SampleService(store, populations, models, genomes);
-  const distances = new DistanceService(store, populations, writes, models, genomes, compute);
-  const trees = new TreeService(store, distances, populations, models, genomes, writes, compute);
+  const evidence = new EvidenceService(populations);
+  const distances = new DistanceService(store, populations, writes, models, genomes, compute, evidence);
+  const trees = new TreeService(store, distances, populations, models, genomes, writes, compute, evidence);
   const identity = new IdentityService(store, populations, models, genomes, writes, compute);
   const scores = new ScoreService(store, models);
   const scoreImports = new ScoreImportService(store, models);
-  const predictions = new PredictionService(store, models, genomes, distances, writes, compute);
+  const predictions = new PredictionService(store, models, genomes, distances, writes, compute, evidence, populations);
   const providers = new ProviderService(registry, options.logger);
   const jobs = new JobService(store, samples, populations, {
     ...options.probing,
@@ -81,6 +83,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
     genomes,
     populations,
     samples,
+    evidence,
     distances,
     trees,
     identity,

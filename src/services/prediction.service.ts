@@ -15,16 +15,25 @@ import { PhyloInputError } from '../core/errors';
 import { foldsOf } from '../core/prediction/calibrated-fit';
 import { defaultPredictorName, predictorNames } from '../core/prediction/registry';
 import type { Calibration, Evaluation, EvaluationPoint } from '../core/prediction/evaluation';
-import type { GenomeRow, ModelRow, ScoreRow, Store } from '../db/store';
+import { median, sharedGeneCount, shortfall } from '../core/genetics/coverage';
+import { populationsJson } from '../core/tasks';
+import type { GenomeRow, ModelRow, PopulationRevision, ScoreRow, Store } from '../db/store';
 import { jsonCodec } from './codecs';
 import type { Compute } from './compute';
 import { ComputationCache, type Dependencies } from './computation-cache';
 import type { DistanceService, SimilarityMatrix } from './distance.service';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
+import type {
+  EvidenceService,
+  EvidenceThresholds,
+  Exclusion,
+  ModelEvidence,
+  ThresholdRequest,
+} from './evidence.service';
 import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
-import { ALLELE_LENGTH } from './population.service';
+import { ALLELE_LENGTH, type PopulationService } from './population.service';
 import type { WriteBehind } from './write-behind';
 
 /** Seed of every predictor fit (FastICA initialisation, subsampling): results are reproducible. */
@@ -48,6 +57,18 @@ export interface PredictionResult {
   level: number;
   method: string;
   neighbors: PredictionNeighbour[];
+  /** what the answer rests on that a reader should know, in plain words (none: nothing to flag) */
+  warnings: string[];
+  /** genes the model has samples on that at least one training model has samples on too */
+  sharedGenes: number;
+  /** D to the nearest training model */
+  nearestDistance: number;
+  /** nearestDistance is beyond every calibration model's distance to the models it was predicted from */
+  extrapolation: boolean;
+  /** the interval was calibrated on training models subsampled to this model's samples per gene */
+  samplingMatched: boolean;
+  /** scored models with samples left out of training, with why */
+  excluded: Exclusion[];
 }
 
 /** A held-out point, named by model id instead of the core's row index. */
@@ -55,7 +76,7 @@ export type EvaluationPointResult = Omit<EvaluationPoint, 'index'> & { modelId: 
 
 export type EvaluationResult = Omit<Evaluation, 'points'> & { method: string; points: EvaluationPointResult[] };
 
-export interface PredictionRequest {
+export interface PredictionRequest extends ThresholdRequest {
   model: string;
   benchmark: string;
   genome: string;
@@ -83,10 +104,12 @@ export class PredictionService {
     private readonly distances: DistanceService,
     writes: WriteBehind,
     private readonly compute: Compute,
+    private readonly evidence: EvidenceService,
+    private readonly populations: PopulationService,
   ) {
     this.predictions = new ComputationCache(
       store,
-      'prediction/v1',
+      'prediction/v2',
       jsonCodec<PredictionResult>(),
       writes,
       32 * 1024 * 1024,
@@ -111,27 +134,46 @@ export class PredictionService {
   async predict(request: PredictionRequest): Promise<PredictionResult> {
     const method = checkMethod(request.method);
     const level = checkLevel(request.level);
+    const thresholds = this.evidence.thresholds(request);
     const genome = await this.genomes.get(request.genome);
     const target = await this.models.get(request.model);
     const scores = await this.scoresOf(request.benchmark);
-    const matrix = await this.matrixWith(genome, target);
-    const at = matrix.modelIds.indexOf(target.id);
-    const train = await this.scoredSet(matrix, scores, target.id);
+    const { matrix, at, evidence, excluded } = await this.matrixWith(genome, target, thresholds);
+    const out = new Set([target.id, ...excluded.map((e) => e.modelId)]);
+    const train = await this.scoredSet(matrix, scores, out);
     if (train.models.length < 3) {
       throw badInput(
-        `need at least 3 models other than "${target.name}" with a ${request.benchmark} score and samples on genome "${genome.name}"; found ${train.models.length}`,
+        `need at least 3 models other than "${target.name}" with a ${request.benchmark} score and enough samples on genome "${genome.name}"; found ${train.models.length}` +
+          (excluded.length
+            ? ` (${excluded.length} left out for too little evidence: see minSamplesPerGene, minGeneCoverage)`
+            : ''),
       );
     }
+    const mine = evidence[at];
+    const theirs = train.index.map((i) => evidence[i]);
+    const thin = sampledLess(mine, theirs);
     const dependencies = dependenciesOf(matrix, [at, ...train.index]);
     const key = fingerprint(
-      'prediction/v1',
+      'prediction/v2',
       `${target.id}@${matrix.dependencies[at][1]}`,
       this.keyOf(matrix, request.benchmark, train),
       method,
       level,
       PREDICTION_SEED,
+      // the thresholds word the warnings and the exclusions' reasons
+      `${thresholds.minSamplesPerGene}:${thresholds.minGeneCoverage}`,
+      excluded.map((e) => e.modelId).join(','),
     );
     return this.predictions.getOrCompute(key, async () => {
+      const thinTo = thin
+        ? {
+            populations: populationsJson(
+              (await this.populations.textsOf(genome, dependenciesRows(dependencies), ALLELE_LENGTH)).map(
+                (p) => p.json,
+              ),
+            ),
+          }
+        : undefined;
       const fit = await calibrationErrors(
         this.compute.run('predict', {
           similarity: matrix.similarity,
@@ -143,10 +185,37 @@ export class PredictionService {
           method,
           level,
           seed: PREDICTION_SEED,
+          thinTo,
         }),
       );
       const neighbors = nearestScored(fit.row, train, NEIGHBOURS);
-      const result: PredictionResult = { value: fit.value, low: fit.low, high: fit.high, level, method, neighbors };
+      const nearestDistance = Math.min(...fit.row);
+      const extrapolation = nearestDistance > fit.reach;
+      const sharedGenes = sharedWith(mine, theirs);
+      const result: PredictionResult = {
+        value: fit.value,
+        low: fit.low,
+        high: fit.high,
+        level,
+        method,
+        neighbors,
+        warnings: predictionWarnings({
+          mine,
+          theirs,
+          thresholds,
+          thin,
+          sharedGenes,
+          nearestDistance,
+          reach: fit.reach,
+          extrapolation,
+          excluded: excluded.length,
+        }),
+        sharedGenes,
+        nearestDistance,
+        extrapolation,
+        samplingMatched: thin,
+        excluded,
+      };
       return { genomeId: genome.id, dependencies, value: result, current: currentRevisions(matrix), keep: KEEP };
     });
   }
@@ -157,7 +226,7 @@ export class PredictionService {
     const genome = await this.genomes.get(request.genome);
     const scores = await this.scoresOf(request.benchmark);
     const matrix = await this.distances.similarity(genome);
-    const all = await this.scoredSet(matrix, scores, null);
+    const all = await this.scoredSet(matrix, scores, new Set());
     if (all.models.length < 4) {
       throw badInput(
         `need at least 4 models with a ${request.benchmark} score and samples on genome "${genome.name}"; found ${all.models.length}`,
@@ -221,21 +290,43 @@ export class PredictionService {
     return scores;
   }
 
-  /** Every model's similarity on the genome, after checking the target has samples there. */
-  private async matrixWith(genome: GenomeRow, target: ModelRow): Promise<SimilarityMatrix> {
-    const mine = await this.store.populationRevisions(genome.id, [target.id]);
-    if (mine.length === 0) throw badInput(`model "${target.name}" has no samples on genome "${genome.name}"`);
-    return this.distances.similarity(genome);
+  /**
+   * The similarity of every model with enough evidence (the training candidates, in the order of
+   * the default distance matrix, so predictions share its cached matrix) and of the target (its
+   * row `at`; appended when it falls short itself), after checking the target has samples there.
+   * Candidates sharing no gene with the target have no distance to it: they are excluded too.
+   */
+  private async matrixWith(
+    genome: GenomeRow,
+    target: ModelRow,
+    thresholds: EvidenceThresholds,
+  ): Promise<{ matrix: SimilarityMatrix; at: number; evidence: ModelEvidence[]; excluded: Exclusion[] }> {
+    const [mine] = await this.evidence.of(genome, await this.evidence.revisionsFor(genome, [target]));
+    const selection = await this.evidence.select(genome, undefined, thresholds);
+    const excluded = selection.excluded.filter((e) => e.modelId !== target.id);
+    for (const e of selection.evidence) {
+      if (e.modelId !== target.id && sharedGeneCount(e.mask, mine.mask) === 0) {
+        excluded.push({ modelId: e.modelId, reason: 'shares no gene with the predicted model (distance unknown)' });
+      }
+    }
+    let at = selection.evidence.findIndex((e) => e.modelId === target.id);
+    const evidence = at >= 0 ? selection.evidence : [...selection.evidence, mine];
+    if (at < 0) at = evidence.length - 1;
+    const matrix = await this.distances.similarityOf(
+      genome,
+      evidence.map((e) => ({ modelId: e.modelId, revision: e.revision, sampleCount: e.coverage.samples })),
+    );
+    return { matrix, at, evidence, excluded };
   }
 
-  /** Models of the matrix with a score (except `exclude`), in model-id order, scores checked. */
+  /** Models of the matrix with a score (except those in `exclude`), in model-id order, scores checked. */
   private async scoredSet(
     matrix: SimilarityMatrix,
     scores: readonly ScoreRow[],
-    exclude: number | null,
+    exclude: ReadonlySet<number>,
   ): Promise<ScoredSet> {
     const position = new Map(matrix.modelIds.map((id, i) => [id, i]));
-    const usable = scores.filter((s) => s.modelId !== exclude && position.has(s.modelId));
+    const usable = scores.filter((s) => !exclude.has(s.modelId) && position.has(s.modelId));
     const byId = new Map((await this.store.getModels(usable.map((s) => s.modelId))).map((m) => [m.id, m]));
     const models = usable.map((s) => byId.get(s.modelId)!);
     usable.forEach((s, i) => {
@@ -285,6 +376,71 @@ async function calibrationErrors<T>(running: Promise<T>): Promise<T> {
       throw badInput(`cannot fit and calibrate leave-one-family-out: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * Whether the predicted model rests on less evidence than the training models typically do:
+ * fewer samples per gene, or fewer genes, than their medians. Its interval is then calibrated on
+ * training models thinned to its sampling (core/genetics/thin.ts).
+ */
+function sampledLess(mine: ModelEvidence, theirs: readonly ModelEvidence[]): boolean {
+  const perGene = median(theirs.map((e) => e.coverage.medianSamplesPerGene));
+  const genes = median(theirs.map((e) => e.coverage.genesWithSamples));
+  return mine.coverage.medianSamplesPerGene < perGene || mine.coverage.genesWithSamples < genes;
+}
+
+/** Genes of the model that at least one training model has samples on too. */
+function sharedWith(mine: ModelEvidence, theirs: readonly ModelEvidence[]): number {
+  const union = new Uint32Array(mine.mask.length);
+  for (const e of theirs) for (let w = 0; w < union.length; w++) union[w] |= e.mask[w];
+  return sharedGeneCount(mine.mask, union);
+}
+
+/** The warnings of a prediction, in plain words. */
+function predictionWarnings(p: {
+  mine: ModelEvidence;
+  theirs: readonly ModelEvidence[];
+  thresholds: EvidenceThresholds;
+  thin: boolean;
+  sharedGenes: number;
+  nearestDistance: number;
+  reach: number;
+  extrapolation: boolean;
+  excluded: number;
+}): string[] {
+  const warnings: string[] = [];
+  const c = p.mine.coverage;
+  const short = shortfall(c, p.thresholds);
+  if (short !== null) warnings.push(`this model has too little evidence to be used by default: ${short}`);
+  if (p.thin) {
+    warnings.push(
+      `this model has a median ${c.medianSamplesPerGene} samples per gene on ${c.genesWithSamples} genes, ` +
+        `the training models ${median(p.theirs.map((e) => e.coverage.medianSamplesPerGene))} on ` +
+        `${median(p.theirs.map((e) => e.coverage.genesWithSamples))}: the interval was calibrated on the training ` +
+        'models subsampled to its sampling',
+    );
+  }
+  if (p.sharedGenes < p.thresholds.minGeneCoverage * c.genes) {
+    warnings.push(`shares only ${p.sharedGenes} of ${c.genes} genes with the training models`);
+  }
+  if (p.extrapolation) {
+    warnings.push(
+      `extrapolation: the nearest training model is at distance ${round(p.nearestDistance)}, farther than any ` +
+        `calibration model was from the models it was predicted from (${round(p.reach)})`,
+    );
+  }
+  if (p.excluded > 0) {
+    warnings.push(`${p.excluded} models with samples were left out of training (see excluded)`);
+  }
+  return warnings;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function dependenciesRows(dependencies: Dependencies): PopulationRevision[] {
+  return dependencies.map(([modelId, revision]) => ({ modelId, revision, sampleCount: 0 }));
 }
 
 function dependenciesOf(matrix: SimilarityMatrix, rows: readonly number[]): Dependencies {

@@ -18,6 +18,7 @@ import type { ModelRow, ScoreEntry, Store } from '../db/store';
 import { assetsFolder } from '../paths';
 import { badInput } from './errors';
 import type { ModelService } from './model.service';
+import { type BenchmarkRange, type RangeOf, rangesOf, requireInRange } from './score-range';
 import { requireWellFormed } from './validate';
 
 export type ScoreFormat = 'CSV' | 'JSON';
@@ -168,6 +169,7 @@ export function matchScoreTable(
   cells: readonly TableCell[],
   scale: number,
   lookup: (tableModel: string) => ModelRow | undefined,
+  rangeOf: RangeOf = rangesOf(null),
 ): { entries: ScoreEntry[]; result: Omit<ScoreImportResult, 'written'> } {
   if (!Number.isFinite(scale) || scale === 0) throw badInput(`scale must be a finite non-zero number, got ${scale}`);
   if (cells.length === 0) throw badInput('the score table has no values');
@@ -179,6 +181,7 @@ export function matchScoreTable(
     const value = cell.value * scale;
     if (!Number.isFinite(value)) throw badInput(`${cell.where}: value must be a finite number`);
     if (cell.benchmark.length > 100) throw badInput(`${cell.where}: benchmark name is longer than 100 characters`);
+    requireInRange(rangeOf, cell.benchmark, value, cell.where);
     const model = lookup(cell.model);
     if (!model) {
       unmatched.add(cell.model);
@@ -255,7 +258,13 @@ export class ScoreImportService {
     return this.importLeaderboard(all);
   }
 
-  async importTable(input: { format: ScoreFormat; data: string; scale?: number | null }): Promise<ScoreImportResult> {
+  async importTable(input: {
+    format: ScoreFormat;
+    data: string;
+    scale?: number | null;
+    ranges?: readonly BenchmarkRange[] | null;
+  }): Promise<ScoreImportResult> {
+    const rangeOf = rangesOf(input.ranges);
     const cells = parseScoreTable(input.format, input.data);
     const names = [...new Set(cells.map((c) => c.model))];
     const byName = new Map<string, ModelRow>();
@@ -263,7 +272,7 @@ export class ScoreImportService {
       const model = await this.store.getModelByName(name);
       if (model) byName.set(name, model);
     }
-    const { entries, result } = matchScoreTable(cells, input.scale ?? 1, (name) => byName.get(name));
+    const { entries, result } = matchScoreTable(cells, input.scale ?? 1, (name) => byName.get(name), rangeOf);
     return this.write(entries, result);
   }
 

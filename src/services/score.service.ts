@@ -2,6 +2,7 @@
 import type { ScoreRow, Store } from '../db/store';
 import { badInput } from './errors';
 import type { ModelService } from './model.service';
+import { type BenchmarkRange, rangesOf, requireInRange } from './score-range';
 import { requireText } from './validate';
 
 export interface ScoreInput {
@@ -17,8 +18,9 @@ export class ScoreService {
   ) {}
 
   /** Validates every entry, then writes them all in one transaction (or none). */
-  async set(entries: readonly ScoreInput[]): Promise<ScoreRow[]> {
+  async set(entries: readonly ScoreInput[], ranges?: readonly BenchmarkRange[] | null): Promise<ScoreRow[]> {
     if (entries.length === 0) throw badInput('no scores given');
+    const rangeOf = rangesOf(ranges);
     const seen = new Set<string>();
     const rows = [];
     for (const [i, entry] of entries.entries()) {
@@ -27,6 +29,7 @@ export class ScoreService {
       if (!Number.isFinite(entry.value)) {
         throw badInput(`scores[${i}].value must be a finite number, got ${entry.value}`);
       }
+      requireInRange(rangeOf, benchmark, entry.value, `scores[${i}] (model "${model.name}", ${benchmark})`);
       const pair = `${model.id}\u0000${benchmark}`;
       if (seen.has(pair)) throw badInput(`scores[${i}] repeats model "${model.name}" and benchmark "${benchmark}"`);
       seen.add(pair);

@@ -12,7 +12,14 @@ import type { GenomeRow, ModelRow, Store } from '../db/store';
 import { jsonCodec } from './codecs';
 import { ComputationCache } from './computation-cache';
 import type { Compute } from './compute';
-import type { DistanceService, SimilarityMatrix } from './distance.service';
+import { type DistanceService, requireIncluded, type SimilarityMatrix } from './distance.service';
+import {
+  DEFAULT_THRESHOLDS,
+  type EvidenceService,
+  type EvidenceThresholds,
+  type Exclusion,
+  type ThresholdRequest,
+} from './evidence.service';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
 import type { GenomeService } from './genome.service';
@@ -43,7 +50,7 @@ export interface ModelTree {
 }
 
 /** A request for a tree, with its genome, models and outgroup given by id. */
-export interface TreeRequest {
+export interface TreeRequest extends ThresholdRequest {
   genome: string;
   /** the models in the tree; none: every model with samples on the genome */
   models?: readonly string[] | null;
@@ -69,6 +76,8 @@ export interface TreeView extends Pick<ModelTree, 'method' | 'rooted' | 'rootedB
   nodes: TreeNodeView[];
   /** the tree with its models' names and families, for the export formats (tree-formats.ts) */
   exported: ExportTree;
+  /** models with samples left out (too little evidence, or no gene shared with another), with why */
+  excluded: Exclusion[];
 }
 
 /**
@@ -90,6 +99,7 @@ export class TreeService {
     private readonly genomes: GenomeService,
     writes: WriteBehind,
     private readonly compute: Compute,
+    private readonly evidence: EvidenceService,
   ) {
     this.cache = new ComputationCache(store, 'tree/v1', jsonCodec<ModelTree>(), writes, 64 * 1024 * 1024);
   }
@@ -98,9 +108,18 @@ export class TreeService {
   async build(request: TreeRequest): Promise<TreeView> {
     const genome = await this.genomes.get(request.genome);
     const models = await this.models.selected(request.models);
+    const thresholds = this.evidence.thresholds(request);
     const rooting = await this.rooting(request.root, request.outgroup);
-    const built = await this.tree(genome, models, request.method, request.bootstrap, rooting, request.alleleLength);
-    return treeView(built, await this.exportLeaves(built.modelIds));
+    const { tree, excluded } = await this.selectedTree(
+      genome,
+      models,
+      request.method,
+      request.bootstrap,
+      rooting,
+      request.alleleLength,
+      thresholds,
+    );
+    return treeView(tree, excluded, await this.exportLeaves(tree.modelIds));
   }
 
   /** Each taxon's model: its name and its family (the provider when no family is set), for colouring. */
@@ -113,6 +132,11 @@ export class TreeService {
     );
   }
 
+  /**
+   * The tree of the given models, or of every model with enough evidence (`thresholds`, default
+   * DEFAULT_THRESHOLDS). Models sharing no gene with another are left out either way: neighbour
+   * joining and UPGMA need every distance, and 23 (= -ln 1e-10) is not one.
+   */
   async tree(
     genome: GenomeRow,
     models: readonly ModelRow[] | undefined,
@@ -120,13 +144,30 @@ export class TreeService {
     bootstrap = 0,
     rooting: TreeRooting = { kind: 'NONE' },
     alleleLength?: number,
+    thresholds: EvidenceThresholds = DEFAULT_THRESHOLDS,
   ): Promise<ModelTree> {
+    return (await this.selectedTree(genome, models, method, bootstrap, rooting, alleleLength, thresholds)).tree;
+  }
+
+  private async selectedTree(
+    genome: GenomeRow,
+    models: readonly ModelRow[] | undefined,
+    method: TreeMethod,
+    bootstrap: number,
+    rooting: TreeRooting,
+    alleleLength: number | undefined,
+    thresholds: EvidenceThresholds,
+  ): Promise<{ tree: ModelTree; excluded: Exclusion[] }> {
     if (models !== undefined && models.length < 3)
       throw badInput(`a tree needs at least 3 models, got ${models.length}`);
     requireIntIn('bootstrap', bootstrap, 0, 10_000);
-    const matrix = await this.distances.similarity(genome, models, alleleLength);
+    const selection = this.evidence.withoutUnknownPairs(await this.evidence.select(genome, models, thresholds));
+    const matrix = await this.distances.similarityOf(genome, requireIncluded(genome, selection), alleleLength);
     const n = matrix.modelIds.length;
-    if (n < 3) throw badInput(`a tree needs at least 3 models with samples on genome "${genome.name}", found ${n}`);
+    if (n < 3) {
+      const left = selection.excluded.length ? ` (${selection.excluded.length} excluded for too little evidence)` : '';
+      throw badInput(`a tree needs at least 3 models with samples on genome "${genome.name}", found ${n}${left}`);
+    }
     if (bootstrap * n * n > BOOTSTRAP_BUDGET) {
       throw badInput(
         `${bootstrap} bootstrap replicates of ${n} models is too much work for one request; ` +
@@ -134,11 +175,12 @@ export class TreeService {
       );
     }
     if (rooting.kind === 'OUTGROUP' && !matrix.modelIds.includes(rooting.model.id)) {
-      throw badInput(`the outgroup "${rooting.model.name}" is not in the tree`);
+      const why = selection.excluded.find((e) => e.modelId === rooting.model.id);
+      throw badInput(`the outgroup "${rooting.model.name}" is not in the tree${why ? `: ${why.reason}` : ''}`);
     }
     const rootingKey = rooting.kind === 'OUTGROUP' ? `OUTGROUP:${rooting.model.id}` : rooting.kind;
     const key = fingerprint('tree/v1', method, matrix.key, bootstrap, BOOTSTRAP_SEED, rootingKey);
-    return this.cache.getOrCompute(key, async () => {
+    const tree = await this.cache.getOrCompute(key, async () => {
       const names = await this.models.names(matrix.modelIds);
       const built = await this.compute.run('tree', {
         similarity: matrix.similarity,
@@ -179,6 +221,7 @@ export class TreeService {
         keep: 64,
       };
     });
+    return { tree, excluded: selection.excluded };
   }
 
   /** The rooting a request names; an outgroup must be a model, and only goes with OUTGROUP. */
@@ -205,6 +248,7 @@ export class TreeService {
  */
 function treeView(
   { method, rooted, rootedBy, bootstrap, tree, support, modelIds }: ModelTree,
+  excluded: Exclusion[],
   leaves: ExportTree['leaves'],
 ): TreeView {
   const nodes = tree.nodes.map((node) => ({
@@ -215,5 +259,5 @@ function treeView(
     modelId: node.taxon === null ? null : modelIds[node.taxon],
   }));
   const exported: ExportTree = { tree, support, leaves };
-  return { method, rooted, rootedBy, newick: exportNewick(exported), bootstrap, nodes, exported };
+  return { method, rooted, rootedBy, newick: exportNewick(exported), bootstrap, nodes, exported, excluded };
 }

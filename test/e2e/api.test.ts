@@ -7,7 +7,8 @@ import { dataOf, postGraphQL, startTestApp, type TestApp } from '../helpers/app'
 const REGISTER = `mutation ($input: RegisterModelInput!) { registerModel(input: $input) { id name provider mode temperature topP maxTokens } }`;
 const CREATE_GENOME = `mutation ($input: CreateGenomeInput!) { createGenome(input: $input) { id name geneCount fingerprint } }`;
 const IMPORT = `mutation ($input: ImportCompletionsInput!) { importCompletions(input: $input) { accepted rejected sampleCount } }`;
-const MATRIX = `query ($genome: ID!, $models: [ID!]) { distanceMatrix(genome: $genome, models: $models) { fingerprint models { name } similarity distance phylip } }`;
+// hand-made populations of 1 sample per gene: the evidence thresholds are turned off
+const MATRIX = `query ($genome: ID!, $models: [ID!]) { distanceMatrix(genome: $genome, models: $models, minSamplesPerGene: 0, minGeneCoverage: 0) { fingerprint models { name } similarity distance phylip } }`;
 
 let app: TestApp;
 let genome: string;
@@ -189,7 +190,7 @@ describe('distanceMatrix and tree', () => {
   });
 
   it('tree answers NJ (unrooted) and UPGMA (rooted) with a node per model', async () => {
-    const q = `query ($g: ID!, $method: TreeMethod) { tree(genome: $g, method: $method) { method rooted newick nodes { id parent branchLength model { name } } } }`;
+    const q = `query ($g: ID!, $method: TreeMethod) { tree(genome: $g, method: $method, minSamplesPerGene: 0, minGeneCoverage: 0) { method rooted newick nodes { id parent branchLength model { name } } } }`;
     const nj = dataOf(await app.gql(q, { g: genome })).tree;
     const up = dataOf(await app.gql(q, { g: genome, method: 'UPGMA' })).tree;
     expect([nj.method, nj.rooted, up.method, up.rooted]).toEqual(['NJ', false, 'UPGMA', true]);

@@ -115,7 +115,7 @@ describe('prediction', () => {
 describe('prediction caching', () => {
   const cached = async () => {
     await app.services.writes.flush();
-    return (await app.services.store.computationIndex(genome.id, 'prediction/v1')).length;
+    return (await app.services.store.computationIndex(genome.id, 'prediction/v2')).length;
   };
 
   it('the same prediction is computed once; a changed score or sample it depends on makes a new one', async () => {
@@ -144,9 +144,9 @@ describe('prediction caching', () => {
     // a new sample of a training model changes its population revision: a new key, old entries pruned
     await app.services.samples.append(donor, genome, [{ gene: 0, text: 'something new' }], 'IMPORTED');
     expect(dataOf(await predict({ method, level: 0.7 })).prediction.value).toBeCloseTo(first.value, 2);
-    const rows = await app.services.store.computationIndex(genome.id, 'prediction/v1');
+    const rows = await app.services.store.computationIndex(genome.id, 'prediction/v2');
     await app.services.writes.flush();
-    expect((await app.services.store.computationIndex(genome.id, 'prediction/v1')).length).toBeLessThanOrEqual(
+    expect((await app.services.store.computationIndex(genome.id, 'prediction/v2')).length).toBeLessThanOrEqual(
       rows.length + 1,
     );
   });
@@ -187,10 +187,10 @@ describe('bad input: a clear error, nothing written', () => {
       ['"no-samples" has no samples on genome "math-owm-128"'],
     ],
     [
-      'fewer than 3 other scored models',
+      'fewer than 3 other scored models with enough evidence (1 sample per gene)',
       () => ({ genome: fewGenome }),
       'BAD_USER_INPUT',
-      ['need at least 3 models other than', 'found 2'],
+      ['need at least 3 models other than', 'found 0', '(2 left out for too little evidence'],
     ],
     ['an unknown model', () => ({ model: '99999' }), 'NOT_FOUND', ['no model with id "99999"']],
     ['an unknown genome', () => ({ genome: '99999' }), 'NOT_FOUND', ['99999']],

@@ -63,9 +63,11 @@ describe('real LLM outputs (MisguidedAttention, 59 models x 52 genes)', () => {
   it('distanceMatrix equals an independent Python computation of Nei similarity to 1e-12', async () => {
     const answer = await app.gql<{
       distanceMatrix: { models: { name: string }[]; similarity: number[][]; distance: number[][] };
-    }>(`query ($genome: ID!) { distanceMatrix(genome: $genome) { models { name } similarity distance } }`, {
-      genome: genomeId,
-    });
+    }>(
+      // every model, QwQ-32b-16k (samples on 1 of the 52 genes) included: the check is of the arithmetic
+      `query ($genome: ID!) { distanceMatrix(genome: $genome, minGeneCoverage: 0) { models { name } similarity distance } }`,
+      { genome: genomeId },
+    );
     const matrix = dataOf(answer).distanceMatrix;
     const expected = expectedSimilarity();
     expect(matrix.models.map((m) => m.name)).toEqual(expected.models);
@@ -83,7 +85,7 @@ describe('real LLM outputs (MisguidedAttention, 59 models x 52 genes)', () => {
     const answer = await app.gql<{
       distanceMatrix: { alleleLength: number; models: { name: string }[]; similarity: number[][] };
     }>(
-      `query ($genome: ID!) { distanceMatrix(genome: $genome, alleleLength: 1) { alleleLength models { name } similarity } }`,
+      `query ($genome: ID!) { distanceMatrix(genome: $genome, alleleLength: 1, minGeneCoverage: 0) { alleleLength models { name } similarity } }`,
       { genome: genomeId },
     );
     const matrix = dataOf(answer).distanceMatrix;
@@ -100,15 +102,27 @@ describe('real LLM outputs (MisguidedAttention, 59 models x 52 genes)', () => {
     expect(four.similarity[0][1]).not.toBeCloseTo(expected.similarity[0][1], 6);
   });
 
-  it('tree puts known close relatives together', async () => {
+  it('tree puts known close relatives together, leaving out the model sampled on one gene', async () => {
     const answer = await app.gql<{
-      tree: { newick: string; rooted: boolean; nodes: { model: { name: string } | null }[] };
-    }>(`query ($genome: ID!) { tree(genome: $genome) { newick rooted nodes { model { name } } } }`, {
-      genome: genomeId,
-    });
-    const { newick, rooted, nodes } = dataOf(answer).tree;
+      tree: {
+        newick: string;
+        rooted: boolean;
+        nodes: { model: { name: string } | null }[];
+        excluded: { model: { name: string }; reason: string }[];
+      };
+    }>(
+      `query ($genome: ID!) { tree(genome: $genome) { newick rooted nodes { model { name } } excluded { model { name } reason } } }`,
+      { genome: genomeId },
+    );
+    const { newick, rooted, nodes, excluded } = dataOf(answer).tree;
     expect(rooted).toBe(false);
-    expect(nodes.filter((n) => n.model).length).toBe(59);
+    expect(nodes.filter((n) => n.model).length).toBe(58);
+    expect(excluded).toEqual([
+      {
+        model: { name: 'QwQ-32b-16k' },
+        reason: 'samples on 1 of 52 genes (1.9%), below minGeneCoverage 75%',
+      },
+    ]);
     const tree = parseNewick(newick);
     // Two reasoning-effort settings of one model: siblings.
     expect(smallestCladeWith(tree, 'gemini-2.5-pro-high', 'gemini-2.5-pro-low').sort()).toEqual(
@@ -150,7 +164,7 @@ describe('real LLM outputs (MisguidedAttention, 59 models x 52 genes)', () => {
       genome: genomeId,
     });
     expect(answer.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(answer.errors?.[0].message).toContain('at most 574 for 59 models');
+    expect(answer.errors?.[0].message).toContain('at most 594 for 58 models');
   });
 
   it('a subset matrix follows the requested order and matches the full one', async () => {

@@ -33,12 +33,25 @@ export const MAX_FOLDS = 20;
 export interface CalibratedFit {
   /** q: the interval is [value - q, value + q] clipped to [0, 1]; Infinity when too few residuals */
   halfWidth: number;
+  /**
+   * How far from the models it was predicted from the farthest calibration model lay: the
+   * largest, over calibration models, of the distance to the nearest model outside its fold. A
+   * query farther than this from every training model is an extrapolation: no residual behind
+   * the interval came from a model that far out.
+   */
+  reach: number;
   predict(row: readonly number[]): { value: number; low: number; high: number };
 }
 
 export function fitCalibrated(
   predictor: Predictor,
-  train: { distances: Float64Array; scores: readonly number[]; families: readonly string[] },
+  train: {
+    distances: Float64Array;
+    scores: readonly number[];
+    families: readonly string[];
+    /** D from training model i, as held out in calibration, to training model j (default: `distances`) */
+    heldOut?: (i: number, j: number) => number;
+  },
   { seed, level }: { seed: number; level: number },
 ): CalibratedFit {
   const n = validateTrainingSet(train);
@@ -47,10 +60,12 @@ export function fitCalibrated(
   const families = picked.map((i) => train.families[i]);
   if (new Set(families).size < 2)
     throw new PhyloInputError('the scored models must span at least 2 families to calibrate the interval');
+  const heldOut = train.heldOut;
   const calibration = {
     distances: block(train.distances, n, picked),
     scores: picked.map((i) => train.scores[i]),
     families: foldsOf(families, CALIBRATION_FOLDS),
+    heldOut: heldOut && ((k: number, l: number) => heldOut(picked[k], picked[l])),
   };
   const lofo = leaveOneFamilyOut(predictor, calibration, { seed });
   const { upper } = conformalInterval(
@@ -60,6 +75,7 @@ export function fitCalibrated(
   const fitted = predictor.fit(train, { seed });
   return {
     halfWidth: upper,
+    reach: reachOf(calibration),
     predict(row) {
       const value = fitted.predict(row);
       return { value, low: clamp01(value - upper), high: clamp01(value + upper) };
@@ -73,6 +89,23 @@ export function foldsOf(families: readonly string[], folds = MAX_FOLDS): string[
   for (const f of families) if (!number.has(f)) number.set(f, number.size);
   if (number.size <= folds) return [...families];
   return families.map((f) => `fold ${number.get(f)! % folds}`);
+}
+
+/** max over models k of min over models l outside k's fold of D(k, l), as held out. */
+function reachOf(set: {
+  distances: Float64Array;
+  families: readonly string[];
+  heldOut?: (k: number, l: number) => number;
+}): number {
+  const m = set.families.length;
+  const d = set.heldOut ?? ((k: number, l: number) => set.distances[k * m + l]);
+  let reach = 0;
+  for (let k = 0; k < m; k++) {
+    let nearest = Infinity;
+    for (let l = 0; l < m; l++) if (set.families[l] !== set.families[k]) nearest = Math.min(nearest, d(k, l));
+    if (Number.isFinite(nearest)) reach = Math.max(reach, nearest);
+  }
+  return reach;
 }
 
 function range(n: number): number[] {

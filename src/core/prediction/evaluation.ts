@@ -43,6 +43,12 @@ export interface LabelledSet {
   distances: Float64Array;
   scores: readonly number[];
   families: readonly string[];
+  /**
+   * D from held-out model i to training model j when predicting i (default: `distances`): lets
+   * a calibration predict held-out models from other evidence than the fit's, e.g. thinned to a
+   * query's sampling (genetics/thin.ts).
+   */
+  heldOut?: (i: number, j: number) => number;
 }
 
 export interface LofoResult {
@@ -84,7 +90,8 @@ export function leaveOneFamilyOut(predictor: Predictor, all: LabelledSet, option
       );
     }
     const fitted = predictor.fit(subset(all, train), options);
-    for (const i of members) predicted[i] = fitted.predict(train.map((j) => all.distances[i * n + j]));
+    const d = all.heldOut ?? ((i: number, j: number) => all.distances[i * n + j]);
+    for (const i of members) predicted[i] = fitted.predict(train.map((j) => d(i, j)));
   }
   return { predicted, pearson: pearson(predicted, all.scores), mae: meanAbsoluteError(predicted, all.scores) };
 }

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { DistanceMatrixView, SimilarityMatrix } from '../../services/distance.service';
+import type { Exclusion, ModelEvidence } from '../../services/evidence.service';
 import { Genome } from '../genome/genome.type';
 
 @ObjectType({ description: 'Nei similarities and distances between models on one genome, rows in `models` order.' })
@@ -14,6 +15,10 @@ export class DistanceMatrix implements DistanceMatrixView {
 
   @Field(() => Int, { description: 'code points per allele' })
   alleleLength!: number;
+
+  evidence!: ModelEvidence[];
+  excluded!: Exclusion[];
+  unknownPairs!: [number, number][];
 }
 
 @ObjectType({

@@ -4,6 +4,9 @@ import type { Context } from '../context';
 import { Model } from '../model/model.type';
 import { DistanceMatrix, PhylipName } from './distance-matrix.type';
 import { GENOME_REFERENCE, MODEL_REFERENCES } from '../common/reference';
+import { coverageView } from '../../services/evidence.service';
+import { MIN_GENE_COVERAGE, MIN_SAMPLES_PER_GENE } from '../evidence/thresholds';
+import { Exclusion, ModelCoverage, ModelPair } from '../evidence/evidence.type';
 
 /**
  * Splits a row-major n x n matrix into rows, the shape GraphQL returns. The rows are views, not
@@ -30,8 +33,47 @@ export class DistanceResolver {
       description: 'code points kept per allele; 4 is the reference, others are counted from the raw samples',
     })
     alleleLength: number,
+    @Arg('minSamplesPerGene', () => Float, { nullable: true, description: MIN_SAMPLES_PER_GENE })
+    minSamplesPerGene: number | null | undefined,
+    @Arg('minGeneCoverage', () => Float, { nullable: true, description: MIN_GENE_COVERAGE })
+    minGeneCoverage: number | null | undefined,
   ): Promise<DistanceMatrix> {
-    return services.distances.matrix({ genome, models, alleleLength });
+    return services.distances.matrix({ genome, models, alleleLength, minSamplesPerGene, minGeneCoverage });
+  }
+
+  @FieldResolver(() => [ModelCoverage], { description: "each row's evidence, in `models` order" })
+  coverage(@Root() { evidence }: DistanceMatrix): ModelCoverage[] {
+    return evidence.map((e) => coverageView(e.modelId, e.coverage));
+  }
+
+  @FieldResolver(() => [Exclusion], {
+    description: 'models with samples left out for too little evidence (only without an explicit `models` list)',
+  })
+  excluded(@Root() { excluded }: DistanceMatrix): Exclusion[] {
+    return excluded;
+  }
+
+  @FieldResolver(() => [ModelPair], {
+    description: 'pairs that share no gene: their distance is unknown (null in `knownDistance`)',
+  })
+  unknownPairs(@Root() { unknownPairs, matrix }: DistanceMatrix): ModelPair[] {
+    return unknownPairs.map(([i, j]) => ({ aId: matrix.modelIds[i], bId: matrix.modelIds[j] }));
+  }
+
+  @FieldResolver(() => [[Float]], {
+    nullable: 'items',
+    description:
+      'Nei distance D, null for a pair that shares no gene (unknown; `distance` shows -ln(1e-10) there, the reference convention)',
+  })
+  knownDistance(@Root() { matrix, unknownPairs }: DistanceMatrix): (number | null)[][] {
+    const n = matrix.modelIds.length;
+    const d = distancesOf(matrix.similarity);
+    const out = Array.from({ length: n }, (_, i): (number | null)[] => Array.from(d.subarray(i * n, (i + 1) * n)));
+    for (const [i, j] of unknownPairs) {
+      out[i][j] = null;
+      out[j][i] = null;
+    }
+    return out;
   }
 
   @FieldResolver(() => [Model])

@@ -3,6 +3,7 @@ import type { Context } from '../context';
 import { Model } from '../model/model.type';
 import { EvaluationPoint, Prediction, PredictionEvaluation, PredictionNeighbor } from './prediction.type';
 import { GENOME_REFERENCE, MODEL_REFERENCE } from '../common/reference';
+import { MIN_GENE_COVERAGE, MIN_SAMPLES_PER_GENE } from '../evidence/thresholds';
 
 @Resolver(() => Prediction)
 export class PredictionResolver {
@@ -21,8 +22,20 @@ export class PredictionResolver {
     method?: string | null,
     @Arg('level', () => Float, { nullable: true, description: 'interval coverage in (0, 1), default 0.8' })
     level?: number | null,
+    @Arg('minSamplesPerGene', () => Float, { nullable: true, description: MIN_SAMPLES_PER_GENE })
+    minSamplesPerGene?: number | null,
+    @Arg('minGeneCoverage', () => Float, { nullable: true, description: MIN_GENE_COVERAGE })
+    minGeneCoverage?: number | null,
   ): Promise<Prediction> {
-    return services.predictions.predict({ model, benchmark, genome, method, level });
+    return services.predictions.predict({
+      model,
+      benchmark,
+      genome,
+      method,
+      level,
+      minSamplesPerGene,
+      minGeneCoverage,
+    });
   }
 
   @Query(() => PredictionEvaluation, {

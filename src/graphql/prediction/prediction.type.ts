@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Exclusion } from '../evidence/evidence.type';
 
 @ObjectType({ description: 'A scored model close to the predicted one.' })
 export class PredictionNeighbor {
@@ -30,6 +31,33 @@ export class Prediction {
 
   @Field(() => [PredictionNeighbor], { description: 'the nearest scored models, nearest first' })
   neighbors!: PredictionNeighbor[];
+
+  @Field(() => [String], {
+    description:
+      'what the answer rests on that needs saying: thin evidence, sampling-matched calibration, few shared genes, extrapolation, models left out',
+  })
+  warnings!: string[];
+
+  @Field(() => Int, { description: 'genes this model has samples on that at least one training model has too' })
+  sharedGenes!: number;
+
+  @Field(() => Float, { description: 'Nei distance to the nearest training model' })
+  nearestDistance!: number;
+
+  @Field(() => Boolean, {
+    description:
+      'true when the model is farther from every training model than any calibration model was from the models it was predicted from',
+  })
+  extrapolation!: boolean;
+
+  @Field(() => Boolean, {
+    description:
+      "true when the model has fewer samples per gene (or genes) than the training models' median and the interval was calibrated on them subsampled to its sampling",
+  })
+  samplingMatched!: boolean;
+
+  @Field(() => [Exclusion], { description: 'models with samples left out of training, with why' })
+  excluded!: Exclusion[];
 }
 
 @ObjectType({ description: 'One held-out model of a leave-one-family-out evaluation.' })

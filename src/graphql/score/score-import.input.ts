@@ -1,4 +1,5 @@
 import { Field, Float, InputType, registerEnumType } from 'type-graphql';
+import { BenchmarkRangeInput } from './score.input';
 
 export enum ScoreFormat {
   CSV = 'CSV',
@@ -20,4 +21,10 @@ export class ImportScoresInput {
 
   @Field(() => Float, { defaultValue: 1, description: 'every value is multiplied by it (0.01 for percentages)' })
   scale!: number;
+
+  @Field(() => [BenchmarkRangeInput], {
+    nullable: true,
+    description: 'ranges of benchmarks whose scores are not in [0, 1]; values are checked after `scale`',
+  })
+  ranges?: BenchmarkRangeInput[] | null;
 }

@@ -1,4 +1,5 @@
 import { Field, Float, ID, InputType } from 'type-graphql';
+import type { BenchmarkRange } from '../../services/score-range';
 import { MODEL_REFERENCE } from '../common/reference';
 
 @InputType()
@@ -11,4 +12,18 @@ export class ScoreInput {
 
   @Field(() => Float, { description: 'a finite number; Open LLM Leaderboard scores are scaled to [0, 1]' })
   value!: number;
+}
+
+@InputType({
+  description: "A benchmark's declared score range; scores outside it are refused on write. Undeclared: [0, 1].",
+})
+export class BenchmarkRangeInput implements BenchmarkRange {
+  @Field(() => String)
+  benchmark!: string;
+
+  @Field(() => Float)
+  low!: number;
+
+  @Field(() => Float)
+  high!: number;
 }

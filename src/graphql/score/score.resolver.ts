@@ -3,13 +3,24 @@ import type { Context } from '../context';
 import { Model, Score } from '../model/model.type';
 import { ImportScoresInput } from './score-import.input';
 import { ScoreImportResult } from './score-import.type';
-import { ScoreInput } from './score.input';
+import { BenchmarkRangeInput, ScoreInput } from './score.input';
 
 @Resolver(() => Score)
 export class ScoreResolver {
-  @Mutation(() => [Score], { description: 'Sets benchmark scores (all or none).' })
-  setScores(@Ctx() { services }: Context, @Arg('input', () => [ScoreInput]) input: ScoreInput[]): Promise<Score[]> {
-    return services.scores.set(input);
+  @Mutation(() => [Score], {
+    description:
+      "Sets benchmark scores (all or none); a value outside its benchmark's range ([0, 1] unless declared in `ranges`) fails naming the entry.",
+  })
+  setScores(
+    @Ctx() { services }: Context,
+    @Arg('input', () => [ScoreInput]) input: ScoreInput[],
+    @Arg('ranges', () => [BenchmarkRangeInput], {
+      nullable: true,
+      description: 'ranges of benchmarks whose scores are not in [0, 1]',
+    })
+    ranges?: BenchmarkRangeInput[] | null,
+  ): Promise<Score[]> {
+    return services.scores.set(input, ranges);
   }
 
   @Mutation(() => ScoreImportResult, {

@@ -1,4 +1,5 @@
-import { ArgsType, Field, ID, Int } from 'type-graphql';
+import { ArgsType, Field, Float, ID, Int } from 'type-graphql';
+import { MIN_GENE_COVERAGE, MIN_SAMPLES_PER_GENE } from '../evidence/thresholds';
 import type { TreeRequest } from '../../services/tree.service';
 import { TreeMethod, TreeRoot } from './tree.type';
 import { GENOME_REFERENCE, MODEL_REFERENCES } from '../common/reference';
@@ -29,4 +30,10 @@ export class TreeArgs implements TreeRequest {
 
   @Field(() => Int, { defaultValue: 4, description: 'code points kept per allele (reference: 4)' })
   alleleLength!: number;
+
+  @Field(() => Float, { nullable: true, description: MIN_SAMPLES_PER_GENE })
+  minSamplesPerGene?: number | null;
+
+  @Field(() => Float, { nullable: true, description: MIN_GENE_COVERAGE })
+  minGeneCoverage?: number | null;
 }

@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Exclusion } from '../evidence/evidence.type';
 import type { TreeMethod as TreeMethodName, TreeNodeView, TreeView } from '../../services/tree.service';
 
 export enum TreeMethod {
@@ -82,6 +83,11 @@ export class Tree implements TreeView {
 
   /** what `nexus`, `json` and `svg` are written from (TreeResolver) */
   exported!: TreeView['exported'];
+  @Field(() => [Exclusion], {
+    description:
+      'models with samples left out: too little evidence (without an explicit `models` list), or no gene shared with another model (always: a tree needs every distance)',
+  })
+  excluded!: Exclusion[];
 }
 
 export enum TreeShape {

@@ -314,7 +314,19 @@ function costOf(
     }
     case 'DistanceMatrix.similarity':
     case 'DistanceMatrix.distance':
+    case 'DistanceMatrix.knownDistance':
       return { self: WEIGHTS.cell * (scope.n ?? 0) ** 2, each: 1 };
+    case 'DistanceMatrix.coverage':
+    case 'DistanceMatrix.excluded':
+    case 'DistanceMatrix.unknownPairs':
+    case 'Tree.excluded':
+    case 'Prediction.excluded':
+      return { self: WEIGHTS.field, each: scope.n ?? 0 };
+    case 'Model.coverage': {
+      // one model's population read and counted, gene by gene
+      const genome = typeof args.genome === 'string' ? figures.genome(args.genome) : undefined;
+      return { self: WEIGHTS.modelGene * (genome?.geneCount ?? 0), each: 1 };
+    }
     case 'DistanceMatrix.phylip':
       return { self: 2 * WEIGHTS.cell * (scope.n ?? 0) ** 2, each: 1 };
     case 'DistanceMatrix.models':
