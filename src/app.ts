@@ -15,6 +15,7 @@ import { inlineCompute } from './services/compute';
 import { createWorkerPool } from './compute/pool';
 import { startHttpServer, type RunningServer } from './server/http-server';
 import { Metrics } from './server/metrics';
+import { isPostgresUrl, startScaleOut } from './queue';
 
 export interface App {
   services: Services;
@@ -34,16 +35,31 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   // built before the services so that they can report to it (src/services/telemetry.ts)
   const metrics = new Metrics();
   const compute = config.workers > 0 ? createWorkerPool(config.workers) : inlineCompute();
+  const takesJobs = config.role !== 'api';
+  // On PostgreSQL, processes share a job queue, a change feed and the providers' limits (src/queue).
+  const scaleOut = isPostgresUrl(config.dbPath)
+    ? await startScaleOut({
+        url: config.dbPath,
+        leaseMs: config.jobLeaseMs,
+        jobsAtOnce: config.workerJobs,
+        perProcess: config.workerConcurrency,
+        logger,
+      })
+    : undefined;
   const services = createServices(store, {
     logger,
     telemetry: metrics.telemetry,
     registry,
     compute,
+    feed: scaleOut?.feed,
     probing: {
       concurrency: config.probeConcurrency,
       retry: { maxAttempts: config.probeMaxAttempts, baseDelayMs: config.probeRetryBaseMs },
       leaseMs: config.jobLeaseMs,
       storeRetry: config.probeStoreRetry,
+      queue: scaleOut?.queue,
+      limiters: scaleOut?.limiters.factory,
+      takesJobs,
     },
   });
   const server = await startHttpServer({
@@ -56,18 +72,26 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     responseCacheBytes: config.responseCacheBytes,
     limits: config.queryLimits,
     corsOrigins: config.corsOrigins,
+    graphql: config.role !== 'worker',
     maxInflight: config.maxInflight,
     maxQueue: config.maxQueue,
     maxConnections: config.maxConnections,
     metrics,
   });
-  const resumed = await services.jobs.resume();
-  if (resumed > 0) logger.log('info', 'resumed probing jobs', { jobs: resumed });
-  services.jobs.startPolling();
-  if (config.demo) await startDemo(services, logger);
+  if (takesJobs) {
+    const resumed = await services.jobs.resume();
+    if (resumed > 0) logger.log('info', 'resumed probing jobs', { jobs: resumed });
+    services.jobs.startPolling();
+  }
+  if (config.demo && config.role === 'all') await startDemo(services, logger);
   // Said last: from here on nothing at start-up holds the event loop, so /healthz answers
   // (probing runs paced in the background and computations in the worker pool).
-  logger.log('info', 'PhyloLM server ready', { url: server.url, db: config.dbPath, workers: compute.workers });
+  logger.log('info', 'PhyloLM server ready', {
+    url: server.url,
+    role: config.role,
+    db: scaleOut ? 'postgresql' : config.dbPath,
+    workers: compute.workers,
+  });
   return {
     services,
     database,
@@ -78,6 +102,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       await server.stop();
       await services.writes.flush();
       await compute.close();
+      await scaleOut?.close();
       database.close();
     },
   };

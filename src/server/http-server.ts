@@ -56,6 +56,8 @@ export interface HttpServerOptions {
   maxConnections?: number;
   /** where the services' telemetry goes (built by the caller so services can report to it) */
   metrics?: Metrics;
+  /** false in a worker process (PHYLOLM_ROLE=worker): only /healthz and /metrics are served */
+  graphql?: boolean;
 }
 
 export interface RunningServer {
@@ -95,21 +97,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const formatError = createFormatError((message, error) => logger.log('error', message, { error }));
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
   const gate = { limits, adminToken: options.adminToken };
-  const subscriptions = startWebSocketServer({
-    ...gate,
-    httpServer,
-    schema,
-    services,
-    logger,
-    formatError,
-    maxBodyBytes: options.maxBodyBytes,
-  });
+  // a worker serves no GraphQL, over HTTP or WebSocket
+  const subscriptions =
+    options.graphql === false
+      ? undefined
+      : startWebSocketServer({
+          ...gate,
+          httpServer,
+          schema,
+          services,
+          logger,
+          formatError,
+          maxBodyBytes: options.maxBodyBytes,
+        });
   const apolloOptions = gatedApolloOptions(schema, formatError, gate);
   const apollo = new ApolloServer<Context>({
     ...apolloOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { serverWillStart: async () => ({ drainServer: async () => subscriptions.dispose() }) },
+      { serverWillStart: async () => ({ drainServer: async () => subscriptions?.dispose() }) },
       httpOperationsPlugin(),
       ...apolloOptions.plugins,
     ],
@@ -173,6 +179,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     if (url.pathname === '/metrics' && req.method === 'GET') {
       await sendMetrics(req, res);
+      return;
+    }
+    if (options.graphql === false) {
+      sendError(
+        res,
+        404,
+        'NOT_FOUND',
+        `no route ${url.pathname}: this process is a worker (PHYLOLM_ROLE=worker) and serves only /healthz and /metrics`,
+        corsHeaders,
+      );
       return;
     }
     if (url.pathname !== '/graphql') {

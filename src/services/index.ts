@@ -3,6 +3,7 @@
  * layer, the CLI and the tests all get their services from here.
  */
 import type { Store } from '../db/store';
+import { announcingStore, SharedRevision, type ChangeFeed } from './change-feed';
 import type { Logger } from '../logger';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
 import { inlineCompute, observed, type Compute } from './compute';
@@ -28,7 +29,7 @@ export interface ServiceOptions {
    * default none, so this layer never picks plugins itself
    */
   registry?: ProviderRegistry;
-  probing?: Omit<ProbingOptions, 'registry' | 'logger' | 'telemetry'>;
+  probing?: Omit<ProbingOptions, 'registry' | 'logger' | 'telemetry' | 'feed'>;
   /** what the services report for /metrics (src/services/telemetry.ts); default nothing */
   telemetry?: Telemetry;
   /**
@@ -36,9 +37,17 @@ export interface ServiceOptions {
    * default inline on this thread (unit tests, PHYLOLM_WORKERS=0)
    */
   compute?: Compute;
+  /**
+   * Several processes on one database (PostgreSQL): how they tell each other about writes and job
+   * changes (src/queue/pg-change-feed.ts); default none (one process, or processes polling SQLite).
+   */
+  feed?: ChangeFeed;
 }
 
-export function createServices(store: Store, options: ServiceOptions = {}) {
+export function createServices(storage: Store, options: ServiceOptions = {}) {
+  const { feed } = options;
+  const revision = feed ? new SharedRevision(() => storage.dataRevision(), feed) : undefined;
+  const store = feed && revision ? announcingStore(storage, revision, feed) : storage;
   const writes = new WriteBehind(options.logger);
   const registry = options.registry ?? createProviderRegistry([]);
   const compute = observed(options.compute ?? inlineCompute(), options.telemetry);
@@ -57,11 +66,12 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
     registry,
     logger: options.logger,
     telemetry: options.telemetry,
+    feed,
   });
   const removal = new RemovalService(store, models, genomes, jobs);
   return {
     /** the data revision every write to user data bumps (what the response cache keys on) */
-    dataRevision: () => store.dataRevision(),
+    dataRevision: () => (revision ? revision.current() : store.dataRevision()),
     /** whether the storage can serve reads and writes now (what `/healthz` reports) */
     health: () => store.health(),
     removal,
