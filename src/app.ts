@@ -3,9 +3,7 @@
  * environment's configuration; end-to-end tests call it with their own.
  */
 import type { Config } from './config';
-import { openDatabase, type DatabaseHandle } from './db/client';
-import { resilientStore } from './db/resilient-store';
-import { SqliteStore } from './db/sqlite-store';
+import { openStore, type OpenedDatabase } from './db/open-store';
 import { startDemo } from './demo';
 import { createLogger, type Logger } from './logger';
 import { createProviderRegistry } from './providers/registry';
@@ -15,31 +13,29 @@ import { inlineCompute } from './services/compute';
 import { createWorkerPool } from './compute/pool';
 import { startHttpServer, type RunningServer } from './server/http-server';
 import { Metrics } from './server/metrics';
-import { isPostgresUrl, startScaleOut } from './queue';
+import { startScaleOut } from './queue';
 
 export interface App {
   services: Services;
-  /** the SQLite connection (tests use it to simulate storage faults) */
-  database: DatabaseHandle;
+  /** the engine behind the store: SQLite's connection (tests simulate storage faults on it) or PostgreSQL's pool */
+  database: OpenedDatabase;
   server: RunningServer;
   logger: Logger;
   close(): Promise<void>;
 }
 
 export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<App> {
-  const database = openDatabase(config.dbPath);
-  const sqliteStore = new SqliteStore(database);
-  // retries while another process holds the lock; storage faults become StorageError
-  const store = resilientStore(sqliteStore, sqliteStore.faults);
+  const opened = await openStore(config);
+  const { store, database } = opened;
   const registry = createProviderRegistry(providersFromConfig(config.providers));
   // built before the services so that they can report to it (src/services/telemetry.ts)
   const metrics = new Metrics();
   const compute = config.workers > 0 ? createWorkerPool(config.workers) : inlineCompute();
   const takesJobs = config.role !== 'api';
   // On PostgreSQL, processes share a job queue, a change feed and the providers' limits (src/queue).
-  const scaleOut = isPostgresUrl(config.dbPath)
+  const scaleOut = config.postgresUrl
     ? await startScaleOut({
-        url: config.dbPath,
+        url: config.postgresUrl,
         leaseMs: config.jobLeaseMs,
         jobsAtOnce: config.workerJobs,
         perProcess: config.workerConcurrency,
@@ -89,7 +85,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   logger.log('info', 'PhyloLM server ready', {
     url: server.url,
     role: config.role,
-    db: scaleOut ? 'postgresql' : config.dbPath,
+    db: opened.location,
     workers: compute.workers,
   });
   return {
@@ -103,7 +99,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       await services.writes.flush();
       await compute.close();
       await scaleOut?.close();
-      database.close();
+      await opened.close();
     },
   };
 }

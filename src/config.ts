@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { providerConfigFromEnv, type ProvidersConfig } from '../plugins';
+import { isPostgresUrl } from './db/postgres-client';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './graphql/validation/limits';
 
 /** What this process does (README, "Roles"): everything, or only the API, or only probing jobs. */
@@ -15,7 +16,12 @@ export interface Config {
   role: Role;
   port: number;
   host: string;
+  /** the SQLite file (or `:memory:`); not used when `postgresUrl` is set */
   dbPath: string;
+  /** `PHYLOLM_DB=postgres://…`: the store is on this PostgreSQL database instead of SQLite */
+  postgresUrl?: string;
+  /** PostgreSQL connections at most in this process (`PHYLOLM_PG_POOL_SIZE`) */
+  pgPoolSize: number;
   adminToken?: string;
   demo: boolean;
   maxBodyBytes: number;
@@ -69,7 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
     throw new Error(`PHYLOLM_LOG_LEVEL must be one of debug, info, warn, error, silent; got "${logLevel}"`);
   }
-  const dbPath = env.PHYLOLM_DB ?? join(cwd, 'data', 'phylolm.db');
+  const db = env.PHYLOLM_DB ?? join(cwd, 'data', 'phylolm.db');
+  const postgresUrl = isPostgresUrl(db) ? db : undefined;
+  const dbPath = postgresUrl ? join(cwd, 'data', 'phylolm.db') : db;
   const role = env.PHYLOLM_ROLE || 'all';
   if (role !== 'all' && role !== 'api' && role !== 'worker') {
     throw new Error(`PHYLOLM_ROLE must be one of all, api, worker; got "${role}"`);
@@ -79,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dbPath: dbPath === ':memory:' ? dbPath : resolve(cwd, dbPath),
+    postgresUrl,
+    pgPoolSize: integer(env, 'PHYLOLM_PG_POOL_SIZE', 10, 1, 1000),
     adminToken: env.PHYLOLM_ADMIN_TOKEN || undefined,
     demo: demo === '1',
     maxBodyBytes: integer(env, 'PHYLOLM_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

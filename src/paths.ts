@@ -19,3 +19,5 @@ function findProjectRoot(start: string): string {
 export const projectRoot = findProjectRoot(__dirname);
 export const migrationsFolder = join(projectRoot, 'migrations');
 export const assetsFolder = join(projectRoot, 'assets');
+/** PostgreSQL's migrations, beside SQLite's (drizzle-kit writes one folder per dialect) */
+export const pgMigrationsFolder = join(migrationsFolder, 'pg');

@@ -72,7 +72,7 @@ export function openDatabase(path: string): DatabaseHandle {
     if (!storage) throw error;
     const remedy = storage.lasting ? '; restore it from a backup, or move it away to start with an empty database' : '';
     throw new DatabaseFileError(
-      `the database file ${path} cannot be used: ${storage.message} (${storage.sqliteCode})${remedy}`,
+      `the database file ${path} cannot be used: ${storage.message} (${storage.code})${remedy}`,
     );
   }
 }

@@ -20,7 +20,8 @@ import {
   samples,
   scores,
 } from './schema';
-import { FaultLog } from './storage-errors';
+import { inChunks } from './in-chunks';
+import { FaultLog, isUniqueViolation } from './storage-errors';
 import { DuplicateError } from './store';
 import type {
   GeneSampleStats,
@@ -596,29 +597,12 @@ export class SqliteStore implements Store {
   }
 }
 
-/**
- * Ids per `IN (...)` list: SQLite binds at most 32,766 variables per statement
- * (SQLITE_MAX_VARIABLE_NUMBER since 3.32), and a statement needs a few besides the list.
- */
-const IN_LIST_CHUNK = 10_000;
-
-/**
- * Runs `query` on the distinct keys (ids, or names) in ascending chunks and concatenates the rows.
- * The chunks are ascending ranges, so rows ordered by that key within each chunk stay ordered overall.
- */
-function inChunks<K extends number | string, T>(keys: readonly K[], query: (chunk: K[]) => T[]): T[] {
-  const sorted = [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const rows: T[] = [];
-  for (let i = 0; i < sorted.length; i += IN_LIST_CHUNK) rows.push(...query(sorted.slice(i, i + IN_LIST_CHUNK)));
-  return rows;
-}
-
 /** Runs a write, turning SQLite's unique-constraint failure into a `DuplicateError`. */
 function uniquely<T>(message: string, write: () => T): T {
   try {
     return write();
   } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateError(message);
+    if (isUniqueViolation(error)) throw new DuplicateError(message);
     throw error;
   }
 }

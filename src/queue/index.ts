@@ -1,7 +1,7 @@
 /**
  * What several processes on one PostgreSQL share besides the store: the job queue (pg-boss), the
  * change feed (LISTEN/NOTIFY) and the providers' limits (advisory locks and a bucket table).
- * `src/app.ts` starts it when `PHYLOLM_DB` is a postgres:// URL.
+ * `src/app.ts` starts it when `PHYLOLM_DB` is a postgres:// URL (the store is then on PostgreSQL too).
  */
 import type { Logger } from '../logger';
 import { PgBossJobQueue } from './pg-boss-queue';
@@ -38,9 +38,4 @@ export async function startScaleOut(options: ScaleOutOptions): Promise<ScaleOut>
       await limiters.close();
     },
   };
-}
-
-/** True for a PostgreSQL connection URL (what selects the PostgreSQL store and this layer). */
-export function isPostgresUrl(value: string): boolean {
-  return /^postgres(ql)?:\/\//.test(value);
 }

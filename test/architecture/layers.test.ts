@@ -49,7 +49,7 @@ const LAYERS: Layer[] = [
     labels: ['src/db'],
     members: ['src/db/'],
     mayImport: ['src/paths.ts'],
-    packages: ['drizzle-orm', 'drizzle-kit', 'better-sqlite3'],
+    packages: ['drizzle-orm', 'drizzle-kit', 'better-sqlite3', 'pg'],
     nodeBuiltins: true,
   },
   { labels: ['src/providers'], members: ['src/providers/'], mayImport: [], packages: [], nodeBuiltins: true },

@@ -101,7 +101,7 @@ it('a lock held past the retries gives a StorageError that says the database is 
   const failure = await store.createModel(model('never')).catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(StorageError);
   expect((failure as StorageError).message).toMatch(/busy/);
-  expect((failure as StorageError).sqliteCode).toBe('SQLITE_BUSY');
+  expect((failure as StorageError).code).toBe('SQLITE_BUSY');
   expect(await store.health()).toEqual({ ok: true });
   other.exec('ROLLBACK');
   expect((await store.createModel(model('later'))).name).toBe('later');

@@ -547,6 +547,51 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('transactions and numbers', () => {
+      it('appends to one population at once are applied one after another: no sample or count lost', async () => {
+        const { model, genome } = await modelAndGenome();
+        const writes = Array.from({ length: 12 }, (_, k) =>
+          append(store, model.id, genome.id, [
+            { gene: k % 3, text: `a${k}` },
+            { gene: (k + 1) % 3, text: `b${k}` },
+          ]),
+        );
+        const results = await Promise.all(writes);
+        expect(results.every((r) => r.accepted === 2)).toBe(true);
+        const [population] = await store.getPopulations(genome.id);
+        expect(population.sampleCount).toBe(24);
+        expect(JSON.parse(population.counts)).toEqual({ 0: 8, 1: 8, 2: 8 });
+        const stats = await store.geneSampleStats(model.id, genome.id);
+        expect([...stats.values()]).toEqual([
+          { count: 8, nextIndex: 8 },
+          { count: 8, nextIndex: 8 },
+          { count: 8, nextIndex: 8 },
+        ]);
+        const ids = (await store.listSamples({ modelId: model.id, genomeId: genome.id }, null, 100)).map((s) => s.id);
+        expect(population.revision).toBe(Math.max(...ids));
+      });
+
+      it('floats read back bit for bit (binary64), in models, scores and job costs', async () => {
+        const awkward = [0.1 + 0.2, 1 / 3, Math.PI, 5e-324, 1 - Number.EPSILON / 2, 123456789.12345679];
+        const model = await store.createModel(modelInput('f', { temperature: awkward[0], topP: awkward[1] }));
+        expect(await store.getModel(model.id)).toMatchObject({ temperature: awkward[0], topP: awkward[1] });
+        await store.setScores(awkward.map((value, k) => ({ modelId: model.id, benchmark: `b${k}`, value })));
+        const read = await store.scoresOf([model.id]);
+        expect(Object.fromEntries(read.map((s) => [s.benchmark, s.value]))).toEqual(
+          Object.fromEntries(awkward.map((v, k) => [`b${k}`, v])),
+        );
+        const genome = await store.createGenome({ name: 'g', fingerprint: 'g', genes: ['a'] });
+        const created = await store.createJob(job(model.id, genome.id));
+        for (const costUsd of [0.1, 0.2])
+          await append(store, model.id, genome.id, [{ gene: 0, text: String(costUsd) }], {
+            source: 'PROBED',
+            jobId: created.id,
+            request: { jobId: created.id, gene: 0, samples: 1, promptTokens: 1, completionTokens: 1, costUsd },
+          });
+        expect((await store.getJob(created.id))!.costUsd).toBe(0.1 + 0.2);
+      });
+    });
+
     describe('scores', () => {
       it('setScores inserts or replaces one score per model and benchmark', async () => {
         const a = await store.createModel(modelInput('a'));

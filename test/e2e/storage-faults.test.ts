@@ -14,7 +14,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { dataOf, startTestApp, type GraphQLAnswer, type TestApp } from '../helpers/app';
+import { dataOf, sqliteOf, startTestApp, type GraphQLAnswer, type TestApp } from '../helpers/app';
 import { startFakeOpenAI, type FakeServer } from '../helpers/fake-openai';
 import type { Logger } from '../../src/logger';
 
@@ -67,14 +67,14 @@ it('a read-only database: writes give STORAGE_UNAVAILABLE, reads go on, /healthz
   dataOf(await registerModel(app, 'before'));
   expect(await healthz(app)).toEqual({ status: 200, body: { status: 'ok' } });
 
-  app.database.sqlite.pragma('query_only = ON');
+  sqliteOf(app).pragma('query_only = ON');
   const health = await healthz(app);
   expect(health.status).toBe(503);
   expect(health.body).toEqual({ status: 'unavailable', reason: expect.stringMatching(/read-only/) });
   expect(storageError(await registerModel(app, 'during'))).toMatch(/read-only/);
   expect(await modelCount(app)).toBe(1);
 
-  app.database.sqlite.pragma('query_only = OFF');
+  sqliteOf(app).pragma('query_only = OFF');
   // the refused write is remembered until a write goes through
   expect((await healthz(app)).body.reason).toMatch(/read-only.*SQLITE_READONLY/);
   dataOf(await registerModel(app, 'after'));
@@ -90,7 +90,7 @@ it('a full disk: an import gives STORAGE_UNAVAILABLE and stores nothing, /health
     }),
   ).createGenome.id;
   const model = dataOf(await registerModel(app, 'm')).registerModel.id;
-  const sqlite = app.database.sqlite;
+  const sqlite = sqliteOf(app);
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   sqlite.pragma(`max_page_count = ${sqlite.pragma('page_count', { simple: true }) as number}`);
 
@@ -147,7 +147,7 @@ async function probingIntoFullDisk(logger?: Logger) {
   ).startProbing.id;
   // the first request is in flight (so the job is claimed): now the disk is full
   for (let i = 0; i < 400 && fake.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-  const sqlite = app.database.sqlite;
+  const sqlite = sqliteOf(app);
   sqlite.pragma(`max_page_count = ${sqlite.pragma('page_count', { simple: true }) as number}`);
   for (let i = 0; i < 400 && (await healthz(app)).status === 200; i++) await new Promise((r) => setTimeout(r, 25));
   expect((await healthz(app)).body.reason).toMatch(/full/);
@@ -251,7 +251,7 @@ it('corruption appearing while the server runs: queries give STORAGE_UNAVAILABLE
   const dir = freshDir();
   const app = await start(dir);
   for (let i = 0; i < 30; i++) dataOf(await registerModel(app, `model-${i}-${'x'.repeat(150)}`));
-  const sqlite = app.database.sqlite;
+  const sqlite = sqliteOf(app);
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   scribble(app.dbPath, 4096, statSync(app.dbPath).size - 4096);
   // drop the connection's cached pages, so the next read sees the file

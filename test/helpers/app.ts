@@ -76,3 +76,9 @@ export function dataOf<T>(answer: GraphQLAnswer<T>): T {
   }
   return answer.data;
 }
+
+/** The SQLite connection of an app on SQLite (tests simulate storage faults on it). */
+export function sqliteOf(app: App): import('better-sqlite3').Database {
+  if (app.database.kind !== 'sqlite') throw new Error('this test needs the app on SQLite');
+  return app.database.handle.sqlite;
+}

@@ -1,0 +1,199 @@
+/**
+ * The database schema on PostgreSQL, as code: the same tables, columns, keys and cascades as
+ * `schema.ts` (SQLite), in PostgreSQL's types. drizzle-kit generates `migrations/pg/` from this
+ * file (`npm run db:generate:pg`); never edit an applied migration by hand.
+ *
+ * Types are chosen so that every value reads back exactly as SQLite gives it:
+ * - floats are `double precision` (IEEE 754 binary64, like SQLite's REAL), never `real`
+ *   (float4), so 0.1 or 1/3 round-trip bit for bit;
+ * - timestamps are ISO-8601 text in UTC with milliseconds, as SQLite's `strftime` writes them,
+ *   so rows compare equal across stores and sort as text;
+ * - ids that can pass 2^31 (samples, whose id is a population's revision) and epoch-ms leases
+ *   are `bigint`, read as JavaScript numbers (exact below 2^53);
+ * - cached computations are `bytea`.
+ * The row types are checked against SQLite's at compile time (postgres-store.ts), so the
+ * services cannot tell the stores apart.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  customType,
+  doublePrecision,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/** `bytea`, read and written as a Buffer (drizzle has no built-in column for it). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/** What SQLite's `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')` gives, in PostgreSQL. */
+export const NOW_ISO = sql`to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const createdAt = () => text('created_at').notNull().default(NOW_ISO);
+
+const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
+
+function modelRef() {
+  return integer('model_id')
+    .notNull()
+    .references(() => models.id, { onDelete: 'cascade' });
+}
+
+function genomeRef() {
+  return integer('genome_id')
+    .notNull()
+    .references(() => genomes.id, { onDelete: 'cascade' });
+}
+
+export const models = pgTable(
+  'models',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    provider: text('provider').notNull(),
+    providerModel: text('provider_model'),
+    family: text('family'),
+    mode: text('mode', { enum: ['COMPLETION', 'CHAT'] }).notNull(),
+    temperature: doublePrecision('temperature').notNull(),
+    topP: doublePrecision('top_p').notNull(),
+    maxTokens: integer('max_tokens').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('models_name_unique').on(t.name), index('models_provider_idx').on(t.provider)],
+);
+
+export const genomes = pgTable(
+  'genomes',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    geneCount: integer('gene_count').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('genomes_name_unique').on(t.name), index('genomes_fingerprint_idx').on(t.fingerprint)],
+);
+
+export const genes = pgTable(
+  'genes',
+  {
+    genomeId: genomeRef(),
+    index: integer('gene_index').notNull(),
+    text: text('text').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.genomeId, t.index] })],
+);
+
+export const samples = pgTable(
+  'samples',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    modelId: modelRef(),
+    genomeId: integer('genome_id').notNull(),
+    geneIndex: integer('gene_index').notNull(),
+    sampleIndex: integer('sample_index').notNull(),
+    text: text('text').notNull(),
+    source: text('source', { enum: ['IMPORTED', 'PROBED'] }).notNull(),
+    jobId: integer('job_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('samples_identity_unique').on(t.modelId, t.genomeId, t.geneIndex, t.sampleIndex),
+    foreignKey({ columns: [t.genomeId, t.geneIndex], foreignColumns: [genes.genomeId, genes.index] }).onDelete(
+      'cascade',
+    ),
+  ],
+);
+
+export const populations = pgTable(
+  'populations',
+  {
+    modelId: modelRef(),
+    genomeId: genomeRef(),
+    revision: bigint('revision', { mode: 'number' }).notNull(),
+    sampleCount: integer('sample_count').notNull(),
+    alleleLength: integer('allele_length').notNull(),
+    counts: text('counts').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.genomeId] }), index('populations_genome_idx').on(t.genomeId)],
+);
+
+export const scores = pgTable(
+  'scores',
+  {
+    modelId: modelRef(),
+    benchmark: text('benchmark').notNull(),
+    value: doublePrecision('value').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.benchmark] }), index('scores_benchmark_idx').on(t.benchmark)],
+);
+
+export const computations = pgTable(
+  'computations',
+  {
+    key: text('key').primaryKey(),
+    kind: text('kind').notNull(),
+    genomeId: genomeRef(),
+    dependencies: text('dependencies').notNull(),
+    payload: bytea('payload').notNull(),
+    createdAt: createdAt(),
+    usedAt: text('used_at').notNull(),
+  },
+  (t) => [index('computations_genome_kind_used_idx').on(t.genomeId, t.kind, t.usedAt)],
+);
+
+export const meta = pgTable('meta', {
+  key: text('key').primaryKey(),
+  value: bigint('value', { mode: 'number' }).notNull(),
+});
+
+export const probeJobs = pgTable(
+  'probe_jobs',
+  {
+    id: id(),
+    modelId: modelRef(),
+    genomeId: genomeRef(),
+    samplesPerGene: integer('samples_per_gene').notNull(),
+    maxTokens: integer('max_tokens').notNull(),
+    status: text('status', { enum: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] }).notNull(),
+    completed: integer('completed').notNull(),
+    total: integer('total').notNull(),
+    error: text('error'),
+    warnings: text('warnings').notNull().default('[]'),
+    collapsed: boolean('collapsed').notNull().default(false),
+    requests: integer('requests').notNull().default(0),
+    promptTokens: bigint('prompt_tokens', { mode: 'number' }).notNull().default(0),
+    completionTokens: bigint('completion_tokens', { mode: 'number' }).notNull().default(0),
+    costUsd: doublePrecision('cost_usd').notNull().default(0),
+    owner: text('owner'),
+    leaseUntil: bigint('lease_until', { mode: 'number' }),
+    createdAt: createdAt(),
+    startedAt: text('started_at'),
+    finishedAt: text('finished_at'),
+  },
+  (t) => [index('probe_jobs_status_idx').on(t.status), index('probe_jobs_model_genome_idx').on(t.modelId, t.genomeId)],
+);
+
+export const probeRequests = pgTable(
+  'probe_requests',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    jobId: integer('job_id')
+      .notNull()
+      .references(() => probeJobs.id, { onDelete: 'cascade' }),
+    geneIndex: integer('gene_index').notNull(),
+    samples: integer('samples').notNull(),
+    promptTokens: integer('prompt_tokens').notNull(),
+    completionTokens: integer('completion_tokens').notNull(),
+    costUsd: doublePrecision('cost_usd').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('probe_requests_job_idx').on(t.jobId)],
+);

@@ -1,0 +1,617 @@
+/**
+ * The `Store` on PostgreSQL (node-postgres through drizzle-orm), with the semantics of
+ * `SqliteStore`: each mutating method is one transaction, and every value reads back as SQLite
+ * gives it (pg-schema.ts). Where SQLite gets atomicity from its single writer, this store gets
+ * it from PostgreSQL's locks, because several processes write at once:
+ *
+ * - appendSamples takes a transaction-level advisory lock on (model, genome) before it reads the
+ *   next free sample indices and the population, so two writers to one population queue instead
+ *   of both counting from the same snapshot (a lost update of the allele counts);
+ * - claimJob is one conditional UPDATE: under READ COMMITTED a concurrent claim waits for the
+ *   row lock and then re-checks the WHERE clause on the committed row
+ *   (https://www.postgresql.org/docs/current/transaction-iso.html#XACT-READ-COMMITTED), so
+ *   exactly one owner wins;
+ * - the data revision is one row incremented in place, bumped last in each transaction so its
+ *   row lock is held only until the commit.
+ */
+import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import type * as sqliteSchema from './schema';
+import type { PgDb, PostgresHandle } from './postgres-client';
+import {
+  computations,
+  genes,
+  genomes,
+  meta,
+  models,
+  populations,
+  probeJobs,
+  probeRequests,
+  samples,
+  scores,
+} from './pg-schema';
+import { inChunks } from './in-chunks';
+import { FaultLog, isUniqueViolation } from './storage-errors';
+import { DuplicateError } from './store';
+import type {
+  AppendSamplesInput,
+  AppendSamplesResult,
+  ComputationRow,
+  GeneSampleStats,
+  GenomeRow,
+  JobFilter,
+  JobPatch,
+  ModelFilter,
+  ModelRow,
+  NewComputation,
+  NewJob,
+  PopulationRevision,
+  PopulationState,
+  ProbeJobRow,
+  ScoreEntry,
+  ScoreRow,
+  Store,
+  StoredSample,
+  StoreHealth,
+} from './store';
+import type { NewModelRow } from './schema';
+
+/**
+ * Compile-time proof that PostgreSQL's rows have exactly SQLite's shapes (the `Store` interface
+ * is written with SQLite's row types): a column added to one schema and not the other, or read
+ * as another type, fails the build here.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const sameRows: [
+  Same<typeof models.$inferSelect, typeof sqliteSchema.models.$inferSelect>,
+  Same<typeof genomes.$inferSelect, typeof sqliteSchema.genomes.$inferSelect>,
+  Same<typeof samples.$inferSelect, typeof sqliteSchema.samples.$inferSelect>,
+  Same<typeof populations.$inferSelect, typeof sqliteSchema.populations.$inferSelect>,
+  Same<typeof scores.$inferSelect, typeof sqliteSchema.scores.$inferSelect>,
+  Same<typeof computations.$inferSelect, typeof sqliteSchema.computations.$inferSelect>,
+  Same<typeof probeJobs.$inferSelect, typeof sqliteSchema.probeJobs.$inferSelect>,
+  Same<typeof models.$inferInsert, typeof sqliteSchema.models.$inferInsert>,
+] = [true, true, true, true, true, true, true, true];
+void sameRows;
+
+const DATA_REVISION = 'data_revision';
+
+type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
+
+export class PostgresStore implements Store {
+  private readonly db: PgDb;
+  /** storage faults seen by the methods (recorded by resilient-store.ts), for `health()` */
+  readonly faults = new FaultLog();
+  private closed = false;
+
+  constructor(private readonly handle: PostgresHandle) {
+    this.db = handle.db;
+  }
+
+  /** Ends the pool; `health()` then says so. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.handle.close();
+  }
+
+  async health(): Promise<StoreHealth> {
+    const fault = this.faults.current();
+    if (fault) return { ok: false, reason: fault };
+    if (this.closed) return { ok: false, reason: 'the database connection pool is closed' };
+    // one round trip, no table read: is the server there, and does it accept writes?
+    const { rows } = await this.handle.pool.query<{ standby: boolean; readonly: string }>(
+      "SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS readonly",
+    );
+    if (rows[0].standby) return { ok: false, reason: 'the database server is a read-only standby' };
+    if (rows[0].readonly === 'on') return { ok: false, reason: 'the database is read-only' };
+    return { ok: true };
+  }
+
+  async dataRevision(): Promise<number> {
+    // a named (prepared) statement: read on every request the response cache could answer
+    const { rows } = await this.handle.pool.query<{ value: string }>({
+      name: 'phylolm-data-revision',
+      text: 'SELECT value FROM meta WHERE key = $1',
+      values: [DATA_REVISION],
+    });
+    return rows.length === 0 ? 0 : Number(rows[0].value);
+  }
+
+  /** Called last inside every transaction that changes user data. */
+  private async bumpDataRevision(tx: Tx): Promise<void> {
+    await tx
+      .insert(meta)
+      .values({ key: DATA_REVISION, value: 1 })
+      .onConflictDoUpdate({ target: meta.key, set: { value: sql`${meta.value} + 1` } });
+  }
+
+  async createModel(input: NewModelRow): Promise<ModelRow> {
+    return uniquely(`a model named "${input.name}" already exists`, () =>
+      this.db.transaction(async (tx) => {
+        const [row] = await tx.insert(models).values(input).returning();
+        await this.bumpDataRevision(tx);
+        return row;
+      }),
+    );
+  }
+
+  async deleteModel(id: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.delete(models).where(eq(models.id, id));
+      await this.bumpDataRevision(tx);
+    });
+  }
+
+  async getModel(id: number): Promise<ModelRow | undefined> {
+    return first(this.db.select().from(models).where(eq(models.id, id)));
+  }
+
+  async getModelByName(name: string): Promise<ModelRow | undefined> {
+    return first(this.db.select().from(models).where(eq(models.name, name)));
+  }
+
+  async getModels(ids: readonly number[]): Promise<ModelRow[]> {
+    return inChunks(ids, (chunk) => this.db.select().from(models).where(inArray(models.id, chunk)));
+  }
+
+  async getModelsByNames(names: readonly string[]): Promise<ModelRow[]> {
+    return inChunks(names, (chunk) => this.db.select().from(models).where(inArray(models.name, chunk)));
+  }
+
+  private modelConditions(filter: ModelFilter): SQL[] {
+    const conditions: SQL[] = [];
+    if (filter.provider !== undefined) conditions.push(eq(models.provider, filter.provider));
+    if (filter.family !== undefined) conditions.push(eq(models.family, filter.family));
+    if (filter.mode !== undefined) conditions.push(eq(models.mode, filter.mode));
+    if (filter.nameContains !== undefined) {
+      // ILIKE: case-insensitive as SQLite's LIKE; its wildcards escaped so they match literally
+      const escaped = filter.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`);
+      conditions.push(sql`${models.name} ILIKE ${`%${escaped}%`} ESCAPE '\\'`);
+    }
+    if (filter.genomeId !== undefined) {
+      conditions.push(
+        sql`EXISTS (SELECT 1 FROM ${populations} WHERE ${populations.modelId} = ${models.id} AND ${populations.genomeId} = ${filter.genomeId})`,
+      );
+    }
+    return conditions;
+  }
+
+  async listModels(filter: ModelFilter, afterId: number | null, limit: number): Promise<ModelRow[]> {
+    const conditions = this.modelConditions(filter);
+    if (afterId !== null) conditions.push(gt(models.id, afterId));
+    return this.db
+      .select()
+      .from(models)
+      .where(and(...conditions))
+      .orderBy(asc(models.id))
+      .limit(limit);
+  }
+
+  async countModels(filter: ModelFilter): Promise<number> {
+    const [row] = await this.db
+      .select({ n: sql<string>`count(*)` })
+      .from(models)
+      .where(and(...this.modelConditions(filter)));
+    return Number(row?.n ?? 0);
+  }
+
+  async createGenome(input: { name: string; fingerprint: string; genes: readonly string[] }): Promise<GenomeRow> {
+    return uniquely(`a genome named "${input.name}" already exists`, () =>
+      this.db.transaction(async (tx) => {
+        const [genome] = await tx
+          .insert(genomes)
+          .values({ name: input.name, fingerprint: input.fingerprint, geneCount: input.genes.length })
+          .returning();
+        // every gene in one statement: two array parameters, whatever the genome's size
+        await tx.execute(
+          sql`INSERT INTO ${genes} (genome_id, gene_index, text)
+              SELECT ${genome.id}, ord - 1, t FROM unnest(${textArray(input.genes)}::text[]) WITH ORDINALITY AS u(t, ord)`,
+        );
+        await this.bumpDataRevision(tx);
+        return genome;
+      }),
+    );
+  }
+
+  async deleteGenome(id: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.delete(genomes).where(eq(genomes.id, id));
+      await this.bumpDataRevision(tx);
+    });
+  }
+
+  async getGenome(id: number): Promise<GenomeRow | undefined> {
+    return first(this.db.select().from(genomes).where(eq(genomes.id, id)));
+  }
+
+  async getGenomeByName(name: string): Promise<GenomeRow | undefined> {
+    return first(this.db.select().from(genomes).where(eq(genomes.name, name)));
+  }
+
+  async listGenomes(): Promise<GenomeRow[]> {
+    return this.db.select().from(genomes).orderBy(asc(genomes.id));
+  }
+
+  async listGenes(genomeId: number, afterIndex: number | null, limit: number) {
+    const conditions = [eq(genes.genomeId, genomeId)];
+    if (afterIndex !== null) conditions.push(gt(genes.index, afterIndex));
+    return this.db
+      .select({ index: genes.index, text: genes.text })
+      .from(genes)
+      .where(and(...conditions))
+      .orderBy(asc(genes.index))
+      .limit(limit);
+  }
+
+  async geneTexts(genomeId: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ text: genes.text })
+      .from(genes)
+      .where(eq(genes.genomeId, genomeId))
+      .orderBy(asc(genes.index));
+    return rows.map((r) => r.text);
+  }
+
+  async appendSamples(input: AppendSamplesInput): Promise<AppendSamplesResult> {
+    const { modelId, genomeId } = input;
+    return this.db.transaction(async (tx) => {
+      // one writer per population at a time (see the head of this file)
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${modelId}::int4, ${genomeId}::int4)`);
+      const next = input.samples.some((s) => s.sampleIndex === undefined)
+        ? await this.nextSampleIndices(tx, modelId, genomeId)
+        : new Map<number, number>();
+      const geneIndices: number[] = [];
+      const sampleIndices: number[] = [];
+      const texts: string[] = [];
+      /** input position of the first sample at each (gene, sample index): the one a duplicate loses to */
+      const position = new Map<string, number>();
+      for (const s of input.samples) {
+        const sampleIndex = s.sampleIndex ?? next.get(s.gene) ?? 0;
+        next.set(s.gene, Math.max(next.get(s.gene) ?? 0, sampleIndex + 1));
+        const key = `${s.gene}:${sampleIndex}`;
+        if (!position.has(key)) position.set(key, texts.length);
+        geneIndices.push(s.gene);
+        sampleIndices.push(sampleIndex);
+        texts.push(s.text);
+      }
+      // One statement for the whole batch; ORDER BY the input position gives ids in input order,
+      // as SQLite's row-by-row inserts do.
+      const created = await tx.execute<{ id: string; gene_index: number; sample_index: number }>(
+        sql`INSERT INTO ${samples} (model_id, genome_id, gene_index, sample_index, text, source, job_id, created_at)
+            SELECT ${modelId}, ${genomeId}, g, s, t, ${input.source}, ${input.jobId ?? null}::int4, ${new Date().toISOString()}
+            FROM unnest(${intArray(geneIndices)}::int4[], ${intArray(sampleIndices)}::int4[], ${textArray(texts)}::text[])
+              WITH ORDINALITY AS u(g, s, t, ord)
+            ORDER BY ord
+            ON CONFLICT DO NOTHING
+            RETURNING id, gene_index, sample_index`,
+      );
+      const inserted = created.rows
+        .map((r) => {
+          const at = position.get(`${r.gene_index}:${r.sample_index}`)!;
+          return { at, id: Number(r.id), gene: r.gene_index, text: texts[at] };
+        })
+        .sort((a, b) => a.at - b.at);
+      if (input.request) await this.recordRequest(tx, input.request, inserted.length);
+      const previous = await this.readPopulation(tx, modelId, genomeId);
+      if (inserted.length === 0) {
+        if (input.request) await this.bumpDataRevision(tx);
+        return { accepted: 0, rejected: texts.length, population: previous };
+      }
+      const updated = input.updatePopulation(
+        previous,
+        inserted.map(({ gene, text }) => ({ gene, text })),
+      );
+      const population: PopulationState = {
+        modelId,
+        genomeId,
+        revision: inserted.reduce((m, r) => Math.max(m, r.id), previous?.revision ?? 0),
+        sampleCount: (previous?.sampleCount ?? 0) + inserted.length,
+        alleleLength: updated.alleleLength,
+        counts: updated.counts,
+      };
+      await tx
+        .insert(populations)
+        .values(population)
+        .onConflictDoUpdate({
+          target: [populations.modelId, populations.genomeId],
+          set: {
+            revision: population.revision,
+            sampleCount: population.sampleCount,
+            alleleLength: population.alleleLength,
+            counts: population.counts,
+          },
+        });
+      await this.bumpDataRevision(tx);
+      return { accepted: inserted.length, rejected: texts.length - inserted.length, population };
+    });
+  }
+
+  private async recordRequest(
+    tx: Tx,
+    request: NonNullable<AppendSamplesInput['request']>,
+    accepted: number,
+  ): Promise<void> {
+    await tx.insert(probeRequests).values({
+      jobId: request.jobId,
+      geneIndex: request.gene,
+      samples: request.samples,
+      promptTokens: request.promptTokens,
+      completionTokens: request.completionTokens,
+      costUsd: request.costUsd,
+    });
+    await tx
+      .update(probeJobs)
+      .set({
+        completed: sql`${probeJobs.completed} + ${accepted}`,
+        requests: sql`${probeJobs.requests} + 1`,
+        promptTokens: sql`${probeJobs.promptTokens} + ${request.promptTokens}`,
+        completionTokens: sql`${probeJobs.completionTokens} + ${request.completionTokens}`,
+        costUsd: sql`${probeJobs.costUsd} + ${request.costUsd}::float8`,
+      })
+      .where(eq(probeJobs.id, request.jobId));
+  }
+
+  /** Next free sample index per gene for one (model, genome). */
+  private async nextSampleIndices(tx: Tx, modelId: number, genomeId: number): Promise<Map<number, number>> {
+    const rows = await tx
+      .select({ gene: samples.geneIndex, last: sql<number>`max(${samples.sampleIndex})` })
+      .from(samples)
+      .where(and(eq(samples.modelId, modelId), eq(samples.genomeId, genomeId)))
+      .groupBy(samples.geneIndex);
+    return new Map(rows.map((r) => [r.gene, Number(r.last) + 1]));
+  }
+
+  private async readPopulation(tx: Tx, modelId: number, genomeId: number): Promise<PopulationState | null> {
+    const [row] = await tx
+      .select()
+      .from(populations)
+      .where(and(eq(populations.modelId, modelId), eq(populations.genomeId, genomeId)));
+    return row ?? null;
+  }
+
+  async listSamples(
+    query: { modelId: number; genomeId: number; gene?: number },
+    afterId: number | null,
+    limit: number,
+  ): Promise<StoredSample[]> {
+    const conditions = [eq(samples.modelId, query.modelId), eq(samples.genomeId, query.genomeId)];
+    if (query.gene !== undefined) conditions.push(eq(samples.geneIndex, query.gene));
+    if (afterId !== null) conditions.push(gt(samples.id, afterId));
+    return this.db
+      .select()
+      .from(samples)
+      .where(and(...conditions))
+      .orderBy(asc(samples.id))
+      .limit(limit);
+  }
+
+  async sampleTexts(modelId: number, genomeId: number): Promise<{ gene: number; text: string }[]> {
+    return this.db
+      .select({ gene: samples.geneIndex, text: samples.text })
+      .from(samples)
+      .where(and(eq(samples.modelId, modelId), eq(samples.genomeId, genomeId)))
+      .orderBy(asc(samples.id));
+  }
+
+  async geneSampleStats(modelId: number, genomeId: number): Promise<Map<number, GeneSampleStats>> {
+    const rows = await this.db
+      .select({
+        gene: samples.geneIndex,
+        count: sql<string>`count(*)`,
+        last: sql<number>`max(${samples.sampleIndex})`,
+      })
+      .from(samples)
+      .where(and(eq(samples.modelId, modelId), eq(samples.genomeId, genomeId)))
+      .groupBy(samples.geneIndex)
+      .orderBy(asc(samples.geneIndex));
+    return new Map(rows.map((r) => [r.gene, { count: Number(r.count), nextIndex: Number(r.last) + 1 }]));
+  }
+
+  async getPopulations(genomeId: number, modelIds?: readonly number[]): Promise<PopulationState[]> {
+    const query = (chunk?: number[]) =>
+      this.db
+        .select()
+        .from(populations)
+        .where(and(eq(populations.genomeId, genomeId), chunk && inArray(populations.modelId, chunk)))
+        .orderBy(asc(populations.modelId));
+    return modelIds ? inChunks(modelIds, query) : query();
+  }
+
+  async populationRevisions(genomeId: number, modelIds?: readonly number[]): Promise<PopulationRevision[]> {
+    const query = (chunk?: number[]) =>
+      this.db
+        .select({
+          modelId: populations.modelId,
+          revision: populations.revision,
+          sampleCount: populations.sampleCount,
+        })
+        .from(populations)
+        .where(and(eq(populations.genomeId, genomeId), chunk && inArray(populations.modelId, chunk)))
+        .orderBy(asc(populations.modelId));
+    return modelIds ? inChunks(modelIds, query) : query();
+  }
+
+  async setScores(entries: readonly ScoreEntry[]): Promise<ScoreRow[]> {
+    const updatedAt = new Date().toISOString();
+    return this.db.transaction(async (tx) => {
+      const rows: ScoreRow[] = [];
+      for (const e of entries) {
+        const [row] = await tx
+          .insert(scores)
+          .values({ ...e, updatedAt })
+          .onConflictDoUpdate({ target: [scores.modelId, scores.benchmark], set: { value: e.value, updatedAt } })
+          .returning();
+        rows.push(row);
+      }
+      await this.bumpDataRevision(tx);
+      return rows;
+    });
+  }
+
+  async scoresOf(modelIds: readonly number[]): Promise<ScoreRow[]> {
+    return inChunks(modelIds, (chunk) =>
+      this.db
+        .select()
+        .from(scores)
+        .where(inArray(scores.modelId, chunk))
+        .orderBy(asc(scores.modelId), asc(scores.benchmark)),
+    );
+  }
+
+  async scoresFor(benchmark: string): Promise<ScoreRow[]> {
+    return this.db.select().from(scores).where(eq(scores.benchmark, benchmark)).orderBy(asc(scores.modelId));
+  }
+
+  async benchmarkNames(): Promise<string[]> {
+    const rows = await this.db
+      .selectDistinct({ benchmark: scores.benchmark })
+      .from(scores)
+      .orderBy(asc(scores.benchmark));
+    return rows.map((r) => r.benchmark);
+  }
+
+  async createJob(job: NewJob): Promise<ProbeJobRow> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.insert(probeJobs).values(job).returning();
+      await this.bumpDataRevision(tx);
+      return row;
+    });
+  }
+
+  async getJob(id: number): Promise<ProbeJobRow | undefined> {
+    return first(this.db.select().from(probeJobs).where(eq(probeJobs.id, id)));
+  }
+
+  async listJobs(filter: JobFilter, afterId: number | null, limit: number): Promise<ProbeJobRow[]> {
+    const conditions: SQL[] = [];
+    if (filter.statuses) conditions.push(inArray(probeJobs.status, [...filter.statuses]));
+    if (filter.modelId !== undefined) conditions.push(eq(probeJobs.modelId, filter.modelId));
+    if (filter.genomeId !== undefined) conditions.push(eq(probeJobs.genomeId, filter.genomeId));
+    if (afterId !== null) conditions.push(gt(probeJobs.id, afterId));
+    return this.db
+      .select()
+      .from(probeJobs)
+      .where(and(...conditions))
+      .orderBy(asc(probeJobs.id))
+      .limit(limit);
+  }
+
+  async countJobsByStatus(): Promise<Partial<Record<ProbeJobRow['status'], number>>> {
+    const rows = await this.db
+      .select({ status: probeJobs.status, count: sql<string>`count(*)` })
+      .from(probeJobs)
+      .groupBy(probeJobs.status);
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+  }
+
+  async updateJob(id: number, patch: JobPatch): Promise<ProbeJobRow> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.update(probeJobs).set(patch).where(eq(probeJobs.id, id)).returning();
+      if (!row) throw new Error(`no probe job ${id}`);
+      await this.bumpDataRevision(tx);
+      return row;
+    });
+  }
+
+  async claimJob(id: number, owner: string, now: number, leaseUntil: number): Promise<ProbeJobRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(probeJobs)
+        .set({
+          owner,
+          leaseUntil,
+          status: 'RUNNING',
+          startedAt: sql`coalesce(${probeJobs.startedAt}, ${new Date(now).toISOString()})`,
+        })
+        .where(
+          and(
+            eq(probeJobs.id, id),
+            inArray(probeJobs.status, ['QUEUED', 'RUNNING']),
+            sql`(${probeJobs.owner} IS NULL OR ${probeJobs.owner} = ${owner} OR ${probeJobs.leaseUntil} IS NULL OR ${probeJobs.leaseUntil} < ${now})`,
+          ),
+        )
+        .returning();
+      if (row) await this.bumpDataRevision(tx);
+      return row;
+    });
+  }
+
+  async renewJobLease(id: number, owner: string, leaseUntil: number): Promise<boolean> {
+    const rows = await this.db
+      .update(probeJobs)
+      .set({ leaseUntil })
+      .where(and(eq(probeJobs.id, id), eq(probeJobs.owner, owner), eq(probeJobs.status, 'RUNNING')))
+      .returning({ id: probeJobs.id });
+    return rows.length > 0;
+  }
+
+  async releaseJob(id: number, owner: string): Promise<void> {
+    await this.db
+      .update(probeJobs)
+      .set({ owner: null, leaseUntil: null })
+      .where(and(eq(probeJobs.id, id), eq(probeJobs.owner, owner)));
+  }
+
+  async getComputation(key: string): Promise<ComputationRow | undefined> {
+    return first(this.db.select().from(computations).where(eq(computations.key, key)));
+  }
+
+  async recentComputations(genomeId: number, kind: string, limit: number): Promise<ComputationRow[]> {
+    return this.db
+      .select()
+      .from(computations)
+      .where(and(eq(computations.genomeId, genomeId), eq(computations.kind, kind)))
+      .orderBy(desc(computations.usedAt))
+      .limit(limit);
+  }
+
+  async computationIndex(genomeId: number, kind: string) {
+    return this.db
+      .select({ key: computations.key, dependencies: computations.dependencies })
+      .from(computations)
+      .where(and(eq(computations.genomeId, genomeId), eq(computations.kind, kind)))
+      .orderBy(desc(computations.usedAt));
+  }
+
+  async putComputation(entry: NewComputation): Promise<void> {
+    const usedAt = new Date().toISOString();
+    await this.db
+      .insert(computations)
+      .values({ ...entry, usedAt })
+      .onConflictDoUpdate({ target: computations.key, set: { payload: entry.payload, usedAt } });
+  }
+
+  async touchComputation(key: string): Promise<void> {
+    await this.db.update(computations).set({ usedAt: new Date().toISOString() }).where(eq(computations.key, key));
+  }
+
+  async deleteComputations(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await inChunks(keys, async (chunk) => {
+      await this.db.delete(computations).where(inArray(computations.key, chunk));
+      return [];
+    });
+  }
+}
+
+async function first<T>(rows: Promise<T[]>): Promise<T | undefined> {
+  return (await rows)[0];
+}
+
+/**
+ * A whole array as ONE bound parameter (drizzle would spread a bare array into a list), for
+ * `unnest`: a batch of any size is one statement with a fixed number of parameters.
+ */
+function intArray(values: readonly number[]): SQL {
+  return sql`${sql.param(values)}`;
+}
+const textArray = (values: readonly string[]): SQL => sql`${sql.param(values)}`;
+
+/** Runs a write, turning PostgreSQL's unique violation (23505) into a `DuplicateError`. */
+async function uniquely<T>(message: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DuplicateError(message);
+    throw error;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The store contract on PostgreSQL, through the retrying store the server uses, on a database of
+ * this file's own (test/helpers/postgres.ts); plus what only a server shared by several
+ * connections can show.
+ */
+import { openPostgres, type PostgresHandle } from '../../src/db/postgres-client';
+import { PostgresStore } from '../../src/db/postgres-store';
+import { resilientStore } from '../../src/db/resilient-store';
+import { StorageError } from '../../src/db/storage-errors';
+import { createTestDatabase, describeWithPostgres, emptyAllTables, type TestDatabase } from '../helpers/postgres';
+import { describeStoreContract, modelInput } from './store-contract';
+
+describeWithPostgres('PostgreSQL store', () => {
+  let database: TestDatabase;
+  let handle: PostgresHandle;
+  let store: PostgresStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    handle = await openPostgres(database.url);
+    store = new PostgresStore(handle);
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await database?.drop();
+  });
+
+  describeStoreContract('PostgreSQL, through the retrying store the server uses', async () => {
+    await emptyAllTables(database.url);
+    return { store: resilientStore(store, store.faults), close: () => undefined };
+  });
+
+  describe('across connections', () => {
+    let second: PostgresHandle;
+    beforeEach(() => emptyAllTables(database.url));
+    afterEach(() => second?.close());
+
+    it('opening an up-to-date database again applies nothing and keeps the data', async () => {
+      const model = await store.createModel(modelInput('kept'));
+      second = await openPostgres(database.url);
+      const reopened = new PostgresStore(second);
+      expect(await reopened.getModelByName('kept')).toEqual(model);
+      expect(await reopened.dataRevision()).toBe(await store.dataRevision());
+    });
+
+    it('two pools see one job queue: a live lease held by one blocks the other', async () => {
+      second = await openPostgres(database.url);
+      const other = new PostgresStore(second);
+      const model = await store.createModel(modelInput('m'));
+      const genome = await store.createGenome({ name: 'g', fingerprint: 'fp', genes: ['a'] });
+      const job = await store.createJob({
+        modelId: model.id,
+        genomeId: genome.id,
+        samplesPerGene: 1,
+        maxTokens: 4,
+        status: 'QUEUED',
+        completed: 0,
+        total: 1,
+      });
+      const claims = await Promise.all([
+        store.claimJob(job.id, 'A', 1_000, 2_000),
+        other.claimJob(job.id, 'B', 1_000, 2_000),
+      ]);
+      expect(claims.filter((c) => c !== undefined)).toHaveLength(1);
+      const winner = claims[0] ? store : other;
+      const loser = claims[0] ? other : store;
+      const [winnerName, loserName] = claims[0] ? ['A', 'B'] : ['B', 'A'];
+      expect(await loser.claimJob(job.id, loserName, 1_500, 2_500)).toBeUndefined();
+      await winner.releaseJob(job.id, winnerName);
+      expect(await loser.claimJob(job.id, loserName, 1_600, 2_600)).toMatchObject({ owner: loserName });
+    });
+
+    it('appends to one population from two pools at once lose no sample and no count', async () => {
+      second = await openPostgres(database.url);
+      const other = new PostgresStore(second);
+      const model = await store.createModel(modelInput('m'));
+      const genome = await store.createGenome({ name: 'g', fingerprint: 'fp', genes: ['a', 'b'] });
+      const count = (previous: { counts: string } | null, inserted: readonly unknown[]) => ({
+        counts: String(Number(previous?.counts ?? 0) + inserted.length),
+        alleleLength: 1,
+      });
+      const writes = Array.from({ length: 20 }, (_, k) =>
+        (k % 2 ? store : other).appendSamples({
+          modelId: model.id,
+          genomeId: genome.id,
+          source: 'IMPORTED',
+          samples: [
+            { gene: 0, text: `x${k}` },
+            { gene: 1, text: `y${k}` },
+          ],
+          updatePopulation: count,
+        }),
+      );
+      await Promise.all(writes);
+      const [population] = await store.getPopulations(genome.id);
+      expect(population).toMatchObject({ sampleCount: 40, counts: '40' });
+      const stats = await store.geneSampleStats(model.id, genome.id);
+      expect(Object.fromEntries(stats)).toEqual({ 0: { count: 20, nextIndex: 20 }, 1: { count: 20, nextIndex: 20 } });
+      const ids = (await store.listSamples({ modelId: model.id, genomeId: genome.id }, null, 100)).map((s) => s.id);
+      expect(population.revision).toBe(Math.max(...ids));
+    });
+
+    it('a read-only database gives StorageErrors on writes, reads go on, and health() says why', async () => {
+      // one connection, so that the session made read-only below is the one every write uses
+      second = await openPostgres(database.url, { poolSize: 1 });
+      const other = new PostgresStore(second);
+      const wrapped = resilientStore(other, other.faults);
+      await store.createModel(modelInput('before'));
+      await second.pool.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
+      const failure = await wrapped.createModel(modelInput('after')).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(StorageError);
+      expect((failure as StorageError).message).toBe('the database is read-only');
+      expect((failure as StorageError).code).toBe('25006');
+      expect(await wrapped.countModels({})).toBe(1);
+      expect(await wrapped.health()).toEqual({ ok: false, reason: expect.stringContaining('read-only') });
+    });
+
+    it('a server that cannot be reached is a StorageError at start-up naming the URL without its password', async () => {
+      const url = new URL(database.url);
+      url.password = 'secret-password';
+      url.port = '1';
+      const failure = await openPostgres(url.toString()).catch((e: unknown) => e);
+      expect((failure as Error).message).toMatch(/cannot be used: the database server cannot be reached/);
+      expect((failure as Error).message).not.toContain('secret-password');
+    });
+  });
+});
