@@ -1,11 +1,9 @@
 /**
- * The change feed (src/services/change-feed.ts) on PostgreSQL's LISTEN/NOTIFY
+ * The job change feed (src/services/change-feed.ts) on PostgreSQL's LISTEN/NOTIFY
  * (https://www.postgresql.org/docs/current/sql-notify.html): one connection listens on a channel,
- * a pool sends. A notification is delivered to every listener when it is sent, outside any
- * transaction, so the writer tells the others after its write committed and before its own
- * client gets an answer. While the listening connection is down the feed is not `live` (the data
- * revision is then read from the database on every request) and it reconnects; on reconnecting it
- * reports a data change, since anything may have happened meanwhile.
+ * a pool sends, in batches (a job changes with every answer stored). A lost listening connection
+ * is opened again; what was missed meanwhile costs nothing lasting: a subscription reads the job's
+ * row on its next change, and a cancelled job also stops at its next lease renewal.
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
@@ -20,20 +18,17 @@ const RECONNECT_MS = 1_000;
 interface Message {
   /** the sending process, which ignores its own messages */
   from: string;
-  data?: true;
-  jobs?: number[];
+  jobs: number[];
 }
 
 export class PgChangeFeed implements ChangeFeed {
   private readonly self = randomUUID();
   private listener: Client | undefined;
-  private readonly dataListeners: (() => void)[] = [];
   private readonly jobListeners: ((jobId: number) => void)[] = [];
   private readonly pendingJobs = new Set<number>();
   private batch: NodeJS.Timeout | undefined;
   private reconnecting: NodeJS.Timeout | undefined;
   private closed = false;
-  live = false;
 
   private constructor(
     private readonly url: string,
@@ -47,10 +42,6 @@ export class PgChangeFeed implements ChangeFeed {
     return feed;
   }
 
-  async dataChanged(): Promise<void> {
-    await this.send({ from: this.self, data: true });
-  }
-
   jobChanged(jobId: number): void {
     this.pendingJobs.add(jobId);
     this.batch ??= setTimeout(() => {
@@ -61,17 +52,12 @@ export class PgChangeFeed implements ChangeFeed {
     }, JOB_BATCH_MS);
   }
 
-  onData(listener: () => void): void {
-    this.dataListeners.push(listener);
-  }
-
   onJob(listener: (jobId: number) => void): void {
     this.jobListeners.push(listener);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.live = false;
     clearTimeout(this.reconnecting);
     clearTimeout(this.batch);
     await this.listener?.end().catch(() => undefined);
@@ -82,8 +68,7 @@ export class PgChangeFeed implements ChangeFeed {
     try {
       await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(message)]);
     } catch (error) {
-      // The others will not hear of this write: their feed reconnects (and forgets) if the
-      // database went away; a lone failed notification is logged.
+      // the others hear of the job at its next change; subscriptions read the row anew then
       this.logger?.log('warn', 'could not notify other processes of a change', {
         error: error instanceof Error ? error.message : String(error),
       });
@@ -98,9 +83,6 @@ export class PgChangeFeed implements ChangeFeed {
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     this.listener = client;
-    this.live = true;
-    // anything may have changed while nobody listened
-    for (const listener of this.dataListeners) listener();
   }
 
   private heard(payload: string | undefined): void {
@@ -111,15 +93,12 @@ export class PgChangeFeed implements ChangeFeed {
       return;
     }
     if (message.from === this.self) return;
-    if (message.data) for (const listener of this.dataListeners) listener();
     for (const jobId of message.jobs ?? []) for (const listener of this.jobListeners) listener(jobId);
   }
 
   private lost(client: Client): void {
     if (this.listener !== client) return;
     this.listener = undefined;
-    this.live = false;
-    for (const listener of this.dataListeners) listener();
     if (this.closed) return;
     this.logger?.log('warn', 'lost the change feed connection; reconnecting', {});
     const retry = () => {

@@ -5,8 +5,9 @@
  * - Requests in flight: a provider has `maxConcurrency` slots, each a session-level advisory lock
  *   (`pg_try_advisory_lock(provider, slot)`, https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS)
  *   held on a pooled connection for the request's duration. A process that dies loses its
- *   connections, and PostgreSQL frees their locks: no slot leaks. A request finding every slot
- *   taken tries again after a short, jittered wait.
+ *   connections, and PostgreSQL frees their locks: no slot leaks. When every slot is taken, the
+ *   process's first waiting request tries again after a short, jittered wait; the others queue
+ *   behind it in the process.
  * - Requests and tokens per minute: one token bucket (Turner 1986, as in the local limiter) per
  *   provider in a table row, refilled from the database's clock (machines' clocks may disagree)
  *   and drawn under `SELECT ... FOR UPDATE`.
@@ -67,25 +68,39 @@ function sharedLimiter(pool: Pool, limits: RateLimiterOptions, perProcess: numbe
       signal?.addEventListener('abort', abort, { once: true });
     });
 
+  // One request at a time looks for a free slot (first come, first served): a process polls the
+  // database once while several of its requests wait, not once per waiting request.
+  let searching: Promise<unknown> = Promise.resolve();
+  function takeSlot(signal?: AbortSignal): Promise<{ client: PoolClient; slot: number | null }> {
+    const found = searching.then(() => findSlot(signal));
+    searching = found.catch(() => undefined);
+    return found;
+  }
+
   /** A connection holding one of the provider's slots (or none held when the limit is unbounded). */
-  async function takeSlot(signal?: AbortSignal): Promise<{ client: PoolClient; slot: number | null }> {
-    for (;;) {
-      signal?.throwIfAborted();
-      const client = await pool.connect();
-      watch(client);
-      if (!Number.isFinite(slots)) return { client, slot: null };
-      // start at a random slot so processes do not all queue on slot 0
-      const start = Math.floor(Math.random() * slots);
-      for (let i = 0; i < slots; i++) {
-        const slot = (start + i) % slots;
-        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
-          lockClass,
-          slot,
-        ]);
-        if (rows[0].ok) return { client, slot };
+  async function findSlot(signal?: AbortSignal): Promise<{ client: PoolClient; slot: number | null }> {
+    signal?.throwIfAborted();
+    const client = await pool.connect();
+    watch(client);
+    if (!Number.isFinite(slots)) return { client, slot: null };
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        // start at a random slot so processes do not all contend for slot 0
+        const start = Math.floor(Math.random() * slots);
+        for (let i = 0; i < slots; i++) {
+          const slot = (start + i) % slots;
+          const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
+            lockClass,
+            slot,
+          ]);
+          if (rows[0].ok) return { client, slot };
+        }
+        await sleep(SLOT_RETRY_MS * (0.5 + Math.random()), signal);
       }
+    } catch (error) {
       client.release();
-      await sleep(SLOT_RETRY_MS * (0.5 + Math.random()), signal);
+      throw error;
     }
   }
 

@@ -3,7 +3,7 @@
  * layer, the CLI and the tests all get their services from here.
  */
 import type { Store } from '../db/store';
-import { announcingStore, SharedRevision, type ChangeFeed } from './change-feed';
+import type { ChangeFeed } from './change-feed';
 import type { Logger } from '../logger';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
 import { inlineCompute, observed, type Compute } from './compute';
@@ -38,16 +38,13 @@ export interface ServiceOptions {
    */
   compute?: Compute;
   /**
-   * Several processes on one database (PostgreSQL): how they tell each other about writes and job
-   * changes (src/queue/pg-change-feed.ts); default none (one process, or processes polling SQLite).
+   * Several processes on one database (PostgreSQL): how they tell each other about job changes
+   * (src/queue/pg-change-feed.ts); default none (one process, or processes polling SQLite).
    */
   feed?: ChangeFeed;
 }
 
-export function createServices(storage: Store, options: ServiceOptions = {}) {
-  const { feed } = options;
-  const revision = feed ? new SharedRevision(() => storage.dataRevision(), feed) : undefined;
-  const store = feed && revision ? announcingStore(storage, revision, feed) : storage;
+export function createServices(store: Store, options: ServiceOptions = {}) {
   const writes = new WriteBehind(options.logger);
   const registry = options.registry ?? createProviderRegistry([]);
   const compute = observed(options.compute ?? inlineCompute(), options.telemetry);
@@ -66,12 +63,12 @@ export function createServices(storage: Store, options: ServiceOptions = {}) {
     registry,
     logger: options.logger,
     telemetry: options.telemetry,
-    feed,
+    feed: options.feed,
   });
   const removal = new RemovalService(store, models, genomes, jobs);
   return {
     /** the data revision every write to user data bumps (what the response cache keys on) */
-    dataRevision: () => (revision ? revision.current() : store.dataRevision()),
+    dataRevision: () => store.dataRevision(),
     /** whether the storage can serve reads and writes now (what `/healthz` reports) */
     health: () => store.health(),
     removal,
