@@ -86,7 +86,8 @@ export class PgBossJobQueue implements JobQueue {
     for (let i = 0; i < workers; i++) {
       await this.boss.work<ProbeDelivery>(
         QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: Math.max(0.5, Math.min(2, this.options.leaseMs / 2000)) },
+        // pg-boss's shortest polling interval: a job waits at most half a second for an idle worker
+        { batchSize: 1, pollingIntervalSeconds: 0.5 },
         async ([delivery]) => {
           const turn = this.turn(delivery.data.jobId, handler);
           const tracked = turn.then(
