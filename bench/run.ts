@@ -3,6 +3,7 @@
  * ratio (measured / target). Timings are reported, never asserted by tests.
  *   BENCH=distances npm run bench   runs one group; BENCH_MODELS=200 shrinks the data set.
  *   BENCH=load BENCH_LOAD_SECONDS=10 npm run bench   the load test (bench/load.bench.ts), shorter.
+ *   BENCH=store BENCH_STORE_MODELS=1000 npm run bench   SQLite beside PostgreSQL (bench/store.bench.ts).
  */
 import 'reflect-metadata';
 import { benchDistances } from './distances.bench';
@@ -11,6 +12,7 @@ import { benchPrediction } from './prediction.bench';
 import { benchProbing } from './probing.bench';
 import { benchResponsiveness } from './responsiveness.bench';
 import { benchSimulated } from './simulated.bench';
+import { benchStore } from './store.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
   distances: benchDistances,
@@ -19,6 +21,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   probing: benchProbing,
   responsiveness: benchResponsiveness,
   simulated: benchSimulated,
+  store: benchStore,
 };
 
 async function main(): Promise<void> {

@@ -30,8 +30,8 @@ import {
   scores,
 } from './pg-schema';
 import { inChunks } from './in-chunks';
-import { FaultLog, isUniqueViolation } from './storage-errors';
-import { DuplicateError } from './store';
+import { asStorageError, FaultLog, isUniqueViolation } from './storage-errors';
+import { DuplicateError, UnstorableTextError } from './store';
 import type {
   AppendSamplesInput,
   AppendSamplesResult,
@@ -97,10 +97,20 @@ export class PostgresStore implements Store {
     const fault = this.faults.current();
     if (fault) return { ok: false, reason: fault };
     if (this.closed) return { ok: false, reason: 'the database connection pool is closed' };
-    // one round trip, no table read: is the server there, and does it accept writes?
-    const { rows } = await this.handle.pool.query<{ standby: boolean; readonly: string }>(
-      "SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS readonly",
-    );
+    // one round trip, no table read: is the server there, and does it accept writes? A failure
+    // here is reported, not recorded: the next successful check says ok again.
+    let rows: { standby: boolean; readonly: string }[];
+    try {
+      ({ rows } = await this.handle.pool.query<{ standby: boolean; readonly: string }>(
+        "SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS readonly",
+      ));
+    } catch (error) {
+      const storage = asStorageError(error);
+      return {
+        ok: false,
+        reason: storage ? `${storage.message} (${storage.code})` : 'the database server did not answer',
+      };
+    }
     if (rows[0].standby) return { ok: false, reason: 'the database server is a read-only standby' };
     if (rows[0].readonly === 'on') return { ok: false, reason: 'the database is read-only' };
     return { ok: true };
@@ -125,6 +135,7 @@ export class PostgresStore implements Store {
   }
 
   async createModel(input: NewModelRow): Promise<ModelRow> {
+    storable('the model', [input.name, input.provider, input.providerModel, input.family]);
     return uniquely(`a model named "${input.name}" already exists`, () =>
       this.db.transaction(async (tx) => {
         const [row] = await tx.insert(models).values(input).returning();
@@ -195,6 +206,8 @@ export class PostgresStore implements Store {
   }
 
   async createGenome(input: { name: string; fingerprint: string; genes: readonly string[] }): Promise<GenomeRow> {
+    storable('the genome name', [input.name]);
+    input.genes.forEach((text, i) => storable(`gene ${i}`, [text]));
     return uniquely(`a genome named "${input.name}" already exists`, () =>
       this.db.transaction(async (tx) => {
         const [genome] = await tx
@@ -253,6 +266,7 @@ export class PostgresStore implements Store {
 
   async appendSamples(input: AppendSamplesInput): Promise<AppendSamplesResult> {
     const { modelId, genomeId } = input;
+    input.samples.forEach((s, i) => storable(`completion ${i}`, [s.text]));
     return this.db.transaction(async (tx) => {
       // one writer per population at a time (see the head of this file)
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${modelId}::int4, ${genomeId}::int4)`);
@@ -431,6 +445,7 @@ export class PostgresStore implements Store {
   }
 
   async setScores(entries: readonly ScoreEntry[]): Promise<ScoreRow[]> {
+    entries.forEach((e, i) => storable(`score ${i}`, [e.benchmark]));
     const updatedAt = new Date().toISOString();
     return this.db.transaction(async (tx) => {
       const rows: ScoreRow[] = [];
@@ -590,6 +605,13 @@ export class PostgresStore implements Store {
       await this.db.delete(computations).where(inArray(computations.key, chunk));
       return [];
     });
+  }
+}
+
+/** PostgreSQL's `text` cannot hold U+0000: refused before any write, with what holds it. */
+function storable(what: string, texts: readonly (string | null | undefined)[]): void {
+  if (texts.some((t) => t?.includes('\u0000'))) {
+    throw new UnstorableTextError(`${what}: the text contains U+0000 (NUL), which PostgreSQL cannot store`);
   }
 }
 

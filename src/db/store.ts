@@ -51,6 +51,18 @@ export class DuplicateError extends Error {
     this.name = 'DuplicateError';
   }
 }
+
+/**
+ * Thrown when this store cannot hold a text as given: PostgreSQL's `text` cannot contain U+0000
+ * (NUL), which SQLite stores. The write changes nothing; clients get BAD_USER_INPUT.
+ */
+export class UnstorableTextError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnstorableTextError';
+  }
+}
+
 export type SampleSource = 'IMPORTED' | 'PROBED';
 
 export interface ModelFilter {

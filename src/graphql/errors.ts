@@ -7,7 +7,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { PhyloInputError } from '../core/errors';
-import { asStorageError, UserError } from '../services/errors';
+import { asStorageError, UnstorableTextError, UserError } from '../services/errors';
 
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT',
@@ -62,7 +62,7 @@ export function createFormatError(log: (message: string, error: unknown) => void
     if (original instanceof UserError) {
       return { ...formatted, message: original.message, extensions: { code: original.code } };
     }
-    if (original instanceof PhyloInputError) {
+    if (original instanceof PhyloInputError || original instanceof UnstorableTextError) {
       return { ...formatted, message: original.message, extensions: { code: 'BAD_USER_INPUT' } };
     }
     // full disk, read-only or corrupt file, lock held too long: the server's fault, but a clear one

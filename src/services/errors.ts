@@ -4,6 +4,7 @@
  * masked before it reaches a client.
  */
 export { asStorageError, StorageError } from '../db/storage-errors';
+export { UnstorableTextError } from '../db/store';
 
 export type UserErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'CONFLICT';
 

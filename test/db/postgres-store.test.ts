@@ -3,10 +3,12 @@
  * this file's own (test/helpers/postgres.ts); plus what only a server shared by several
  * connections can show.
  */
+import { Pool } from 'pg';
 import { openPostgres, type PostgresHandle } from '../../src/db/postgres-client';
 import { PostgresStore } from '../../src/db/postgres-store';
 import { resilientStore } from '../../src/db/resilient-store';
 import { StorageError } from '../../src/db/storage-errors';
+import { UnstorableTextError } from '../../src/db/store';
 import { createTestDatabase, describeWithPostgres, emptyAllTables, type TestDatabase } from '../helpers/postgres';
 import { describeStoreContract, modelInput } from './store-contract';
 
@@ -113,6 +115,45 @@ describeWithPostgres('PostgreSQL store', () => {
       expect((failure as StorageError).code).toBe('25006');
       expect(await wrapped.countModels({})).toBe(1);
       expect(await wrapped.health()).toEqual({ ok: false, reason: expect.stringContaining('read-only') });
+    });
+
+    it('a text holding U+0000, which PostgreSQL cannot store, is refused with what holds it, and nothing is written', async () => {
+      const model = await store.createModel(modelInput('m'));
+      const genome = await store.createGenome({ name: 'g', fingerprint: 'fp', genes: ['a'] });
+      const revision = await store.dataRevision();
+      const failure = await store
+        .appendSamples({
+          modelId: model.id,
+          genomeId: genome.id,
+          source: 'IMPORTED',
+          samples: [
+            { gene: 0, text: 'fine' },
+            { gene: 0, text: 'not\u0000fine' },
+          ],
+          updatePopulation: () => ({ counts: '{}', alleleLength: 4 }),
+        })
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(UnstorableTextError);
+      expect((failure as Error).message).toMatch(/^completion 1: .*U\+0000/);
+      await expect(store.createModel(modelInput('a\u0000b'))).rejects.toBeInstanceOf(UnstorableTextError);
+      await expect(store.createGenome({ name: 'h', fingerprint: 'h', genes: ['x', '\u0000'] })).rejects.toThrow(
+        /^gene 1: /,
+      );
+      expect(await store.sampleTexts(model.id, genome.id)).toEqual([]);
+      expect(await store.dataRevision()).toBe(revision);
+    });
+
+    it('health() says when the server cannot be reached, and ok again once it can', async () => {
+      const unreachable = new URL(database.url);
+      unreachable.port = '1';
+      const pool = new Pool({ connectionString: unreachable.toString(), connectionTimeoutMillis: 2_000 });
+      const lost = new PostgresStore({ ...handle, pool, close: () => pool.end() });
+      expect(await lost.health()).toEqual({
+        ok: false,
+        reason: 'the database server cannot be reached (ECONNREFUSED)',
+      });
+      await pool.end();
+      expect(await store.health()).toEqual({ ok: true });
     });
 
     it('a server that cannot be reached is a StorageError at start-up naming the URL without its password', async () => {

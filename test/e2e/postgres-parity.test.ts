@@ -11,7 +11,7 @@ import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../
 
 const MODELS = 210;
 const GENES = 800;
-const SAMPLES_PER_GENE = 4;
+const SAMPLES_PER_GENE = 2;
 
 interface Matrix {
   models: { name: string }[];
@@ -109,5 +109,58 @@ describeWithPostgres('the same answers on SQLite and PostgreSQL (AlpacaEval-size
     }`;
     const [a, b] = await Promise.all([onSqlite.gql(query), onPostgres.gql(query)]);
     expect(dataOf(b)).toEqual(dataOf(a));
+  });
+
+  it('a probing job (simulated zoo) runs unchanged on PostgreSQL: claimed, leased, SUCCEEDED, the same samples', async () => {
+    const probe = async (app: TestApp) => {
+      dataOf(
+        await app.gql(
+          `mutation { createGenome(input: { name: "probe", genes: ["The cat sat on", "def fib(n):", "In 1905,"] }) { id } }`,
+        ),
+      );
+      dataOf(
+        await app.gql(
+          `mutation { registerModel(input: { name: "sim", provider: "simulated", providerModel: "llama-3-8b", mode: COMPLETION }) { id } }`,
+        ),
+      );
+      const started = dataOf(
+        await app.gql<{ startProbing: { id: string } }>(
+          `mutation { startProbing(input: { model: "name:sim", genome: "name:probe", samplesPerGene: 6 }) { id } }`,
+        ),
+      ).startProbing;
+      const JOB = `query ($id: ID!) { job(id: $id) { status completed total error requests promptTokens completionTokens costUsd } }`;
+      for (let i = 0; i < 2_000; i++) {
+        const job = dataOf(await app.gql<{ job: { status: string } }>(JOB, { id: started.id })).job;
+        if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status)) {
+          const samples = await app.gql(
+            `{ samples(model: "name:sim", genome: "name:probe", first: 100) { nodes { geneIndex sampleIndex allele source } } }`,
+          );
+          return { job, samples: dataOf(samples) };
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error('the probing job did not finish');
+    };
+    const [a, b] = await Promise.all([probe(onSqlite), probe(onPostgres)]);
+    expect(b.job).toMatchObject({ status: 'SUCCEEDED', completed: 18, total: 18, error: null });
+    expect(b).toEqual(a);
+  });
+
+  it('the one text SQLite stores and PostgreSQL cannot (U+0000) is a clear BAD_USER_INPUT there, changing nothing', async () => {
+    const importNul = async (app: TestApp) => {
+      dataOf(await app.gql(`mutation { registerModel(input: { name: "nul", provider: "external" }) { id } }`));
+      return app.gql<{ importCompletions: { accepted: number } }>(
+        `mutation ($t: String!) { importCompletions(input: { model: "name:nul", genome: "name:alpaca-sized", completions: [{ gene: 0, text: $t }] }) { accepted } }`,
+        { t: 'a\u0000b' },
+      );
+    };
+    expect(dataOf(await importNul(onSqlite)).importCompletions.accepted).toBe(1);
+    const refused = await importNul(onPostgres);
+    expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0].message).toMatch(/^completion 0: .*U\+0000 \(NUL\), which PostgreSQL cannot store$/);
+    const samples = await onPostgres.gql<{ samples: { nodes: unknown[] } }>(
+      `{ samples(model: "name:nul", genome: "name:alpaca-sized") { nodes { id } } }`,
+    );
+    expect(dataOf(samples).samples.nodes).toEqual([]);
   });
 });
