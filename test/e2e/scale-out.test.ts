@@ -57,8 +57,6 @@ describeWithPostgres('two API processes and three workers on one PostgreSQL', ()
     await db?.drop();
   });
 
-  process.env.SCALE_OUT_DEBUG && process.stderr.write(`${new Date().toISOString()} ${what}\n`);
-
   it('probes 20 models exactly, within the provider limit, through a worker crash', async () => {
     // the first process applies the migrations; the others start on the migrated database
     const api1 = await start('api');
