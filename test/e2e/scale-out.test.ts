@@ -5,13 +5,15 @@
  * while it holds jobs. Every job must end SUCCEEDED with exactly N samples per gene and no
  * duplicate; the fake must never see more requests in flight than the provider's concurrency
  * limit, counted over all workers; a query to the second API process must see the first one's
- * writes at once, even a query its response cache answered just before.
+ * writes at once, even a query its response cache answered just before; a subscription served by
+ * an API process follows a job that runs in a worker to its end.
  */
 import { Client } from 'pg';
 import { dataOf, postGraphQL } from '../helpers/app';
 import { startFakeOpenAI, type FakeServer } from '../helpers/fake-openai';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../helpers/postgres';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { wsClient } from '../helpers/ws';
 
 const MODELS = 20;
 const G = 4;
@@ -109,6 +111,18 @@ describeWithPostgres('two API processes and three workers on one PostgreSQL', ()
       jobs.push(started.startProbing.id);
     }
 
+    // An API process never runs a job: its subscription hears of the worker's changes (LISTEN/NOTIFY).
+    const ws = wsClient(api1.url);
+    const followed = (async () => {
+      const seen: string[] = [];
+      const updates = ws.iterate<{ jobProgress: { status: string } }>({
+        query: `subscription ($id: ID!) { jobProgress(id: $id) { status completed } }`,
+        variables: { id: jobs[jobs.length - 1] },
+      });
+      for await (const update of updates) seen.push(update.data!.jobProgress.status);
+      return seen;
+    })();
+
     // Kill the first worker while it holds jobs (its pid is in their claims).
     const pid = w1.process.pid!;
     const pg = new Client({ connectionString: db.url });
@@ -149,8 +163,12 @@ describeWithPostgres('two API processes and three workers on one PostgreSQL', ()
       );
       expect(rows).toHaveLength(MODELS * G);
       for (const row of rows) expect(row).toMatchObject({ n: N, distinct_n: N, lo: 0, hi: N - 1 });
+      const seen = await followed;
+      expect(seen.length).toBeGreaterThan(1);
+      expect(seen[seen.length - 1]).toBe('SUCCEEDED');
     } finally {
       await pg.end();
+      await ws.dispose();
     }
     // The provider's limit held over the three workers together.
     expect(fake.maxInFlight).toBeLessThanOrEqual(CONCURRENCY);
