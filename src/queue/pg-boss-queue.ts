@@ -6,7 +6,7 @@
  * another process takes it.
  *
  * A delivery is one *turn* of a probing job (src/services/probing/job-queue.ts), bounded in time:
- * after `sliceMs` the turn stops starting requests, lets those in flight finish, and sends the
+ * after two job leases the turn stops starting requests, lets those in flight finish, and sends the
  * next turn before completing its own. A long job therefore never holds one delivery for hours,
  * and a crashed worker's job waits at most one expiry (plus a supervisor pass) for another worker.
  * pg-boss 10 has no heartbeat, so this bounded turn is what keeps the expiry short and honest.
