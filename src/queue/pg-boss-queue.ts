@@ -119,6 +119,19 @@ export class PgBossJobQueue implements JobQueue {
     this.running.get(jobId)?.stop.abort();
   }
 
+  async adopt(jobIds: readonly number[]): Promise<number> {
+    if (jobIds.length === 0) return 0;
+    const { rows } = await this.boss.getDb().executeSql(
+      `SELECT DISTINCT (data->>'jobId')::bigint AS job FROM pgboss.job
+          WHERE name = $1 AND state IN ('created', 'retry', 'active') AND (data->>'jobId')::bigint = ANY($2::bigint[])`,
+      [QUEUE, jobIds],
+    );
+    const delivered = new Set((rows as { job: string }[]).map((row) => Number(row.job)));
+    const lost = jobIds.filter((id) => !delivered.has(id));
+    for (const id of lost) await this.send(id, 0);
+    return lost.length;
+  }
+
   async stop(): Promise<void> {
     await this.boss.offWork(QUEUE);
     // Turns running here stop now (requests in flight are abandoned, as at any shutdown) and hand

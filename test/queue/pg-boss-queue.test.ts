@@ -2,7 +2,7 @@
  * The pg-boss job queue (src/queue/pg-boss-queue.ts) on a real PostgreSQL, with two queue
  * objects standing for two worker processes and a handler standing for the job runner: every
  * delivery is taken by one process; an unfinished turn and a turn whose job is held elsewhere
- * come back; a cancelled job's waiting delivery never runs.
+ * come back; a cancelled job's waiting delivery never runs; a job the queue lost is enqueued again.
  */
 import { PgBossJobQueue } from '../../src/queue/pg-boss-queue';
 import type { JobHandler, TurnOutcome } from '../../src/services/probing/job-queue';
@@ -70,6 +70,15 @@ describeWithPostgres('probing jobs through pg-boss', () => {
     await a.enqueue(100);
     await until(() => turnsOf(100).length === 3);
     expect(script.get(100)).toEqual([]);
+  });
+
+  it('enqueues again only the jobs the queue lost track of', async () => {
+    // 401 waits for its turn; 400 was stored by a process that stopped before enqueuing it
+    script.set(401, ['held', 'held']);
+    await a.enqueue(401);
+    await until(() => turnsOf(401).length === 1);
+    expect(await b.adopt([400, 401])).toBe(1);
+    await until(() => turnsOf(400).length === 1);
   });
 
   it('tries a job held by another live process again later, in case that process dies', async () => {

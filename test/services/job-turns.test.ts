@@ -20,6 +20,9 @@ class RecordingQueue implements JobQueue {
   }
   async cancel() {}
   async stop() {}
+  async adopt() {
+    return 0;
+  }
 }
 
 const GENES = Array.from({ length: 12 }, (_, g) => `${g} + ${g} =`);

@@ -38,6 +38,11 @@ export interface JobQueue {
   cancel(jobId: number): Promise<void>;
   /** Stops taking; running turns are asked to stop and awaited (their jobs stay for another process). */
   stop(): Promise<void>;
+  /**
+   * Given the jobs the store says are QUEUED or RUNNING, enqueues those the queue has lost track
+   * of (a process stopped between storing a job and enqueuing it); returns how many.
+   */
+  adopt(jobIds: readonly number[]): Promise<number>;
 }
 
 /**
@@ -79,8 +84,13 @@ export class LocalJobQueue implements JobQueue {
   async resume(): Promise<number> {
     if (!this.handler) return 0;
     const pending = await this.store.listJobs({ statuses: ['QUEUED', 'RUNNING'] }, null, 100_000);
-    const here = pending.filter((job) => !this.running.has(job.id));
-    for (const job of here) this.launch(job.id);
+    return this.adopt(pending.map((job) => job.id));
+  }
+
+  async adopt(jobIds: readonly number[]): Promise<number> {
+    if (!this.handler) return 0;
+    const here = jobIds.filter((id) => !this.running.has(id));
+    for (const id of here) this.launch(id);
     return here.length;
   }
 

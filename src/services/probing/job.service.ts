@@ -221,11 +221,13 @@ export class JobService {
   }
 
   /**
-   * Restarts jobs a previous process left queued or running (after a crash or a stop), when the
-   * queue is the embedded one; pg-boss redelivers them itself.
+   * Restarts jobs a previous process left queued or running (after a crash or a stop): the
+   * embedded queue runs them here; pg-boss redelivers its own, and gets back any it never had.
    */
   async resume(): Promise<number> {
-    return this.queue instanceof LocalJobQueue ? this.queue.resume() : 0;
+    if (this.queue instanceof LocalJobQueue) return this.queue.resume();
+    const pending = await this.store.listJobs({ statuses: ['QUEUED', 'RUNNING'] }, null, 100_000);
+    return this.queue.adopt(pending.map((job) => job.id));
   }
 
   /**
