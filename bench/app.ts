@@ -6,9 +6,16 @@ import { startApp, type App } from '../src/app';
 import { loadConfig, type Config } from '../src/config';
 import { silentLogger } from '../src/logger';
 
+/** The server's own variables from the bench's environment (`PHYLOLM_MAX_INFLIGHT=32 npm run bench`), no demo. */
+function serverEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (name.startsWith('PHYLOLM_')) env[name] = value;
+  return { ...env, PHYLOLM_DEMO: '0' };
+}
+
 export async function startBenchApp(
   overrides: Partial<Config> = {},
-  env: NodeJS.ProcessEnv = { PHYLOLM_DEMO: '0' },
+  env: NodeJS.ProcessEnv = serverEnvironment(),
 ): Promise<App> {
   const dir = mkdtempSync(join(tmpdir(), 'phylolm-bench-'));
   const app = await startApp(

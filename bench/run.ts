@@ -7,6 +7,7 @@
  */
 import 'reflect-metadata';
 import { benchDistances } from './distances.bench';
+import { benchExports } from './exports.bench';
 import { benchLoad } from './load.bench';
 import { benchPrediction } from './prediction.bench';
 import { benchProbing } from './probing.bench';
@@ -17,6 +18,7 @@ import { benchStore } from './store.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
   distances: benchDistances,
+  exports: benchExports,
   load: benchLoad,
   prediction: benchPrediction,
   probing: benchProbing,

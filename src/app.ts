@@ -72,6 +72,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     maxInflight: config.maxInflight,
     maxQueue: config.maxQueue,
     maxConnections: config.maxConnections,
+    listenBacklog: config.listenBacklog,
     metrics,
   });
   if (takesJobs) {

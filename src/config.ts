@@ -51,6 +51,8 @@ export interface Config {
   maxQueue: number;
   /** open sockets at most (node:http `maxConnections`) */
   maxConnections: number;
+  /** connections waiting to be accepted (the listen backlog; the kernel caps it at somaxconn) */
+  listenBacklog: number;
   /**
    * worker threads for heavy computations (matrices, trees, bootstrap, predictions); 0 computes
    * on the main thread (simpler to debug, but `/healthz` then waits behind every computation)
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxInflight: integer(env, 'PHYLOLM_MAX_INFLIGHT', 256, 1, 100_000),
     maxQueue: integer(env, 'PHYLOLM_MAX_QUEUE', 1024, 0, 1_000_000),
     maxConnections: integer(env, 'PHYLOLM_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    listenBacklog: integer(env, 'PHYLOLM_LISTEN_BACKLOG', 4096, 1, 1_000_000),
     workers: integer(env, 'PHYLOLM_WORKERS', availableParallelism(), 0, 1024),
   };
 }

@@ -53,8 +53,6 @@ export function redactUrl(url: string): string {
 export interface PostgresOptions {
   /** connections at most in this process's pool */
   poolSize?: number;
-  /** called with errors of idle connections (the server restarted, the network dropped) */
-  onIdleError?(error: Error): void;
 }
 
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PostgresHandle> {
@@ -65,8 +63,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     connectionTimeoutMillis: 10_000,
     application_name: 'phylolm',
   });
-  // without a listener, an idle connection's error (server restart) would end the process
-  pool.on('error', (error) => options.onIdleError?.(error));
+  // without a listener, an idle connection's error (server restart) would end the process; the
+  // pool drops that connection and opens another when needed
+  pool.on('error', () => undefined);
   try {
     const client = await pool.connect();
     try {

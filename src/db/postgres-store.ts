@@ -94,8 +94,6 @@ export class PostgresStore implements Store {
   }
 
   async health(): Promise<StoreHealth> {
-    const fault = this.faults.current();
-    if (fault) return { ok: false, reason: fault };
     if (this.closed) return { ok: false, reason: 'the database connection pool is closed' };
     // one round trip, no table read: is the server there, and does it accept writes? A failure
     // here is reported, not recorded: the next successful check says ok again.
@@ -111,6 +109,10 @@ export class PostgresStore implements Store {
         reason: storage ? `${storage.message} (${storage.code})` : 'the database server did not answer',
       };
     }
+    // it answered: a connection lost earlier is no longer a fault; a full disk still is
+    this.faults.reachedAgain();
+    const fault = this.faults.current();
+    if (fault) return { ok: false, reason: fault };
     if (rows[0].standby) return { ok: false, reason: 'the database server is a read-only standby' };
     if (rows[0].readonly === 'on') return { ok: false, reason: 'the database is read-only' };
     return { ok: true };

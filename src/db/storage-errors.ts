@@ -53,6 +53,8 @@ const UNREACHABLE_MESSAGES = [
   /Cannot use a pool after calling end on the pool/,
 ];
 
+const UNREACHABLE = 'the database server cannot be reached';
+
 /** Faults that no later success undoes: the data stays damaged until an operator acts. */
 const LASTING = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'XX001', 'XX002']);
 
@@ -149,7 +151,7 @@ export function asStorageError(error: unknown): StorageError | undefined {
     return reason === undefined ? undefined : new StorageError(reason, state, LASTING.has(state));
   }
   const socket = unreachable(error);
-  if (socket !== undefined) return new StorageError('the database server cannot be reached', socket, false);
+  if (socket !== undefined) return new StorageError(UNREACHABLE, socket, false);
   return undefined;
 }
 
@@ -164,6 +166,14 @@ export class FaultLog {
 
   writeSucceeded(): void {
     if (this.fault && !this.fault.error.lasting) this.fault = undefined;
+  }
+
+  /**
+   * Clears a standing "cannot be reached" fault: called once the server answered again, so a
+   * process that only reads is not reported unhealthy until its next write.
+   */
+  reachedAgain(): void {
+    if (this.fault?.error.message === UNREACHABLE) this.fault = undefined;
   }
 
   /** A sentence for `/healthz`, or undefined when no fault is standing. */

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { DistanceResolver } from './distance/distance.resolver';
+import { DistanceResolver, PhylipNameResolver } from './distance/distance.resolver';
 import { GenomeResolver } from './genome/genome.resolver';
 import { ModelConnectionResolver, ModelResolver } from './model/model.resolver';
 import {
@@ -23,6 +23,7 @@ export const resolvers = [
   GenomeResolver,
   SampleResolver,
   DistanceResolver,
+  PhylipNameResolver,
   TreeResolver,
   TreeNodeResolver,
   ScoreResolver,

@@ -27,6 +27,7 @@ import { chooseEncoding, compress, MIN_COMPRESS_BYTES } from './compression';
 import { CorsPolicy } from './cors';
 import { mayBeCrossSiteRequest } from './csrf';
 import { etagOf, ifNoneMatchHits } from './etag';
+import { exportOperation, isExportPath, statusOfCode } from './exports-routes';
 import { gatedApolloOptions } from './gate-plugin';
 import { httpOperationsPlugin } from './http-operations';
 import { jsonDepthExceeds } from './json-depth';
@@ -34,6 +35,7 @@ import { Metrics } from './metrics';
 import { PersistedQueries } from './persisted-queries';
 import { attachRecord, elapsedMs, type RequestRecord } from './request-record';
 import { isCleanAnswer, ResponseCache, type CachedResponse } from './response-cache';
+import { TurnMemo } from './turn-memo';
 import { startWebSocketServer } from './websocket';
 
 export interface HttpServerOptions {
@@ -54,6 +56,8 @@ export interface HttpServerOptions {
   maxQueue?: number;
   /** open sockets at most; default 10,000 */
   maxConnections?: number;
+  /** connections the kernel may hold before they are accepted (listen backlog); default 4,096 */
+  listenBacklog?: number;
   /** where the services' telemetry goes (built by the caller so services can report to it) */
   metrics?: Metrics;
   /** false in a worker process (PHYLOLM_ROLE=worker): only /healthz and /metrics are served */
@@ -127,6 +131,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const admission = new Admission(options.maxInflight ?? 256, options.maxQueue ?? 1024);
   const metrics = options.metrics ?? new Metrics();
   metrics.observe(services, admission);
+  const dataRevision = new TurnMemo(() => services.dataRevision());
 
   httpServer.on('request', (req, res) => {
     const record: RequestRecord = {
@@ -191,6 +196,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       );
       return;
     }
+    if (isExportPath(url.pathname)) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendError(res, 405, 'METHOD_NOT_ALLOWED', `method ${req.method} is not allowed on ${url.pathname}; use GET`, {
+          ...corsHeaders,
+          allow: 'GET, HEAD',
+        });
+        return;
+      }
+      if (await admitted(req, res, corsHeaders)) await handleExport(req, res, url, record, corsHeaders);
+      return;
+    }
     if (url.pathname !== '/graphql') {
       sendError(res, 404, 'NOT_FOUND', `no route ${url.pathname}; GraphQL is served at /graphql`, corsHeaders);
       return;
@@ -209,6 +225,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
 
+    if (await admitted(req, res, corsHeaders)) await handleGraphQL(req, res, url, record, corsHeaders);
+  }
+
+  /**
+   * Waits for an admission slot (released when the answer is done or the client gone); false
+   * when the queue is full (503 sent) or the client left while queued.
+   */
+  async function admitted(req: IncomingMessage, res: ServerResponse, corsHeaders: Record<string, string>) {
     const slot = admission.acquire((cancel) => res.once('close', cancel));
     if (slot === undefined) {
       req.resume(); // drain the body so the connection stays usable
@@ -219,15 +243,66 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         `the server is handling ${admission.maxInflight} requests with ${admission.maxQueue} waiting; try again shortly`,
         { ...corsHeaders, 'retry-after': String(RETRY_AFTER_SECONDS) },
       );
-      return;
+      return false;
     }
     const release: Release = slot instanceof Promise ? await slot : slot;
     if (res.destroyed) {
       release();
-      return;
+      return false;
     }
     res.once('close', release);
-    await handleGraphQL(req, res, url, record, corsHeaders);
+    return true;
+  }
+
+  /**
+   * An export route (exports-routes.ts): its GraphQL query run through Apollo with the gate,
+   * answered with the text of the one field it asks for, with the ETag, compression and CORS of
+   * any read-only answer; replayed from the response cache until the data revision moves.
+   */
+  async function handleExport(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    record: RequestRecord,
+    corsHeaders: Record<string, string>,
+  ): Promise<void> {
+    const operation = exportOperation(url);
+    if ('status' in operation) {
+      sendError(res, operation.status, operation.code, operation.message, corsHeaders);
+      return;
+    }
+    record.operation = `export ${operation.root}.${operation.field}`;
+    const request = { query: operation.query, operationName: 'PhyloLMExport', variables: operation.variables };
+    const revision = await services.dataRevision();
+    // a prefix no GraphQL key (plain hex) has: the same query asked over /graphql answers JSON
+    const key = `export:${cache.keyOf(request, '', revision)}`;
+    const cached = cache.get(key);
+    record.cache = cached ? 'hit' : 'miss';
+    if (cached) {
+      await sendAnswer(req, res, 200, cached.headers, cached.body, true, corsHeaders, { key, entry: cached }, true);
+      return;
+    }
+    const context = createContext(services, req.headers.authorization, logger);
+    attachRecord(context, record);
+    const response = await apollo.executeOperation(request, { contextValue: context });
+    const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+    const data = result?.data as Record<string, Record<string, unknown> | null> | null | undefined;
+    const value = data?.[operation.root]?.[operation.field];
+    if (!result || result.errors?.length || value === undefined || value === null) {
+      const errors = result?.errors ?? [{ message: 'no answer', extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
+      const code = errors[0].extensions?.code;
+      sendJson(res, statusOfCode(typeof code === 'string' ? code : undefined), { errors }, corsHeaders);
+      return;
+    }
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    const headers: [string, string][] = [
+      ['content-type', operation.contentType],
+      ['content-disposition', `inline; filename="${operation.filename}"`],
+    ];
+    const body = Buffer.from(text);
+    const entry: CachedResponse = { headers, body, etag: etagOf(body), encoded: {} };
+    cache.set(key, entry);
+    await sendAnswer(req, res, 200, headers, body, true, corsHeaders, { key, entry });
   }
 
   async function sendMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -319,7 +394,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // be cross-site goes to Apollo, which refuses it.
     const key = mayBeCrossSiteRequest(req.headers)
       ? null
-      : cache.keyOf(req.method === 'POST' ? body : null, url.search, await services.dataRevision());
+      : cache.keyOf(req.method === 'POST' ? body : null, url.search, await dataRevision.get());
     const cached = key ? cache.get(key) : undefined;
     if (key) record.cache = cached ? 'hit' : 'miss';
     if (cached && key) {
@@ -348,7 +423,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const bytes = Buffer.from(text);
     const isQuery = record.operationType === OperationTypeNode.QUERY;
     // the key was looked up before Apollo knew the operation: only queries count as cache traffic
-    if (!isQuery) record.cache = undefined;
+    if (!isQuery) {
+      record.cache = undefined;
+      dataRevision.invalidate(); // a mutation may have written: the next request reads again
+    }
     const readOnly = status === 200 && isQuery && isCleanAnswer(text);
     let stored: { key: string; entry: CachedResponse } | undefined;
     if (key && readOnly) {
@@ -412,7 +490,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host, () => resolve());
+    // Node's default backlog (511) drops the SYNs of a burst of new connections beyond it, and
+    // each dropped client waits out TCP's 1 s retransmission: 1,000 dashboards connecting at
+    // once saw p99 over a second for answers served in milliseconds (bench/load.bench.ts). The
+    // kernel caps it at net.core.somaxconn.
+    httpServer.listen({ port: options.port, host: options.host, backlog: options.listenBacklog ?? 4096 }, () =>
+      resolve(),
+    );
   });
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -6,6 +6,7 @@
  */
 import type { ComputationRow, Store } from '../db/store';
 import { LruCache } from './lru-cache';
+import { SingleFlight } from './single-flight';
 import type { WriteBehind } from './write-behind';
 
 /** (model id, revision) pairs a result was computed from, in the result's own order. */
@@ -25,8 +26,20 @@ export interface Codec<T> {
   size(value: T): number;
 }
 
+/** What a computation made, for `getOrCompute` to cache: `put`'s arguments but the key. */
+export interface MadeEntry<T> {
+  genomeId: number;
+  dependencies: Dependencies;
+  value: T;
+  /** model ids to their current revisions, so the entries this one makes stale are pruned */
+  current: ReadonlyMap<number, number>;
+  /** entries kept per genome (see `prune`) */
+  keep?: number;
+}
+
 export class ComputationCache<T> {
   private readonly memory: LruCache<CachedEntry<T>>;
+  private readonly flights = new SingleFlight();
 
   constructor(
     private readonly store: Store,
@@ -47,6 +60,25 @@ export class ComputationCache<T> {
     this.memory.set(key, entry);
     await this.store.touchComputation(key);
     return entry;
+  }
+
+  /**
+   * The value under `key`, from memory, the database, or else from `make`, whose result is
+   * cached (`put`). Concurrent callers with the same key share one computation (single flight),
+   * which runs to the end even when they all went away, so a repeated request finds it cached.
+   */
+  async getOrCompute(key: string, make: () => Promise<MadeEntry<T>>): Promise<T> {
+    const hit = await this.get(key);
+    if (hit) return hit.value;
+    return this.flights.run(key, async () => {
+      const made = await make();
+      this.put(
+        { key, genomeId: made.genomeId, dependencies: made.dependencies, value: made.value },
+        made.current,
+        made.keep,
+      );
+      return made.value;
+    });
   }
 
   /**

@@ -7,7 +7,8 @@
  * the genome donate every pair whose two models are still at the same revision, so adding one
  * model to a cached set of M computes M new pairs, not M^2 / 2.
  */
-import { formatPhylipDistances } from '../core/format/phylip';
+import { csvField, formatCsvMatrix } from '../core/format/csv';
+import { formatPhylipDistances, phylipNameTable } from '../core/format/phylip';
 import { countUnknownPairs, neiSimilarityMatrix } from '../core/genetics/nei';
 import { distancesOf, populationsJson } from '../core/tasks';
 import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store';
@@ -93,13 +94,31 @@ export class DistanceService {
   }
 
   /**
-   * The square PHYLIP distance-matrix text, names being model names; `digits` decimals, clamped
-   * to 0..17 (the digits a double carries).
+   * The square PHYLIP distance-matrix text, names being the unique 10-character PHYLIP names of
+   * the models (`phylipNames`); `digits` decimals, 0..17 (the digits a double carries).
    */
   async phylip(matrix: SimilarityMatrix, digits: number): Promise<string> {
     requireIntIn('digits', digits, 0, MAX_PHYLIP_DIGITS);
     const names = await this.models.names(matrix.modelIds);
     return formatPhylipDistances(names, distancesOf(matrix.similarity), digits);
+  }
+
+  /** The distance matrix as CSV (RFC 4180), rows and columns named by model name. */
+  async csv(matrix: SimilarityMatrix): Promise<string> {
+    const names = await this.models.names(matrix.modelIds);
+    return formatCsvMatrix(names, distancesOf(matrix.similarity));
+  }
+
+  /** The PHYLIP name of each row (what `phylip` writes) beside its model, in row order. */
+  async phylipNames(matrix: SimilarityMatrix): Promise<{ short: string; name: string; modelId: number }[]> {
+    const names = await this.models.names(matrix.modelIds);
+    return phylipNameTable(names).map((entry, i) => ({ ...entry, modelId: matrix.modelIds[i] }));
+  }
+
+  /** The PHYLIP name table as CSV (phylip, id, name), to keep beside a PHYLIP matrix. */
+  async phylipNamesCsv(matrix: SimilarityMatrix): Promise<string> {
+    const rows = (await this.phylipNames(matrix)).map((e) => [e.short, String(e.modelId), e.name].map(csvField));
+    return [['phylip', 'id', 'name'], ...rows].map((row) => row.join(',')).join('\r\n') + '\r\n';
   }
 
   /**

@@ -25,7 +25,6 @@ import { fingerprint } from './fingerprint';
 import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
 import { ALLELE_LENGTH } from './population.service';
-import { SingleFlight } from './single-flight';
 import type { WriteBehind } from './write-behind';
 
 /** Seed of every predictor fit (FastICA initialisation, subsampling): results are reproducible. */
@@ -76,7 +75,6 @@ export class PredictionService {
   private readonly predictions: ComputationCache<PredictionResult>;
   private readonly evaluations: ComputationCache<EvaluationResult>;
   /** predictions and evaluations being computed, by key: identical concurrent requests share one */
-  private readonly flights = new SingleFlight();
 
   constructor(
     private readonly store: Store,
@@ -133,10 +131,7 @@ export class PredictionService {
       level,
       PREDICTION_SEED,
     );
-    const hit = await this.predictions.get(key);
-    if (hit) return hit.value;
-
-    return this.flights.run(key, async () => {
+    return this.predictions.getOrCompute(key, async () => {
       const fit = await calibrationErrors(
         this.compute.run('predict', {
           similarity: matrix.similarity,
@@ -152,8 +147,7 @@ export class PredictionService {
       );
       const neighbors = nearestScored(fit.row, train, NEIGHBOURS);
       const result: PredictionResult = { value: fit.value, low: fit.low, high: fit.high, level, method, neighbors };
-      this.predictions.put({ key, genomeId: genome.id, dependencies, value: result }, currentRevisions(matrix), KEEP);
-      return result;
+      return { genomeId: genome.id, dependencies, value: result, current: currentRevisions(matrix), keep: KEEP };
     });
   }
 
@@ -177,10 +171,7 @@ export class PredictionService {
       level,
       PREDICTION_SEED,
     );
-    const hit = await this.evaluations.get(key);
-    if (hit) return hit.value;
-
-    return this.flights.run(key, async () => {
+    return this.evaluations.getOrCompute(key, async () => {
       // More than MAX_FOLDS families are held out in MAX_FOLDS groups of whole families.
       const folds = foldsOf(all.families);
       const calibration = evaluationCalibration(new Set(folds).size, all.models.length);
@@ -214,8 +205,7 @@ export class PredictionService {
           high: p.high,
         })),
       };
-      this.evaluations.put({ key, genomeId: genome.id, dependencies, value: result }, currentRevisions(matrix), KEEP);
-      return result;
+      return { genomeId: genome.id, dependencies, value: result, current: currentRevisions(matrix), keep: KEEP };
     });
   }
 

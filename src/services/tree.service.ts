@@ -4,6 +4,7 @@
  * key, the method and the bootstrap settings, so a tree is rebuilt exactly when its matrix
  * changes.
  */
+import { exportNewick, type ExportTree } from '../core/format/export-tree';
 import { populationsJson } from '../core/tasks';
 import type { TreeMethodName } from '../core/tree/registry';
 import type { Tree } from '../core/tree/tree';
@@ -18,7 +19,6 @@ import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
 import type { PopulationService } from './population.service';
 import { requireIntIn } from './validate';
-import { SingleFlight } from './single-flight';
 import type { WriteBehind } from './write-behind';
 
 export type TreeMethod = TreeMethodName;
@@ -67,6 +67,8 @@ export interface TreeNodeView {
 /** A tree as the API shows it. */
 export interface TreeView extends Pick<ModelTree, 'method' | 'rooted' | 'rootedBy' | 'newick' | 'bootstrap'> {
   nodes: TreeNodeView[];
+  /** the tree with its models' names and families, for the export formats (tree-formats.ts) */
+  exported: ExportTree;
 }
 
 /**
@@ -79,7 +81,6 @@ const BOOTSTRAP_SEED = 1;
 export class TreeService {
   private readonly cache: ComputationCache<ModelTree>;
   /** trees being computed, by key: identical concurrent requests share one computation */
-  private readonly flights = new SingleFlight();
 
   constructor(
     store: Store,
@@ -99,7 +100,17 @@ export class TreeService {
     const models = await this.models.selected(request.models);
     const rooting = await this.rooting(request.root, request.outgroup);
     const built = await this.tree(genome, models, request.method, request.bootstrap, rooting, request.alleleLength);
-    return treeView(built);
+    return treeView(built, await this.exportLeaves(built.modelIds));
+  }
+
+  /** Each taxon's model: its name and its family (the provider when no family is set), for colouring. */
+  private async exportLeaves(modelIds: readonly number[]): Promise<ExportTree['leaves']> {
+    const rows = await this.models.byIds(modelIds);
+    return rows.map((row, k) =>
+      row instanceof Error
+        ? { name: String(modelIds[k]), modelId: modelIds[k], family: null }
+        : { name: row.name, modelId: row.id, family: row.family ?? row.provider },
+    );
   }
 
   async tree(
@@ -127,10 +138,7 @@ export class TreeService {
     }
     const rootingKey = rooting.kind === 'OUTGROUP' ? `OUTGROUP:${rooting.model.id}` : rooting.kind;
     const key = fingerprint('tree/v1', method, matrix.key, bootstrap, BOOTSTRAP_SEED, rootingKey);
-    const hit = await this.cache.get(key);
-    if (hit) return hit.value;
-
-    return this.flights.run(key, async () => {
+    return this.cache.getOrCompute(key, async () => {
       const names = await this.models.names(matrix.modelIds);
       const built = await this.compute.run('tree', {
         similarity: matrix.similarity,
@@ -163,12 +171,13 @@ export class TreeService {
         bootstrap,
         support: built.support,
       };
-      this.cache.put(
-        { key, genomeId: genome.id, dependencies: matrix.dependencies, value },
-        new Map(matrix.dependencies),
-        64,
-      );
-      return value;
+      return {
+        genomeId: genome.id,
+        dependencies: matrix.dependencies,
+        value,
+        current: new Map(matrix.dependencies),
+        keep: 64,
+      };
     });
   }
 
@@ -190,8 +199,14 @@ export class TreeService {
   }
 }
 
-/** The API's view of a built tree: each leaf's taxon index becomes its model id. */
-function treeView({ method, rooted, rootedBy, newick, bootstrap, tree, support, modelIds }: ModelTree): TreeView {
+/**
+ * The API's view of a built tree: each leaf's taxon index becomes its model id, and the Newick is
+ * written with names ape and Bio.Phylo read back unchanged (core/format/names.ts).
+ */
+function treeView(
+  { method, rooted, rootedBy, bootstrap, tree, support, modelIds }: ModelTree,
+  leaves: ExportTree['leaves'],
+): TreeView {
   const nodes = tree.nodes.map((node) => ({
     id: node.id,
     parent: node.parent,
@@ -199,5 +214,6 @@ function treeView({ method, rooted, rootedBy, newick, bootstrap, tree, support, 
     support: support[node.id],
     modelId: node.taxon === null ? null : modelIds[node.taxon],
   }));
-  return { method, rooted, rootedBy, newick, bootstrap, nodes };
+  const exported: ExportTree = { tree, support, leaves };
+  return { method, rooted, rootedBy, newick: exportNewick(exported), bootstrap, nodes, exported };
 }

@@ -120,6 +120,13 @@ const LAYERS: Layer[] = [
     packages: [],
     nodeBuiltins: true,
   },
+  {
+    labels: ['src/cli'],
+    members: ['src/cli/'],
+    mayImport: ['src/paths.ts'],
+    packages: ['commander', 'cli-progress', 'graphql-ws', 'ws'],
+    nodeBuiltins: true,
+  },
   { labels: ['src/logger.ts'], members: ['src/logger.ts'], mayImport: [], packages: [], nodeBuiltins: true },
   { labels: ['src/paths.ts'], members: ['src/paths.ts'], mayImport: [], packages: [], nodeBuiltins: true },
   {

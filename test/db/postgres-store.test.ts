@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import { openPostgres, type PostgresHandle } from '../../src/db/postgres-client';
 import { PostgresStore } from '../../src/db/postgres-store';
 import { resilientStore } from '../../src/db/resilient-store';
-import { StorageError } from '../../src/db/storage-errors';
+import { asStorageError, StorageError } from '../../src/db/storage-errors';
 import { UnstorableTextError } from '../../src/db/store';
 import { createTestDatabase, describeWithPostgres, emptyAllTables, type TestDatabase } from '../helpers/postgres';
 import { describeStoreContract, modelInput } from './store-contract';
@@ -143,7 +143,7 @@ describeWithPostgres('PostgreSQL store', () => {
       expect(await store.dataRevision()).toBe(revision);
     });
 
-    it('health() says when the server cannot be reached, and ok again once it can', async () => {
+    it('health() says when the server cannot be reached, and ok again once it answers', async () => {
       const unreachable = new URL(database.url);
       unreachable.port = '1';
       const pool = new Pool({ connectionString: unreachable.toString(), connectionTimeoutMillis: 2_000 });
@@ -153,7 +153,13 @@ describeWithPostgres('PostgreSQL store', () => {
         reason: 'the database server cannot be reached (ECONNREFUSED)',
       });
       await pool.end();
+      // a read that failed while the server was away left a fault; the server answering clears it
+      store.faults.record(asStorageError(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))!);
       expect(await store.health()).toEqual({ ok: true });
+      // a full disk is not cleared by the server answering: only a successful write clears it
+      store.faults.record(asStorageError(Object.assign(new Error('full'), { code: '53100', severity: 'ERROR' }))!);
+      expect(await store.health()).toEqual({ ok: false, reason: expect.stringContaining('disk') });
+      store.faults.writeSucceeded();
     });
 
     it('a server that cannot be reached is a StorageError at start-up naming the URL without its password', async () => {

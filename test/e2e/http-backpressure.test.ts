@@ -5,6 +5,8 @@
  * requests are answered once they complete. "Slow" requests are clients that send their
  * headers and hold back the end of their body, so no clock is involved.
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { httpRequest, postBody } from '../helpers/http';
@@ -105,4 +107,20 @@ it('a queued client that hangs up gives its place back', async () => {
   first.finish();
   expect(await first.answer).toMatch(/^HTTP\/1\.1 200/);
   expect((await postBody(app.url, { query: '{ __typename }' })).status).toBe(200);
+});
+
+describe('the listen backlog', () => {
+  // Node's default (511) drops the SYNs of a larger burst of new connections, and each dropped
+  // client waits out TCP's 1 s retransmission. `ss` shows a listening socket's backlog as Send-Q.
+  const ss = spawnSync('ss', ['-ltnH'], { encoding: 'utf8' });
+  const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+  (ss.status === 0 ? it : it.skip)('holds 4,096 waiting connections (or the kernel cap), not 511', () => {
+    const { port } = new URL(app.url);
+    const line = spawnSync('ss', ['-ltnH'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .find((l) => l.includes(`127.0.0.1:${port} `));
+    expect(line).toBeDefined();
+    const sendQ = Number(line!.trim().split(/\s+/)[2]);
+    expect(sendQ).toBe(Math.min(4096, somaxconn));
+  });
 });

@@ -75,7 +75,7 @@ describeWithPostgres('the same answers on SQLite and PostgreSQL (AlpacaEval-size
     expect(onSqlite.database.kind).toBe('sqlite');
     expect(onPostgres.database.kind).toBe('postgres');
     await Promise.all([importEverything(onSqlite), importEverything(onPostgres)]);
-  }, 600_000);
+  }, 900_000);
 
   afterAll(async () => {
     await onSqlite?.stopAndClean();
@@ -83,21 +83,29 @@ describeWithPostgres('the same answers on SQLite and PostgreSQL (AlpacaEval-size
     await database?.drop();
   });
 
-  it.each([4, 2])('distance matrices (allele length %i) are equal to 1e-12', async (alleleLength) => {
-    const [a, b] = await Promise.all([matrixOf(onSqlite, alleleLength), matrixOf(onPostgres, alleleLength)]);
-    expect(a.models).toHaveLength(MODELS);
-    expect(b.models.map((m) => m.name)).toEqual(a.models.map((m) => m.name));
-    expect(largestDifference(a.similarity, b.similarity)).toBeLessThan(1e-12);
-    expect(largestDifference(a.distance, b.distance)).toBeLessThan(1e-12);
-    // not a degenerate matrix: the models really differ
-    expect(Math.max(...a.distance.flat())).toBeGreaterThan(0.01);
-  });
+  it.each([4, 2])(
+    'distance matrices (allele length %i) are equal to 1e-12',
+    async (alleleLength) => {
+      const [a, b] = await Promise.all([matrixOf(onSqlite, alleleLength), matrixOf(onPostgres, alleleLength)]);
+      expect(a.models).toHaveLength(MODELS);
+      expect(b.models.map((m) => m.name)).toEqual(a.models.map((m) => m.name));
+      expect(largestDifference(a.similarity, b.similarity)).toBeLessThan(1e-12);
+      expect(largestDifference(a.distance, b.distance)).toBeLessThan(1e-12);
+      // not a degenerate matrix: the models really differ
+      expect(Math.max(...a.distance.flat())).toBeGreaterThan(0.01);
+    },
+    300_000,
+  );
 
-  it.each(['NJ', 'UPGMA'])('%s trees are the same', async (method) => {
-    const [a, b] = await Promise.all([newickOf(onSqlite, method), newickOf(onPostgres, method)]);
-    expect(a.split(',')).toHaveLength(MODELS);
-    expect(b).toBe(a);
-  });
+  it.each(['NJ', 'UPGMA'])(
+    '%s trees are the same',
+    async (method) => {
+      const [a, b] = await Promise.all([newickOf(onSqlite, method), newickOf(onPostgres, method)]);
+      expect(a.split(',')).toHaveLength(MODELS);
+      expect(b).toBe(a);
+    },
+    300_000,
+  );
 
   it('the models, genomes and samples the API lists are the same', async () => {
     const query = `{

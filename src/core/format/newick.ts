@@ -24,17 +24,28 @@ import { newNode, type Tree, type TreeNode } from '../tree/tree';
 export interface NewickFormatOptions {
   /** significant digits for branch lengths; default: shortest text that reads back exactly */
   digits?: number;
+  /**
+   * write labels as they are, unquoted: for labels made by `newickLabels` (names.ts), which
+   * ape::read.tree and Bio.Phylo read literally where they would mangle quoted ones
+   */
+  bare?: boolean;
 }
 
 const UNQUOTED_FORBIDDEN = /[\s()[\]':;,_]/;
+/** what a bare label may not hold (names.ts `newickLabels` avoids it) */
+const BARE_FORBIDDEN = /[\s\p{Cc}()[\]':;,"]/u;
 
-/** Newick text of `tree` (children in stored order), ending with ";". */
+/**
+ * Newick text of `tree` (children in stored order), ending with ";". A rooted tree starts with
+ * the rooting hint "[&R] " (read by ape, PAUP*, MrBayes, FigTree; a comment to others), so a
+ * reader does not take a rooted tree for an unrooted one drawn from a bifurcation.
+ */
 export function formatNewick(tree: Tree, options: NewickFormatOptions = {}): string {
-  const { digits } = options;
+  const { digits, bare = false } = options;
   if (digits !== undefined && (!Number.isInteger(digits) || digits < 1 || digits > 17)) {
     throw new RangeError(`digits must be an integer in 1..17, got ${digits}`);
   }
-  const parts: string[] = [];
+  const parts: string[] = tree.rooted ? ['[&R] '] : [];
   // subtree = "(" subtree {"," subtree} ")" label [":" length]
   depthFirst(tree, {
     enter(id, rank) {
@@ -44,7 +55,7 @@ export function formatNewick(tree: Tree, options: NewickFormatOptions = {}): str
     leave(id) {
       const node = tree.nodes[id];
       if (node.children.length > 0) parts.push(')');
-      parts.push(formatLabel(node.name));
+      parts.push(bare ? bareLabel(node.name) : formatLabel(node.name));
       if (node.branchLength !== null) parts.push(':' + formatLength(node.branchLength, digits));
     },
   });
@@ -56,6 +67,12 @@ export function formatLabel(name: string | null): string {
   if (name === null || name === '') return '';
   if (!UNQUOTED_FORBIDDEN.test(name)) return name;
   return `'${name.replace(/'/g, "''")}'`;
+}
+
+function bareLabel(name: string | null): string {
+  if (name !== null && BARE_FORBIDDEN.test(name))
+    throw new PhyloInputError(`not a bare Newick label: ${JSON.stringify(name)}`);
+  return name ?? '';
 }
 
 function formatLength(length: number, digits: number | undefined): string {

@@ -1,19 +1,20 @@
 /**
  * PHYLIP square distance-matrix text, as read by PHYLIP `neighbor`, `fitch` and `kitsch`.
  *
- * First line: the number of taxa. Then one row per taxon: its name and its n distances,
- * fixed-point with `digits` decimals. When every name fits in 10 characters the strict
- * layout is written (name padded to exactly 10 characters, then the values), which every
- * PHYLIP program reads. Strict PHYLIP truncates longer names to 10 characters, so when a
- * name is longer the relaxed layout is written instead: name, two blanks, values
- * (read by PHYLIP 3.7+ tools with relaxed names, RAxML, PhyML, Biopython, ape/phangorn).
- * Relaxed names cannot contain blanks, so blanks in them are written as underscores.
+ * First line: the number of taxa. Then one row per taxon: its name padded to exactly 10
+ * characters, then its n distances, fixed-point with `digits` decimals. This strict layout is
+ * the one every PHYLIP program reads (and RAxML, PhyML, Biopython, ape/phangorn). Strict PHYLIP
+ * keeps only 10 characters of a name, so the names written are `phylipNames` (names.ts): unique,
+ * 10 printable ASCII characters at most, no blanks; `phylipNameTable` gives the table from them
+ * back to the full names, to keep beside the matrix.
  *
  * Complexity: O(n^2).
  *
  * @see https://phylipweb.github.io/phylip/doc/distance.html
  */
 import { type DistanceInput, toDistanceMatrix } from '../matrix/distance-input';
+import { symmetricRows } from './csv';
+import { phylipNames } from './names';
 
 const STRICT_NAME_WIDTH = 10;
 
@@ -22,18 +23,22 @@ export function formatPhylipDistances(names: readonly string[], distance: Distan
     throw new RangeError(`digits must be an integer in 0..100, got ${digits}`);
   }
   const { n, d } = toDistanceMatrix(distance, names, 1);
-  const strict = names.every((name) => [...name].length <= STRICT_NAME_WIDTH);
-  const width = strict ? STRICT_NAME_WIDTH : 0;
+  const short = phylipNames(names);
+  const rows = symmetricRows(n, d, (v) => v.toFixed(digits));
   const lines = [String(n).padStart(5)];
   for (let i = 0; i < n; i++) {
-    const name = strict ? names[i] : names[i].replace(/\s/g, '_');
-    const values = Array.from(d.subarray(i * n, (i + 1) * n), (v) => v.toFixed(digits));
-    lines.push(padName(name, width) + '  ' + values.join('  '));
+    lines.push(short[i].padEnd(STRICT_NAME_WIDTH) + '  ' + rows[i].join('  '));
   }
   return lines.join('\n') + '\n';
 }
 
-/** Pads to `width` code points (PHYLIP itself counts bytes: keep strict names ASCII). */
-function padName(name: string, width: number): string {
-  return name + ' '.repeat(Math.max(0, width - [...name].length));
+/** One row per taxon: the PHYLIP name and the full name it stands for. */
+export interface PhylipName {
+  short: string;
+  name: string;
+}
+
+export function phylipNameTable(names: readonly string[]): PhylipName[] {
+  const short = phylipNames(names);
+  return names.map((name, i) => ({ short: short[i], name }));
 }

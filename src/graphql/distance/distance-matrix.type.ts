@@ -15,3 +15,16 @@ export class DistanceMatrix implements DistanceMatrixView {
   @Field(() => Int, { description: 'code points per allele' })
   alleleLength!: number;
 }
+
+@ObjectType({
+  description: 'A PHYLIP name (unique, at most 10 printable ASCII characters) and the model it stands for.',
+})
+export class PhylipName {
+  @Field(() => String, { description: 'the name in the PHYLIP text' })
+  short!: string;
+
+  @Field(() => String, { description: "the model's name" })
+  name!: string;
+
+  modelId!: number;
+}

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Float, ID, Int, Query, Resolver, Root } from '
 import { distancesOf } from '../../services/distance.service';
 import type { Context } from '../context';
 import { Model } from '../model/model.type';
-import { DistanceMatrix } from './distance-matrix.type';
+import { DistanceMatrix, PhylipName } from './distance-matrix.type';
 import { GENOME_REFERENCE, MODEL_REFERENCES } from '../common/reference';
 
 /**
@@ -49,12 +49,41 @@ export class DistanceResolver {
     return rows(distancesOf(matrix.similarity), matrix.modelIds.length);
   }
 
-  @FieldResolver(() => String, { description: 'the square PHYLIP distance-matrix text, names are model names' })
+  @FieldResolver(() => String, {
+    description:
+      'the square PHYLIP distance-matrix text (strict layout); names are unique PHYLIP names of at most 10 ' +
+      'characters, see `phylipNames`',
+  })
   phylip(
     @Root() { matrix }: DistanceMatrix,
     @Ctx() { services }: Context,
     @Arg('digits', () => Int, { defaultValue: 6, description: 'decimals, 0 to 17' }) digits: number,
   ): Promise<string> {
     return services.distances.phylip(matrix, digits);
+  }
+
+  @FieldResolver(() => [PhylipName], { description: 'the name `phylip` gives each model, in row order' })
+  phylipNames(@Root() { matrix }: DistanceMatrix, @Ctx() { services }: Context): Promise<PhylipName[]> {
+    return services.distances.phylipNames(matrix);
+  }
+
+  @FieldResolver(() => String, {
+    description: 'the PHYLIP name table as CSV (RFC 4180): phylip, id, name; to keep beside `phylip`',
+  })
+  phylipNamesCsv(@Root() { matrix }: DistanceMatrix, @Ctx() { services }: Context): Promise<string> {
+    return services.distances.phylipNamesCsv(matrix);
+  }
+
+  @FieldResolver(() => String, { description: 'the distances as CSV (RFC 4180), rows and columns named by model' })
+  csv(@Root() { matrix }: DistanceMatrix, @Ctx() { services }: Context): Promise<string> {
+    return services.distances.csv(matrix);
+  }
+}
+
+@Resolver(() => PhylipName)
+export class PhylipNameResolver {
+  @FieldResolver(() => Model)
+  model(@Root() { modelId }: PhylipName, @Ctx() { loaders }: Context): Promise<Model> {
+    return loaders.model.load(modelId);
   }
 }

@@ -67,7 +67,10 @@ export class Tree implements TreeView {
   rootedBy!: TreeView['rootedBy'];
 
   @Field(() => String, {
-    description: 'Newick text; leaf names are model names, inner labels the bootstrap support in percent',
+    description:
+      'Newick text, "[&R] " first when rooted; leaf names are model names made safe for ape::read.tree and ' +
+      'Bio.Phylo (blanks, quotes and ( ) [ ] : ; , " become "_", a suffix keeps them unique), inner labels ' +
+      'the bootstrap support in percent',
   })
   newick!: string;
 
@@ -76,4 +79,33 @@ export class Tree implements TreeView {
 
   @Field(() => [TreeNode])
   nodes!: TreeNode[];
+
+  /** what `nexus`, `json` and `svg` are written from (TreeResolver) */
+  exported!: TreeView['exported'];
 }
+
+export enum TreeShape {
+  RECTANGULAR = 'rectangular',
+  RADIAL = 'radial',
+}
+registerEnumType(TreeShape, {
+  name: 'TreeShape',
+  description: 'How a tree is drawn',
+  valuesConfig: {
+    RECTANGULAR: { description: 'root on the left, leaves in a column on the right' },
+    RADIAL: { description: 'root in the centre, leaves on a circle' },
+  },
+});
+
+export enum BranchLengths {
+  PHYLOGRAM = 'phylogram',
+  CLADOGRAM = 'cladogram',
+}
+registerEnumType(BranchLengths, {
+  name: 'BranchLengths',
+  description: 'What the edges of a drawn tree show',
+  valuesConfig: {
+    PHYLOGRAM: { description: 'edge lengths to scale (Nei distance), negative NJ lengths drawn as 0' },
+    CLADOGRAM: { description: 'topology only, every leaf aligned' },
+  },
+});

@@ -69,7 +69,7 @@ describe('parseNewick', () => {
     const tree = parseNewick(`(${text},z:1);`);
     expect(tree.nodes).toHaveLength(2 * 50_001 - 1);
     expect(leafNames(tree).slice(0, 3)).toEqual(['a0', 'a1', 'a2']);
-    expect(formatNewick(tree)).toBe(`(${text},z:1);`);
+    expect(formatNewick(tree)).toBe(`[&R] (${text},z:1);`);
   });
 });
 
@@ -103,5 +103,20 @@ describe('formatNewick', () => {
     for (let k = 1; k < 3000; k++) text = `(${text},a${k}:1):1`;
     const tree = parseNewick(`(${text},z:1);`);
     expect(parseNewick(formatNewick(tree)).nodes).toHaveLength(tree.nodes.length);
+  });
+});
+
+describe('formatNewick rooting hint and bare labels', () => {
+  it('starts a rooted tree with [&R] and an unrooted one with no hint', () => {
+    expect(formatNewick(parseNewick('[&R] ((a,b),c);'))).toBe('[&R] ((a,b),c);');
+    expect(formatNewick(parseNewick('(a,b,c);'))).toBe('(a,b,c);');
+  });
+
+  it('writes bare labels as they are, and refuses one that would not read back', () => {
+    const tree = parseNewick('(a,b,c);');
+    tree.nodes[1].name = 'x_y';
+    expect(formatNewick(tree, { bare: true })).toBe('(x_y,b,c);');
+    tree.nodes[1].name = "it's";
+    expect(() => formatNewick(tree, { bare: true })).toThrow(PhyloInputError);
   });
 });

@@ -1,4 +1,4 @@
-import { formatPhylipDistances, PhyloInputError } from '../../../src/core';
+import { formatPhylipDistances, phylipNameTable, PhyloInputError } from '../../../src/core';
 
 describe('formatPhylipDistances', () => {
   it('formatPhylipDistances writes the strict layout when names fit in 10 characters', () => {
@@ -13,9 +13,16 @@ describe('formatPhylipDistances', () => {
     expect(text).toBe('    2\na           0.000  0.500\nbee         0.500  0.000\n');
   });
 
-  it('formatPhylipDistances writes the relaxed layout for longer names, blanks as underscores', () => {
-    const text = formatPhylipDistances(['gpt-4o mini 2024', 'b'], Float64Array.of(0, 1, 1, 0), 2);
-    expect(text.split('\n')).toEqual(['    2', 'gpt-4o_mini_2024  0.00  1.00', 'b  1.00  0.00', '']);
+  it('formatPhylipDistances keeps the strict layout for longer names, with unique 10-character names', () => {
+    const names = ['gpt-4o mini 2024', 'gpt-4o mini 2025', 'a b', 'a_b'];
+    const d = Float64Array.from({ length: 16 }, (_, k) => (Math.floor(k / 4) === k % 4 ? 0 : 1));
+    const rows = formatPhylipDistances(names, d, 2).split('\n').slice(1, 5);
+    const short = rows.map((row) => row.slice(0, 10));
+    expect(new Set(short).size).toBe(4);
+    for (const row of rows) expect(row).toMatch(/^[!-~]{1,10} *  1?\.?\d/);
+    for (const row of rows) expect(row.slice(10)).toMatch(/^  (0|1)\.00/);
+    expect(phylipNameTable(names).map((entry) => entry.name)).toEqual(names);
+    expect(phylipNameTable(names).map((entry) => entry.short)).toEqual(short.map((s) => s.trimEnd()));
   });
 
   it.each<[number[][], string]>([
