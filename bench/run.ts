@@ -16,6 +16,7 @@ import { benchPrediction } from './prediction.bench';
 import { benchProbing } from './probing.bench';
 import { benchResponsiveness } from './responsiveness.bench';
 import { benchSimulated } from './simulated.bench';
+import { benchWorkers } from './workers.bench';
 import { benchStore } from './store.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
@@ -28,6 +29,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   probing: benchProbing,
   responsiveness: benchResponsiveness,
   simulated: benchSimulated,
+  workers: benchWorkers,
   store: benchStore,
 };
 

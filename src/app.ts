@@ -14,6 +14,7 @@ import { createWorkerPool } from './compute/pool';
 import { startHttpServer, type RunningServer } from './server/http-server';
 import { Metrics } from './server/metrics';
 import { webFolder } from './paths';
+import { startScaleOut } from './queue';
 
 export interface App {
   services: Services;
@@ -31,16 +32,31 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   // built before the services so that they can report to it (src/services/telemetry.ts)
   const metrics = new Metrics();
   const compute = config.workers > 0 ? createWorkerPool(config.workers) : inlineCompute();
+  const takesJobs = config.role !== 'api';
+  // On PostgreSQL, processes share a job queue, a change feed and the providers' limits (src/queue).
+  const scaleOut = config.postgresUrl
+    ? await startScaleOut({
+        url: config.postgresUrl,
+        leaseMs: config.jobLeaseMs,
+        jobsAtOnce: config.workerJobs,
+        perProcess: config.workerConcurrency,
+        logger,
+      })
+    : undefined;
   const services = createServices(store, {
     logger,
     telemetry: metrics.telemetry,
     registry,
     compute,
+    feed: scaleOut?.feed,
     probing: {
       concurrency: config.probeConcurrency,
       retry: { maxAttempts: config.probeMaxAttempts, baseDelayMs: config.probeRetryBaseMs },
       leaseMs: config.jobLeaseMs,
       storeRetry: config.probeStoreRetry,
+      queue: scaleOut?.queue,
+      limiters: scaleOut?.limiters.factory,
+      takesJobs,
     },
     drift: { webhook: config.webhookUrl ? { url: config.webhookUrl, secret: config.webhookSecret } : undefined },
   });
@@ -54,6 +70,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     responseCacheBytes: config.responseCacheBytes,
     limits: config.queryLimits,
     corsOrigins: config.corsOrigins,
+    graphql: config.role !== 'worker',
     maxInflight: config.maxInflight,
     maxQueue: config.maxQueue,
     maxConnections: config.maxConnections,
@@ -61,14 +78,22 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     metrics,
     webRoot: webFolder,
   });
-  const resumed = await services.jobs.resume();
-  if (resumed > 0) logger.log('info', 'resumed probing jobs', { jobs: resumed });
-  services.jobs.startPolling();
-  services.drift.start();
-  if (config.demo) await startDemo(services, logger);
+  if (takesJobs) {
+    const resumed = await services.jobs.resume();
+    if (resumed > 0) logger.log('info', 'resumed probing jobs', { jobs: resumed });
+    services.jobs.startPolling();
+    // schedules start probing rounds: where jobs are taken (one loop per process taking jobs)
+    services.drift.start();
+  }
+  if (config.demo && config.role === 'all') await startDemo(services, logger);
   // Said last: from here on nothing at start-up holds the event loop, so /healthz answers
   // (probing runs paced in the background and computations in the worker pool).
-  logger.log('info', 'PhyloLM server ready', { url: server.url, db: opened.location, workers: compute.workers });
+  logger.log('info', 'PhyloLM server ready', {
+    url: server.url,
+    role: config.role,
+    db: opened.location,
+    workers: compute.workers,
+  });
   return {
     services,
     database,
@@ -80,6 +105,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       await server.stop();
       await services.writes.flush();
       await compute.close();
+      await scaleOut?.close();
       await opened.close();
     },
   };

@@ -8,7 +8,12 @@ import { providerConfigFromEnv, type ProvidersConfig } from '../plugins';
 import { isPostgresUrl } from './db/postgres-client';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './graphql/validation/limits';
 
+/** What this process does (README, "Roles"): everything, or only the API, or only probing jobs. */
+export type Role = 'all' | 'api' | 'worker';
+
 export interface Config {
+  /** `all` (API, jobs and demo), `api` (GraphQL; enqueues, never probes), `worker` (takes jobs; /healthz and /metrics only) */
+  role: Role;
   port: number;
   host: string;
   /** the SQLite file (or `:memory:`); not used when `postgresUrl` is set */
@@ -33,6 +38,10 @@ export interface Config {
   probeRetryBaseMs: number;
   /** how long a process's claim on a job holds without renewal (other processes take over after) */
   jobLeaseMs: number;
+  /** on PostgreSQL: probing jobs one process runs at once */
+  workerJobs: number;
+  /** on PostgreSQL: provider requests in flight in this process at most, under each provider's global limit */
+  workerConcurrency?: number;
   /** storing a paid answer the database refuses: retries, then kept in memory (tests shorten it) */
   probeStoreRetry?: { attempts: number; baseDelayMs: number; keptRetryMs: number };
   /** origins a browser page may call from (CORS); `*` any; empty: none (README, "Browsers") */
@@ -74,7 +83,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const db = env.PHYLOLM_DB ?? join(cwd, 'data', 'phylolm.db');
   const postgresUrl = isPostgresUrl(db) ? db : undefined;
   const dbPath = postgresUrl ? join(cwd, 'data', 'phylolm.db') : db;
+  const role = env.PHYLOLM_ROLE || 'all';
+  if (role !== 'all' && role !== 'api' && role !== 'worker') {
+    throw new Error(`PHYLOLM_ROLE must be one of all, api, worker; got "${role}"`);
+  }
   return {
+    role,
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dbPath: dbPath === ':memory:' ? dbPath : resolve(cwd, dbPath),
@@ -93,6 +107,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     probeMaxAttempts: integer(env, 'PHYLOLM_PROBE_MAX_ATTEMPTS', 6, 1, 100),
     probeRetryBaseMs: integer(env, 'PHYLOLM_PROBE_RETRY_BASE_MS', 500, 0, 600_000),
     jobLeaseMs: integer(env, 'PHYLOLM_JOB_LEASE_MS', 30_000, 300, 3_600_000),
+    workerJobs: integer(env, 'PHYLOLM_WORKER_JOBS', 4, 1, 1024),
+    workerConcurrency: env.PHYLOLM_WORKER_CONCURRENCY
+      ? integer(env, 'PHYLOLM_WORKER_CONCURRENCY', 16, 1, 1024)
+      : undefined,
     corsOrigins: corsOriginsFromEnv(env.PHYLOLM_CORS_ORIGINS),
     maxInflight: integer(env, 'PHYLOLM_MAX_INFLIGHT', 256, 1, 100_000),
     maxQueue: integer(env, 'PHYLOLM_MAX_QUEUE', 1024, 0, 1_000_000),

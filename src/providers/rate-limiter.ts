@@ -9,6 +9,8 @@
  * instead of forever.
  */
 export interface RateLimiterOptions {
+  /** what the limits belong to (a provider id); names shared state in a limiter kept outside the process */
+  key?: string;
   requestsPerMinute?: number;
   tokensPerMinute?: number;
   /** requests in flight at once; default unlimited */
@@ -18,6 +20,9 @@ export interface RateLimiterOptions {
 }
 
 export type Release = () => void;
+
+/** Builds a limiter: `createRateLimiter` (this process), or one whose counts are shared by processes. */
+export type RateLimiterFactory = (options: RateLimiterOptions) => RateLimiter;
 
 export interface RateLimiter {
   /** Waits for a concurrency slot and budget for one request of `tokens` tokens. Call the returned release when done. */

@@ -64,6 +64,8 @@ export interface HttpServerOptions {
   metrics?: Metrics;
   /** the built browser pages (dist/web: the dashboard at `/`, GraphiQL at `/graphql`); none when unset */
   webRoot?: string;
+  /** false in a worker process (PHYLOLM_ROLE=worker): only /healthz and /metrics are served */
+  graphql?: boolean;
 }
 
 export interface RunningServer {
@@ -103,15 +105,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const formatError = createFormatError((message, error) => logger.log('error', message, { error }));
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
   const gate = { limits, adminToken: options.adminToken };
-  const subscriptions = startWebSocketServer({
-    ...gate,
-    httpServer,
-    schema,
-    services,
-    logger,
-    formatError,
-    maxBodyBytes: options.maxBodyBytes,
-  });
+  // a worker serves no GraphQL, over HTTP or WebSocket
+  const subscriptions =
+    options.graphql === false
+      ? undefined
+      : startWebSocketServer({
+          ...gate,
+          httpServer,
+          schema,
+          services,
+          logger,
+          formatError,
+          maxBodyBytes: options.maxBodyBytes,
+        });
   const apolloOptions = gatedApolloOptions(schema, formatError, gate);
   const apollo = new ApolloServer<Context>({
     ...apolloOptions,
@@ -120,7 +126,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       // GraphiQL, bundled and local, is the browser's page (static-files.ts): never Apollo's
       // landing page, which loads Apollo Sandbox from a CDN
       ApolloServerPluginLandingPageDisabled(),
-      { serverWillStart: async () => ({ drainServer: async () => subscriptions.dispose() }) },
+      { serverWillStart: async () => ({ drainServer: async () => subscriptions?.dispose() }) },
       httpOperationsPlugin(),
       ...apolloOptions.plugins,
     ],
@@ -186,6 +192,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     if (url.pathname === '/metrics' && req.method === 'GET') {
       await sendMetrics(req, res);
+      return;
+    }
+    if (options.graphql === false) {
+      sendError(
+        res,
+        404,
+        'NOT_FOUND',
+        `no route ${url.pathname}: this process is a worker (PHYLOLM_ROLE=worker) and serves only /healthz and /metrics`,
+        corsHeaders,
+      );
       return;
     }
     if (url.pathname === '/graphql' && wantsGraphiQL(req, url)) {

@@ -3,6 +3,7 @@
  * layer, the CLI and the tests all get their services from here.
  */
 import type { Store } from '../db/store';
+import type { ChangeFeed } from './change-feed';
 import type { Logger } from '../logger';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
 import { inlineCompute, observed, type Compute } from './compute';
@@ -31,7 +32,7 @@ export interface ServiceOptions {
    * default none, so this layer never picks plugins itself
    */
   registry?: ProviderRegistry;
-  probing?: Omit<ProbingOptions, 'registry' | 'logger' | 'telemetry'>;
+  probing?: Omit<ProbingOptions, 'registry' | 'logger' | 'telemetry' | 'feed'>;
   /** what the services report for /metrics (src/services/telemetry.ts); default nothing */
   telemetry?: Telemetry;
   /**
@@ -41,6 +42,11 @@ export interface ServiceOptions {
   compute?: Compute;
   /** drift schedules: the webhook for alerts (PHYLOLM_WEBHOOK_URL, PHYLOLM_WEBHOOK_SECRET) and the tick */
   drift?: Omit<DriftOptions, 'logger'>;
+  /**
+   * Several processes on one database (PostgreSQL): how they tell each other about job changes
+   * (src/queue/pg-change-feed.ts); default none (one process, or processes polling SQLite).
+   */
+  feed?: ChangeFeed;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}) {
@@ -64,6 +70,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
     registry,
     logger: options.logger,
     telemetry: options.telemetry,
+    feed: options.feed,
   });
   const removal = new RemovalService(store, models, genomes, jobs);
   const drift = new DriftService(store, models, genomes, jobs, compute, { ...options.drift, logger: options.logger });

@@ -106,6 +106,14 @@ const LAYERS: Layer[] = [
     nodeBuiltins: true,
   },
   {
+    labels: ['src/queue'],
+    members: ['src/queue/'],
+    mayImport: ['src/providers', 'src/logger.ts'],
+    mayImportTypes: ['src/services'],
+    packages: ['pg', 'pg-boss'],
+    nodeBuiltins: true,
+  },
+  {
     labels: ['src/genomes'],
     members: ['src/genomes/'],
     mayImport: ['src/core', 'src/paths.ts'],

@@ -30,6 +30,8 @@ export interface FakeServer {
   /** what the SDK takes as baseURL */
   baseURL: string;
   requests: RecordedRequest[];
+  /** the most requests it ever had in flight at once (received, not yet answered or dropped) */
+  readonly maxInFlight: number;
   /** appends steps to the script */
   enqueue(...steps: FakeStep[]): void;
   close(): Promise<void>;
@@ -52,7 +54,12 @@ export async function startFakeServer(
 ): Promise<FakeServer> {
   const script = [...(options.script ?? [])];
   const requests: RecordedRequest[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.once('close', () => inFlight--);
     void readBody(req).then((raw) => {
       let body: unknown = raw;
       try {
@@ -79,6 +86,9 @@ export async function startFakeServer(
     url,
     baseURL: `${url}${options.basePath}`,
     requests,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     enqueue: (...steps) => script.push(...steps),
     close: () =>
       new Promise<void>((resolve) => {

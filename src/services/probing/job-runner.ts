@@ -13,7 +13,7 @@ import type { ProbeJobRow, Store } from '../../db/store';
 import type { Logger } from '../../logger';
 import { describeFailure } from '../../providers/errors';
 import { costOf, type Provider, type SampleResult } from '../../providers/provider';
-import { createRateLimiter, type RateLimiter } from '../../providers/rate-limiter';
+import { createRateLimiter, type RateLimiter, type RateLimiterFactory } from '../../providers/rate-limiter';
 import type { ProviderRegistry } from '../../providers/registry';
 import { noTelemetry, type Telemetry } from '../telemetry';
 import { withRetry, type RetryOptions } from '../../providers/retry';
@@ -24,6 +24,7 @@ import { pace } from '../time-slice';
 import { alreadyDone, planRequests, type ProbeRequestPlan } from './probe-plan';
 import { resolveTarget, type Target } from './probe-target';
 import { estimateTokens } from './token-estimate';
+import type { TurnOutcome } from './job-queue';
 import { UnsavedAnswers } from './unsaved-answers';
 
 export interface RunnerOptions {
@@ -50,6 +51,12 @@ export interface RunnerOptions {
   storeRetry?: { attempts: number; baseDelayMs: number; keptRetryMs: number };
   /** provider requests, retries and tokens for /metrics (src/services/telemetry.ts) */
   telemetry?: Telemetry;
+  /**
+   * Builds a provider's limiter; default one in this process (`createRateLimiter`). Processes
+   * sharing PostgreSQL pass limiters counted there (src/queue/pg-rate-limiter.ts), so a
+   * provider's limits hold across all of them.
+   */
+  limiters?: RateLimiterFactory;
 }
 
 const DEFAULT_LEASE_MS = 30_000;
@@ -91,7 +98,7 @@ export class JobRunner {
   /** Stops every running job without changing its status, so the next start resumes it. */
   async shutdown(): Promise<void> {
     const running = [...this.running.values()];
-    for (const { controller } of running) controller.abort(new ShutdownSignal());
+    for (const { controller } of running) controller.abort();
     await Promise.all(running.map((r) => r.done));
     await this.unsaved.close();
   }
@@ -102,25 +109,44 @@ export class JobRunner {
   }
 
   /**
-   * Runs the job in the background if this process can claim it (no-op when it already runs
-   * here, or while another process holds a live lease on it).
+   * One turn of a job (job-queue.ts): claims it, runs it until it ends or `stop` aborts, and gives
+   * the claim back, so that the next turn (here or in another process) may start at once. `held`
+   * when it already runs here or another live process holds its claim.
    */
-  launch(job: ProbeJobRow): void {
-    if (this.running.has(job.id)) return;
+  async turn(jobId: number, stop: AbortSignal, yieldTurn?: AbortSignal): Promise<TurnOutcome> {
+    if (this.running.has(jobId)) return 'held';
     const controller = new AbortController();
-    const done = this.claimAndRun(job.id, controller)
-      .catch((error: unknown) => this.options.logger?.log('error', 'probing job crashed', { job: job.id, error }))
-      .finally(() => this.running.delete(job.id));
-    this.running.set(job.id, { controller, done });
+    const onStop = () => controller.abort(stop.reason);
+    stop.addEventListener('abort', onStop, { once: true });
+    if (stop.aborted) onStop();
+    const outcome = this.claimAndRun(jobId, controller, yieldTurn);
+    const done = outcome.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.set(jobId, { controller, done });
+    try {
+      return await outcome;
+    } finally {
+      stop.removeEventListener('abort', onStop);
+      this.running.delete(jobId);
+    }
   }
 
-  private async claimAndRun(jobId: number, controller: AbortController): Promise<void> {
+  private async claimAndRun(
+    jobId: number,
+    controller: AbortController,
+    yieldTurn: AbortSignal | undefined,
+  ): Promise<TurnOutcome> {
     // A job whose paid answers still wait in memory resumes only once they are stored;
     // otherwise it would ask (and pay) for the same samples again.
     if (this.unsaved.holds(jobId)) await this.unsaved.flush();
-    if (this.unsaved.holds(jobId)) return;
+    if (this.unsaved.holds(jobId)) return 'unfinished';
     const job = await this.store.claimJob(jobId, this.owner, Date.now(), Date.now() + this.leaseMs);
-    if (!job) return;
+    if (!job) {
+      const row = await this.store.getJob(jobId);
+      return row && !TERMINAL_STATUSES.includes(row.status) ? 'held' : 'finished';
+    }
     this.changed(job.id);
     // Renew the claim while running; losing it (cancelled or deleted elsewhere, or taken over
     // after this process stalled past its lease) stops the work here.
@@ -132,15 +158,17 @@ export class JobRunner {
     }, this.leaseMs / 3);
     heartbeat.unref();
     try {
-      await this.run(job, controller.signal);
+      await this.run(job, controller.signal, yieldTurn);
     } finally {
       clearInterval(heartbeat);
-      // At shutdown, give the job back so a restart (or another process) takes it at once.
-      if (controller.signal.reason instanceof ShutdownSignal) await this.store.releaseJob(job.id, this.owner);
+      // Give the claim back (a no-op when it was lost), so the next turn need not wait out the lease.
+      await this.store.releaseJob(job.id, this.owner).catch(() => undefined);
     }
+    const after = await this.store.getJob(job.id);
+    return after && !TERMINAL_STATUSES.includes(after.status) ? 'unfinished' : 'finished';
   }
 
-  private async run(job: ProbeJobRow, signal: AbortSignal): Promise<void> {
+  private async run(job: ProbeJobRow, signal: AbortSignal, yieldTurn?: AbortSignal): Promise<void> {
     const warnings = new Set<string>(JSON.parse(job.warnings) as string[]);
     try {
       const target = await resolveTarget(this.store, this.options.registry, {
@@ -159,7 +187,8 @@ export class JobRunner {
           target.provider.capabilities.maxSamplesPerRequest,
         );
         if (plan.length === 0) break;
-        await this.runPlan(job, target, genes, plan, warnings, signal);
+        await this.runPlan(job, target, genes, plan, warnings, signal, yieldTurn);
+        if (yieldTurn?.aborted) return;
       }
       if (signal.aborted) return;
       await this.finish(job, target, warnings);
@@ -195,6 +224,7 @@ export class JobRunner {
     plan: readonly ProbeRequestPlan[],
     warnings: Set<string>,
     outer: AbortSignal,
+    yieldTurn?: AbortSignal,
   ): Promise<void> {
     const failFast = new AbortController();
     const signal = AbortSignal.any([outer, failFast.signal]);
@@ -205,7 +235,7 @@ export class JobRunner {
     let next = 0;
     let failure: unknown;
     const worker = async () => {
-      while (!signal.aborted && next < plan.length) {
+      while (!signal.aborted && !yieldTurn?.aborted && next < plan.length) {
         const request = plan[next++];
         try {
           await this.probe(job, target, genes[request.gene], request, warnings, signal);
@@ -375,7 +405,8 @@ export class JobRunner {
   private limiterOf(provider: Provider): RateLimiter {
     let limiter = this.limiters.get(provider.id);
     if (!limiter) {
-      limiter = createRateLimiter({
+      limiter = (this.options.limiters ?? createRateLimiter)({
+        key: provider.id,
         maxConcurrency: this.concurrencyOf(provider),
         requestsPerMinute: provider.capabilities.requestsPerMinute,
         tokensPerMinute: provider.capabilities.tokensPerMinute,
@@ -394,12 +425,6 @@ class AnswersKept extends Error {
   }
 }
 
-/** Abort reason for a server shutdown: the job stays RUNNING in the database and resumes later. */
-class ShutdownSignal extends Error {
-  constructor() {
-    super('server shutting down');
-    this.name = 'ShutdownSignal';
-  }
-}
+const TERMINAL_STATUSES: readonly ProbeJobRow['status'][] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 const now = () => new Date().toISOString();

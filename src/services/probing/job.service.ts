@@ -16,7 +16,8 @@
  *   pauses (still RUNNING) until the database takes it; storage trouble never FAILS a job
  *   (job-runner.ts, unsaved-answers.ts).
  *
- * This service is the API (start, estimate, cancel, list, watch); `JobRunner` does the work.
+ * This service is the API (start, estimate, cancel, list, watch); a `JobQueue` (job-queue.ts) says
+ * which process runs a job, and `JobRunner` does the work there.
  */
 import { EventEmitter, on } from 'node:events';
 import type { GeneSampleStats, JobStatus, ProbeJobRow, Store } from '../../db/store';
@@ -26,6 +27,8 @@ import { lookUpGenome, lookUpModel } from '../reference';
 import type { PopulationService } from '../population.service';
 import type { SampleService } from '../sample.service';
 import { JOB_PAGE, paginate, type Page, type PageRequest } from '../page';
+import type { ChangeFeed } from '../change-feed';
+import { LocalJobQueue, type JobQueue } from './job-queue';
 import { JobRunner, type RunnerOptions } from './job-runner';
 import { alreadyDone, planRequests } from './probe-plan';
 import { resolveTarget, type StartProbingInput } from './probe-target';
@@ -37,7 +40,14 @@ export { REFERENCE_SAMPLES_PER_GENE, type StartProbingInput } from './probe-targ
 
 export const TERMINAL: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
-export type ProbingOptions = RunnerOptions;
+export interface ProbingOptions extends RunnerOptions {
+  /** where jobs wait (default `LocalJobQueue`: in this process, and by polling a shared store) */
+  queue?: JobQueue;
+  /** whether this process runs jobs (`PHYLOLM_ROLE` all or worker); default true */
+  takesJobs?: boolean;
+  /** tells other processes about job changes, and hears theirs (subscriptions, cancellation) */
+  feed?: ChangeFeed;
+}
 export type { JobStatus };
 
 /** A job as the API shows it: the stored row with its warnings parsed. */
@@ -62,7 +72,7 @@ export interface ProbingEstimate {
 export class JobService {
   private readonly events = new EventEmitter();
   private readonly runner: JobRunner;
-  private poller: NodeJS.Timeout | undefined;
+  private readonly queue: JobQueue;
 
   constructor(
     private readonly store: Store,
@@ -71,7 +81,24 @@ export class JobService {
     private readonly options: ProbingOptions,
   ) {
     this.events.setMaxListeners(0);
-    this.runner = new JobRunner(store, samples, populations, options, (jobId) => this.emit(jobId));
+    this.runner = new JobRunner(store, samples, populations, options, (jobId) => this.changed(jobId));
+    this.queue = options.queue ?? new LocalJobQueue(store, options.logger);
+    if (options.takesJobs !== false) {
+      this.queue
+        .take((jobId, signal, yieldTurn) => this.runner.turn(jobId, signal, yieldTurn))
+        .catch((error: unknown) => options.logger?.log('error', 'could not start taking jobs', { error }));
+    }
+    // Another process changed a job: wake this one's subscriptions, and stop the job here if it
+    // was cancelled there (the lease renewal would notice too, a third of a lease later).
+    options.feed?.onJob((jobId) => {
+      this.emit(jobId);
+      if (this.runner.runs(jobId)) {
+        this.store.getJob(jobId).then(
+          (job) => (!job || TERMINAL.includes(job.status)) && this.runner.abort(jobId),
+          () => undefined,
+        );
+      }
+    });
   }
 
   /** Creates (or returns the active) job for the model and genome and starts it in the background. */
@@ -111,7 +138,7 @@ export class JobService {
       completed,
       total,
     });
-    this.runner.launch(job);
+    await this.queue.enqueue(job.id);
     return jobView(job);
   }
 
@@ -174,7 +201,8 @@ export class JobService {
     if (TERMINAL.includes(job.status)) return jobView(job);
     const updated = await this.store.updateJob(job.id, { status: 'CANCELLED', finishedAt: now() });
     this.runner.abort(job.id);
-    this.emit(job.id);
+    await this.queue.cancel(job.id);
+    this.changed(job.id);
     return jobView(updated);
   }
 
@@ -208,12 +236,14 @@ export class JobService {
     }
   }
 
-  /** Restarts jobs a previous process left queued or running (after a crash or a stop). */
+  /**
+   * Restarts jobs a previous process left queued or running (after a crash or a stop): the
+   * embedded queue runs them here; pg-boss redelivers its own, and gets back any it never had.
+   */
   async resume(): Promise<number> {
+    if (this.queue instanceof LocalJobQueue) return this.queue.resume();
     const pending = await this.store.listJobs({ statuses: ['QUEUED', 'RUNNING'] }, null, 100_000);
-    const here = pending.filter((job) => !this.runner.runs(job.id));
-    for (const job of here) this.runner.launch(job);
-    return here.length;
+    return this.queue.adopt(pending.map((job) => job.id));
   }
 
   /**
@@ -221,18 +251,13 @@ export class JobService {
    * database, or left by one that died), every half lease, and runs them here.
    */
   startPolling(): void {
-    if (this.poller) return;
-    this.poller = setInterval(() => {
-      this.resume().catch((error: unknown) => this.options.logger?.log('warn', 'could not poll for jobs', { error }));
-    }, this.runner.leaseMs / 2);
-    this.poller.unref();
+    if (this.queue instanceof LocalJobQueue) this.queue.startPolling(this.runner.leaseMs / 2);
   }
 
-  /** Stops every running job without changing its status, so the next start resumes it. */
-  shutdown(): Promise<void> {
-    clearInterval(this.poller);
-    this.poller = undefined;
-    return this.runner.shutdown();
+  /** Stops taking jobs and every running job without changing its status, so another turn resumes it. */
+  async shutdown(): Promise<void> {
+    await this.queue.stop();
+    await this.runner.shutdown();
   }
 
   /** Waits until the job is no longer running in this process (tests and the demo use it). */
@@ -246,6 +271,12 @@ export class JobService {
 
   private emit(jobId: number): void {
     this.events.emit(`job:${jobId}`);
+  }
+
+  /** A job's row changed here: tell this process's watchers, and the other processes. */
+  private changed(jobId: number): void {
+    this.emit(jobId);
+    this.options.feed?.jobChanged(jobId);
   }
 }
 

@@ -1,0 +1,170 @@
+/**
+ * Issue 10 target: probing throughput with 1, 2 and 4 worker processes (`PHYLOLM_ROLE=worker`, the
+ * compiled server) on one PostgreSQL, against a fake OpenAI-compatible server answering in 100 ms, with a
+ * per-process concurrency cap (`PHYLOLM_WORKER_CONCURRENCY`) and the provider's global limit set
+ * above what all workers together ask. Targets: at least 1.8x the one-worker throughput with 2
+ * workers, 3.2x with 4. One API process enqueues the jobs; the clock runs from the first
+ * startProbing until every job is SUCCEEDED (read from the database).
+ *   BENCH=workers npm run bench   (PHYLOLM_BENCH_PG_URL names a server; else one is started)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { startFakeOpenAI, type FakeServer } from '../test/helpers/fake-openai';
+import { postgresForBench } from './postgres';
+import { syntheticGenome } from './synthetic';
+
+const DELAY_MS = 100;
+const PER_PROCESS = 4;
+const MODELS = Number(process.env.BENCH_WORKERS_MODELS ?? 16);
+const GENES = 32;
+const SAMPLES = 4;
+const TARGETS: Record<number, number> = { 2: 1.8, 4: 3.2 };
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+}
+
+/** Starts the compiled server (dist/src/main.js, beside this file's dist/bench) and waits until it is ready. */
+function startServer(env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+    env: { PATH: process.env.PATH, PORT: '0', PHYLOLM_DEMO: '0', PHYLOLM_WORKERS: '0', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const ready = seen
+        .split('\n')
+        .slice(0, -1)
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { message: string; url?: string })
+        .find((entry) => entry.message === 'PhyloLM server ready');
+      if (ready?.url) resolve({ child, url: ready.url });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code} before it was ready: ${seen}`)));
+  });
+}
+
+async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<any> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** Requests per second with `workers` worker processes on a new database. */
+async function throughput(
+  workers: number,
+  databaseUrl: string,
+  fake: FakeServer,
+): Promise<{ rps: number; ms: number }> {
+  const env = {
+    PHYLOLM_DB: databaseUrl,
+    // the provider's global limit never binds here: only each worker's own cap does
+    PHYLOLM_WORKER_CONCURRENCY: String(PER_PROCESS),
+    PHYLOLM_WORKER_JOBS: '4',
+    PHYLOLM_LOG_LEVEL: 'info',
+    // an OpenAI-compatible endpoint without a requests-per-minute limit (OpenAI's own plugin
+    // carries its 500/min, shared by all workers, which would bound every run at 8 requests/s)
+    PHYLOLM_OPENAI_COMPATIBLE: JSON.stringify([
+      { name: 'bench', baseURL: fake.baseURL, models: ['m'], maxConcurrency: 4 * PER_PROCESS * workers },
+    ]),
+  };
+  const api = await startServer({ ...env, PHYLOLM_ROLE: 'api' });
+  const started = await Promise.all(
+    Array.from({ length: workers }, () => startServer({ ...env, PHYLOLM_ROLE: 'worker' })),
+  );
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  try {
+    const genome = (
+      await gql(api.url, `mutation ($input: CreateGenomeInput!) { createGenome(input: $input) { id } }`, {
+        input: { name: 'bench', genes: syntheticGenome(GENES).genes },
+      })
+    ).createGenome.id;
+    const models: string[] = [];
+    for (let m = 0; m < MODELS; m++) {
+      const input = {
+        name: `m${m}`,
+        provider: 'openai-compatible:bench',
+        providerModel: 'm',
+        mode: 'COMPLETION',
+        maxTokens: 5,
+      };
+      models.push(
+        (
+          await gql(api.url, `mutation ($input: RegisterModelInput!) { registerModel(input: $input) { id } }`, {
+            input,
+          })
+        ).registerModel.id,
+      );
+    }
+    const before = fake.requests.length;
+    const start = process.hrtime.bigint();
+    for (const model of models) {
+      await gql(api.url, `mutation ($input: StartProbingInput!) { startProbing(input: $input) { id } }`, {
+        input: { model, genome, samplesPerGene: SAMPLES },
+      });
+    }
+    for (;;) {
+      const { rows } = await pg.query<{ done: string; failed: string }>(
+        `SELECT count(*) FILTER (WHERE status = 'SUCCEEDED') AS done, count(*) FILTER (WHERE status = 'FAILED') AS failed FROM probe_jobs`,
+      );
+      if (Number(rows[0].failed) > 0) throw new Error('a probing job failed');
+      if (Number(rows[0].done) === MODELS) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    return { rps: (fake.requests.length - before) / (ms / 1000), ms };
+  } finally {
+    await pg.end();
+    await Promise.all([api, ...started].map(stopServer));
+  }
+}
+
+export async function benchWorkers(): Promise<void> {
+  const pg = postgresForBench();
+  const fake = await startFakeOpenAI({ fallback: { kind: 'ok', delayMs: DELAY_MS } });
+  process.stdout.write(
+    `PostgreSQL: ${pg.origin}; ${MODELS} models x ${GENES} genes x ${SAMPLES} samples (one request per gene), ` +
+      `provider answers in ${DELAY_MS} ms, ${PER_PROCESS} requests in flight per worker process\n`,
+  );
+  try {
+    let base = 0;
+    for (const workers of [1, 2, 4]) {
+      const database = await pg.createDatabase();
+      try {
+        const { rps, ms } = await throughput(workers, database.url, fake);
+        if (workers === 1) base = rps;
+        const speedup = rps / base;
+        const bound = (workers * PER_PROCESS) / (DELAY_MS / 1000);
+        const target = TARGETS[workers];
+        process.stdout.write(
+          `${`${workers} worker process${workers > 1 ? 'es' : ''}`.padEnd(20)} ${rps.toFixed(1).padStart(7)} requests/s ` +
+            `(bound ${bound}/s, ${ms.toFixed(0)} ms)  speedup ${speedup.toFixed(2)}x` +
+            (target ? `  target >= ${target}x ${speedup >= target ? 'OK' : 'UNDER'}` : '') +
+            '\n',
+        );
+      } finally {
+        await database.drop();
+      }
+    }
+  } finally {
+    await fake.close();
+    pg.stop();
+  }
+}
