@@ -7,10 +7,9 @@
  * startProbing until every job is SUCCEEDED (read from the database).
  *   BENCH=workers npm run bench   (PHYLOLM_BENCH_PG_URL names a server; else one is started)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { startFakeOpenAI, type FakeServer } from '../test/helpers/fake-openai';
+import { startServerProcess } from '../test/helpers/server-process';
 import { postgresForBench } from './postgres';
 import { syntheticGenome } from './synthetic';
 
@@ -21,39 +20,9 @@ const GENES = 32;
 const SAMPLES = 4;
 const TARGETS: Record<number, number> = { 2: 1.8, 4: 3.2 };
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-}
-
-/** Starts the compiled server (dist/src/main.js, beside this file's dist/bench) and waits until it is ready. */
-function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
-    env: { PATH: process.env.PATH, PORT: '0', PHYLOLM_DEMO: '0', PHYLOLM_WORKERS: '0', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let seen = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const ready = seen
-        .split('\n')
-        .slice(0, -1)
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as { message: string; url?: string })
-        .find((entry) => entry.message === 'PhyloLM server ready');
-      if (ready?.url) resolve({ child, url: ready.url });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before it was ready: ${seen}`)));
-  });
-}
-
-async function stopServer(server: Server): Promise<void> {
-  if (server.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
-}
+/** A compiled server (test/helpers/server-process.ts) with the bench's settings: no worker threads. */
+const startServer = (env: Record<string, string>) =>
+  startServerProcess({ PHYLOLM_WORKERS: '0', ...env }, process.cwd());
 
 async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<any> {
   const response = await fetch(url, {
@@ -132,7 +101,7 @@ async function throughput(
     return { rps: (fake.requests.length - before) / (ms / 1000), ms };
   } finally {
     await pg.end();
-    await Promise.all([api, ...started].map(stopServer));
+    await Promise.all([api, ...started].map((server) => server.stop()));
   }
 }
 

@@ -45,6 +45,21 @@ function bucket(perMinute: number | undefined): Bucket | undefined {
   return { capacity: perMinute, rate: perMinute / 60_000, level: perMinute };
 }
 
+/** A limiter's `run`: takes a slot, runs `fn`, and gives the slot back however `fn` ends. */
+export async function runLimited<T>(
+  acquire: RateLimiter['acquire'],
+  tokens: number,
+  fn: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const release = await acquire(tokens, signal);
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -137,14 +152,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
 
   return {
     acquire,
-    async run<T>(tokens: number, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-      const release = await acquire(tokens, signal);
-      try {
-        return await fn();
-      } finally {
-        release();
-      }
-    },
+    run: (tokens, fn, signal) => runLimited(acquire, tokens, fn, signal),
     get inFlight() {
       return inFlight;
     },

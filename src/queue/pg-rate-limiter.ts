@@ -17,6 +17,7 @@
 import { Pool, type PoolClient } from 'pg';
 import {
   createRateLimiter,
+  runLimited,
   type RateLimiter,
   type RateLimiterFactory,
   type RateLimiterOptions,
@@ -147,14 +148,7 @@ function sharedLimiter(pool: Pool, limits: RateLimiterOptions, perProcess: numbe
 
   return {
     acquire,
-    async run<T>(tokens: number, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-      const release = await acquire(tokens, signal);
-      try {
-        return await fn();
-      } finally {
-        release();
-      }
-    },
+    run: (tokens, fn, signal) => runLimited(acquire, tokens, fn, signal),
     get inFlight() {
       return local.inFlight;
     },
