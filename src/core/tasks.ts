@@ -117,6 +117,12 @@ export interface RecountTask {
   texts: readonly string[];
 }
 
+/** Samples on each gene of each population, row after row (n x genes), from their JSON array. */
+export interface CoverageResult {
+  genes: number;
+  perGene: Int32Array;
+}
+
 /** Two populations (JSON text of AlleleCounts) to compare: identity test and bootstrap interval. */
 export interface CompareTask {
   a: string;
@@ -172,6 +178,18 @@ export const tasks = {
       },
       { seed: task.seed, level: task.level, calibration: task.calibration },
     ),
+
+  /**
+   * Samples per gene of many populations at once (genetics/coverage.ts): what the evidence
+   * thresholds read. Parsing 2,000 populations is tens of milliseconds, so it leaves the event loop too.
+   */
+  coverage: ({ populations }: { populations: string }): CoverageResult => {
+    const parsed = parsePopulations(populations);
+    const genes = parsed.length === 0 ? 0 : parsed[0].length;
+    const perGene = new Int32Array(parsed.length * genes);
+    parsed.forEach((counts, i) => perGene.set(samplesPerGene(counts), i * genes));
+    return { genes, perGene };
+  },
 
   /** Nei D, its bootstrap interval over genes and the permutation p-value (core/identity). */
   compare: ({ a, b, seed }: CompareTask): Comparison =>

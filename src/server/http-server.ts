@@ -22,6 +22,7 @@ import { bearerMatches, createContext, type Context } from '../graphql/context';
 import { createFormatError } from '../graphql/errors';
 import { getSchema } from '../graphql/schema';
 import { asStorageError } from '../services/errors';
+import { paceArrival } from '../services/time-slice';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../graphql/validation/limits';
 import { Admission, type Release } from './admission';
 import { chooseEncoding, compress, MIN_COMPRESS_BYTES } from './compression';
@@ -254,8 +255,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
 
   /**
-   * Waits for an admission slot (released when the answer is done or the client gone); false
-   * when the queue is full (503 sent) or the client left while queued.
+   * Waits for an admission slot (released when the answer is done or the client gone), then for
+   * the request's turn on the event loop; false when the queue is full (503 sent) or the client
+   * left while queued.
    */
   async function admitted(req: IncomingMessage, res: ServerResponse, corsHeaders: Record<string, string>) {
     const slot = admission.acquire((cancel) => res.once('close', cancel));
@@ -276,7 +278,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return false;
     }
     res.once('close', release);
-    return true;
+    // Its turn on the event loop, first come first served (services/time-slice.ts): a poll hands
+    // over hundreds of requests at once, and run back to back they held /healthz for seconds.
+    await paceArrival();
+    return !res.destroyed;
   }
 
   /**

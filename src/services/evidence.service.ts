@@ -4,7 +4,9 @@
  * pairs of models share no gene (their Nei identity is unknown, not 0: core/genetics/coverage.ts).
  *
  * Coverages are computed from the stored populations and kept in memory by population revision,
- * so a matrix of many models pays for them once per new sample batch.
+ * so a matrix of many models pays for them once per new sample batch. The counting is a compute
+ * task (core/tasks.ts `coverage`): a cold matrix of 2,000 models parses every population, and on
+ * the event loop that alone held `/healthz` for hundreds of milliseconds.
  */
 import {
   type Coverage,
@@ -13,11 +15,11 @@ import {
   type EvidenceThresholds,
   geneMask,
   pairsSharingNoGene,
-  samplesPerGene,
   shortfall,
 } from '../core/genetics/coverage';
-import type { AlleleCounts } from '../core/genetics/population';
+import { populationsJson } from '../core/tasks';
 import type { GenomeRow, ModelRow, PopulationRevision } from '../db/store';
+import type { Compute } from './compute';
 import { badInput } from './errors';
 import { LruCache } from './lru-cache';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
@@ -53,7 +55,10 @@ export type ThresholdRequest = { [K in keyof EvidenceThresholds]?: number | null
 export class EvidenceService {
   private readonly known = new LruCache<ModelEvidence>(64 * 1024 * 1024, (e) => 64 + 5 * e.perGene.length);
 
-  constructor(private readonly populations: PopulationService) {}
+  constructor(
+    private readonly populations: PopulationService,
+    private readonly compute: Compute,
+  ) {}
 
   /** Thresholds of a request, checked; defaults for those not given. */
   thresholds(request: ThresholdRequest = {}): EvidenceThresholds {
@@ -78,8 +83,10 @@ export class EvidenceService {
   async of(genome: GenomeRow, revisions: readonly PopulationRevision[]): Promise<ModelEvidence[]> {
     const missing = revisions.filter((r) => this.known.get(`${genome.id}:${r.modelId}`)?.revision !== r.revision);
     if (missing.length > 0) {
-      for (const text of await this.populations.textsOf(genome, missing, ALLELE_LENGTH)) {
-        const perGene = samplesPerGene(JSON.parse(text.json) as AlleleCounts);
+      const texts = await this.populations.textsOf(genome, missing, ALLELE_LENGTH);
+      const counted = await this.compute.run('coverage', { populations: populationsJson(texts.map((t) => t.json)) });
+      texts.forEach((text, i) => {
+        const perGene = counted.perGene.slice(i * counted.genes, (i + 1) * counted.genes);
         this.known.set(`${genome.id}:${text.modelId}`, {
           modelId: text.modelId,
           revision: text.revision,
@@ -87,7 +94,7 @@ export class EvidenceService {
           mask: geneMask(perGene),
           perGene,
         });
-      }
+      });
     }
     return revisions.map((r) => {
       const found = this.known.get(`${genome.id}:${r.modelId}`);

@@ -57,7 +57,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
   const models = new ModelService(store, () => registry.list().map((p) => p.id), genomes);
   const populations = new PopulationService(store, compute);
   const samples = new SampleService(store, populations, models, genomes);
-  const evidence = new EvidenceService(populations);
+  const evidence = new EvidenceService(populations, compute);
   const distances = new DistanceService(store, populations, writes, models, genomes, compute, evidence);
   const trees = new TreeService(store, distances, populations, models, genomes, writes, compute, evidence);
   const identity = new IdentityService(store, populations, models, genomes, writes, compute);

@@ -35,7 +35,7 @@ beforeAll(() => {
 });
 afterAll(() => pool.close());
 
-it('computes the same matrix, tree with bootstrap, prediction, evaluation and recount as the inline path', async () => {
+it('computes the same matrix, tree with bootstrap, prediction, evaluation, recount and coverage as the inline path', async () => {
   const [s, t] = [
     await pool.run('similarity', { populations: rows }),
     await inline.run('similarity', { populations: rows }),
@@ -61,6 +61,11 @@ it('computes the same matrix, tree with bootstrap, prediction, evaluation and re
   expect(await pool.run('evaluate', evaluation)).toEqual(await inline.run('evaluate', evaluation));
   const recount = { geneCount: 2, alleleLength: 2, genes: [0, 0, 1], texts: ['abcd', 'abzz', 'xy'] };
   expect(JSON.parse(await pool.run('recount', recount))).toEqual([{ ab: 2 }, { xy: 1 }]);
+  const coverage = await pool.run('coverage', { populations: rows });
+  expect({ genes: coverage.genes, perGene: [...coverage.perGene] }).toEqual({
+    genes: GENES,
+    perGene: Array.from({ length: 15 * GENES }, () => 6),
+  });
 });
 
 it('gives a core input error back as a PhyloInputError with its message', async () => {
