@@ -135,6 +135,16 @@ export const scores = pgTable(
   (t) => [primaryKey({ columns: [t.modelId, t.benchmark] }), index('scores_benchmark_idx').on(t.benchmark)],
 );
 
+/**
+ * Declared score ranges of benchmarks (issue 12): a benchmark without a row has the range [0, 1].
+ * Kept so that a range declared once holds for every later write and import.
+ */
+export const benchmarkRanges = pgTable('benchmark_ranges', {
+  benchmark: text('benchmark').primaryKey(),
+  low: doublePrecision('low').notNull(),
+  high: doublePrecision('high').notNull(),
+});
+
 export const computations = pgTable(
   'computations',
   {

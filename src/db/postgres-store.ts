@@ -18,6 +18,7 @@ import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type * as sqliteSchema from './schema';
 import type { PgDb, PostgresHandle } from './postgres-client';
 import {
+  benchmarkRanges,
   computations,
   driftAlerts,
   genes,
@@ -35,6 +36,7 @@ import { inChunks } from './in-chunks';
 import { asStorageError, FaultLog, isUniqueViolation } from './storage-errors';
 import { DuplicateError, UnstorableTextError } from './store';
 import type {
+  BenchmarkRangeRow,
   AppendSamplesInput,
   AppendSamplesResult,
   ComputationRow,
@@ -449,6 +451,15 @@ export class PostgresStore implements Store {
     await this.db.update(probeSchedules).set(patch).where(eq(probeSchedules.id, id));
   }
 
+  async claimScheduleRound(id: number, dueAt: number, nextAt: number): Promise<boolean> {
+    const claimed = await this.db
+      .update(probeSchedules)
+      .set({ nextAt })
+      .where(and(eq(probeSchedules.id, id), eq(probeSchedules.nextAt, dueAt)))
+      .returning({ id: probeSchedules.id });
+    return claimed.length === 1;
+  }
+
   async deleteSchedule(modelId: number, genomeId: number): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const deleted = await tx
@@ -518,10 +529,17 @@ export class PostgresStore implements Store {
     return modelIds ? inChunks(modelIds, query) : query();
   }
 
-  async setScores(entries: readonly ScoreEntry[]): Promise<ScoreRow[]> {
+  async setScores(entries: readonly ScoreEntry[], ranges: readonly BenchmarkRangeRow[] = []): Promise<ScoreRow[]> {
     entries.forEach((e, i) => storable(`score ${i}`, [e.benchmark]));
+    ranges.forEach((r, i) => storable(`range ${i}`, [r.benchmark]));
     const updatedAt = new Date().toISOString();
     return this.db.transaction(async (tx) => {
+      for (const r of ranges) {
+        await tx
+          .insert(benchmarkRanges)
+          .values(r)
+          .onConflictDoUpdate({ target: benchmarkRanges.benchmark, set: { low: r.low, high: r.high } });
+      }
       const rows: ScoreRow[] = [];
       for (const e of entries) {
         const [row] = await tx
@@ -534,6 +552,10 @@ export class PostgresStore implements Store {
       await this.bumpDataRevision(tx);
       return rows;
     });
+  }
+
+  async benchmarkRanges(): Promise<BenchmarkRangeRow[]> {
+    return this.db.select().from(benchmarkRanges).orderBy(asc(benchmarkRanges.benchmark));
   }
 
   async scoresOf(modelIds: readonly number[]): Promise<ScoreRow[]> {

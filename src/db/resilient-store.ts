@@ -51,6 +51,7 @@ const WRITES: ReadonlySet<keyof Store> = new Set<keyof Store>([
   'releaseJob',
   'putSchedule',
   'updateSchedule',
+  'claimScheduleRound',
   'deleteSchedule',
   'addDriftAlert',
   'putComputation',

@@ -136,6 +136,16 @@ export const scores = sqliteTable(
 );
 
 /**
+ * Declared score ranges of benchmarks (issue 12): a benchmark without a row has the range [0, 1].
+ * Kept so that a range declared once holds for every later write and import.
+ */
+export const benchmarkRanges = sqliteTable('benchmark_ranges', {
+  benchmark: text('benchmark').primaryKey(),
+  low: real('low').notNull(),
+  high: real('high').notNull(),
+});
+
+/**
  * Cached computations (distance matrices, trees, predictions). `key` is a fingerprint of every
  * input; `dependencies` lists the (model, revision) pairs it was computed from, so entries made
  * stale by new samples can be found and dropped.

@@ -9,6 +9,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { BlobWriter } from './blob-writer';
 import type { DatabaseHandle, Db } from './client';
 import {
+  benchmarkRanges,
   computations,
   driftAlerts,
   genes,
@@ -26,6 +27,7 @@ import { inChunks } from './in-chunks';
 import { FaultLog, isUniqueViolation } from './storage-errors';
 import { DuplicateError } from './store';
 import type {
+  BenchmarkRangeRow,
   GeneSampleStats,
   JobFilter,
   JobPatch,
@@ -433,6 +435,15 @@ export class SqliteStore implements Store {
     this.db.update(probeSchedules).set(patch).where(eq(probeSchedules.id, id)).run();
   }
 
+  async claimScheduleRound(id: number, dueAt: number, nextAt: number): Promise<boolean> {
+    const { changes } = this.db
+      .update(probeSchedules)
+      .set({ nextAt })
+      .where(and(eq(probeSchedules.id, id), eq(probeSchedules.nextAt, dueAt)))
+      .run();
+    return changes === 1;
+  }
+
   async deleteSchedule(modelId: number, genomeId: number): Promise<boolean> {
     return this.db.transaction((tx) => {
       const { changes } = tx
@@ -501,9 +512,15 @@ export class SqliteStore implements Store {
     return modelIds ? inChunks(modelIds, query) : this.lookups.revisionsOnGenome.all({ genomeId });
   }
 
-  async setScores(entries: readonly ScoreEntry[]): Promise<ScoreRow[]> {
+  async setScores(entries: readonly ScoreEntry[], ranges: readonly BenchmarkRangeRow[] = []): Promise<ScoreRow[]> {
     const updatedAt = new Date().toISOString();
     return this.db.transaction((tx) => {
+      for (const r of ranges) {
+        tx.insert(benchmarkRanges)
+          .values(r)
+          .onConflictDoUpdate({ target: benchmarkRanges.benchmark, set: { low: r.low, high: r.high } })
+          .run();
+      }
       const rows = entries.map((e) =>
         tx
           .insert(scores)
@@ -515,6 +532,10 @@ export class SqliteStore implements Store {
       this.bumpDataRevision(tx);
       return rows;
     }, IMMEDIATE);
+  }
+
+  async benchmarkRanges(): Promise<BenchmarkRangeRow[]> {
+    return this.db.select().from(benchmarkRanges).orderBy(asc(benchmarkRanges.benchmark)).all();
   }
 
   async scoresOf(modelIds: readonly number[]): Promise<ScoreRow[]> {

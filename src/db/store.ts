@@ -173,6 +173,13 @@ export interface AppendSamplesResult {
   population: PopulationState | null;
 }
 
+/** A benchmark's declared score range (scores outside it are refused on write). */
+export interface BenchmarkRangeRow {
+  benchmark: string;
+  low: number;
+  high: number;
+}
+
 export interface ScoreEntry {
   modelId: number;
   benchmark: string;
@@ -237,7 +244,13 @@ export interface Store {
   getPopulations(genomeId: number, modelIds?: readonly number[]): Promise<PopulationState[]>;
   populationRevisions(genomeId: number, modelIds?: readonly number[]): Promise<PopulationRevision[]>;
 
-  setScores(entries: readonly ScoreEntry[]): Promise<ScoreRow[]>;
+  /**
+   * Writes scores, and the ranges declared with them (each replacing its benchmark's earlier
+   * range), in one transaction. The caller has checked every value against its range.
+   */
+  setScores(entries: readonly ScoreEntry[], ranges?: readonly BenchmarkRangeRow[]): Promise<ScoreRow[]>;
+  /** Every declared benchmark range, by benchmark name. */
+  benchmarkRanges(): Promise<BenchmarkRangeRow[]>;
   scoresOf(modelIds: readonly number[]): Promise<ScoreRow[]>;
   scoresFor(benchmark: string): Promise<ScoreRow[]>;
   /** Every benchmark name that has at least one score, sorted. */
@@ -266,6 +279,12 @@ export interface Store {
   /** Every schedule, by id. */
   listSchedules(): Promise<ProbeScheduleRow[]>;
   updateSchedule(id: number, patch: SchedulePatch): Promise<void>;
+  /**
+   * Moves a schedule's next round from `dueAt` to `nextAt` if it still says `dueAt`: true for
+   * exactly one of several processes that read the same due schedule (a compare-and-set on the
+   * row), so a round is started once however many processes tick.
+   */
+  claimScheduleRound(id: number, dueAt: number, nextAt: number): Promise<boolean>;
   /** Removes the schedule of a model on a genome; false when there was none. */
   deleteSchedule(modelId: number, genomeId: number): Promise<boolean>;
   /** Records a detected change; a second alert for the same two rounds is ignored (undefined). */

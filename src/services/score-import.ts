@@ -18,7 +18,14 @@ import type { ModelRow, ScoreEntry, Store } from '../db/store';
 import { assetsFolder } from '../paths';
 import { badInput } from './errors';
 import type { ModelService } from './model.service';
-import { type BenchmarkRange, type RangeOf, rangesOf, requireInRange } from './score-range';
+import {
+  type BenchmarkRange,
+  type RangeOf,
+  rangesForWrite,
+  rangesOf,
+  requireInRange,
+  requireStoredScoresFit,
+} from './score-range';
 import { requireWellFormed } from './validate';
 
 export type ScoreFormat = 'CSV' | 'JSON';
@@ -264,7 +271,6 @@ export class ScoreImportService {
     scale?: number | null;
     ranges?: readonly BenchmarkRange[] | null;
   }): Promise<ScoreImportResult> {
-    const rangeOf = rangesOf(input.ranges);
     const cells = parseScoreTable(input.format, input.data);
     const names = [...new Set(cells.map((c) => c.model))];
     const byName = new Map<string, ModelRow>();
@@ -272,8 +278,10 @@ export class ScoreImportService {
       const model = await this.store.getModelByName(name);
       if (model) byName.set(name, model);
     }
+    const rangeOf = await rangesForWrite(this.store, input.ranges);
     const { entries, result } = matchScoreTable(cells, input.scale ?? 1, (name) => byName.get(name), rangeOf);
-    return this.write(entries, result);
+    await requireStoredScoresFit(this.store, input.ranges, entries);
+    return this.write(entries, result, input.ranges ?? []);
   }
 
   /**
@@ -301,9 +309,13 @@ export class ScoreImportService {
     return this.write(entries, { matched, unmatched });
   }
 
-  private async write(entries: ScoreEntry[], result: Omit<ScoreImportResult, 'written'>): Promise<ScoreImportResult> {
+  private async write(
+    entries: ScoreEntry[],
+    result: Omit<ScoreImportResult, 'written'>,
+    ranges: readonly BenchmarkRange[] = [],
+  ): Promise<ScoreImportResult> {
     if (entries.length === 0) return { ...result, written: 0 };
-    const rows = await this.store.setScores(entries);
+    const rows = await this.store.setScores(entries, ranges);
     return { ...result, written: rows.length };
   }
 }

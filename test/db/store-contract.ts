@@ -622,6 +622,28 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.scoresOf([])).toEqual([]);
         expect(await store.benchmarkNames()).toEqual(['ARC', 'MMLU']);
       });
+
+      it("setScores stores declared ranges with the scores, replacing a benchmark's earlier range", async () => {
+        const a = await store.createModel(modelInput('a'));
+        expect(await store.benchmarkRanges()).toEqual([]);
+        await store.setScores(
+          [{ modelId: a.id, benchmark: 'Elo', value: 1210 }],
+          [
+            { benchmark: 'Elo', low: 0, high: 3000 },
+            { benchmark: 'PCT', low: 0, high: 100 },
+          ],
+        );
+        await store.setScores([{ modelId: a.id, benchmark: 'Elo', value: 1300 }]);
+        expect(await store.benchmarkRanges()).toEqual([
+          { benchmark: 'Elo', low: 0, high: 3000 },
+          { benchmark: 'PCT', low: 0, high: 100 },
+        ]);
+        const revision = await store.dataRevision();
+        await store.setScores([], [{ benchmark: 'PCT', low: -1, high: 101 }]);
+        expect(await store.dataRevision()).toBeGreaterThan(revision);
+        expect((await store.benchmarkRanges())[1]).toEqual({ benchmark: 'PCT', low: -1, high: 101 });
+        expect((await store.scoresFor('Elo')).map((s) => s.value)).toEqual([1300]);
+      });
     });
 
     describe('jobs', () => {
@@ -929,6 +951,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.listSchedules()).toEqual([
           expect.objectContaining({ id: first.id, every: 'PT2H', everyMs: 7_200_000, checkedJobId: 7 }),
         ]);
+      });
+
+      it('claimScheduleRound moves a due schedule on for exactly one of several claimants', async () => {
+        const { model, genome } = await modelAndGenome();
+        const row = await store.putSchedule(schedule(model.id, genome.id));
+        const claims = await Promise.all(
+          [1, 2, 3].map((k) => store.claimScheduleRound(row.id, row.nextAt, row.nextAt + k * 1000)),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        const won = claims.indexOf(true) + 1;
+        expect((await store.listSchedules())[0].nextAt).toBe(row.nextAt + won * 1000);
+        // a claimant that read the schedule before the move loses too
+        expect(await store.claimScheduleRound(row.id, row.nextAt, row.nextAt + 9000)).toBe(false);
+        expect(await store.claimScheduleRound(row.id + 1000, row.nextAt, 1)).toBe(false);
       });
 
       it('deleteSchedule says whether there was one, and a deleted model takes its schedule along', async () => {

@@ -224,6 +224,33 @@ describe('scores checked on write', () => {
     const bad = await app.gql(SET, { input, ranges: [{ benchmark: 'ELO', low: 5, high: 5 }] });
     expect(bad.errors?.[0]?.message).toMatch(/ranges\[0\] \(ELO\) must have finite low < high/);
   });
+
+  it('keeps a declared range for later writes and imports; a new one must fit the stored scores', async () => {
+    const RANGES = '{ benchmarkRanges { benchmark low high } }';
+    expect(dataOf(await app.gql(RANGES)).benchmarkRanges).toEqual([{ benchmark: 'ELO', low: 0, high: 3000 }]);
+    // no ranges in this write: the stored [0, 3000] holds
+    const later = dataOf(await app.gql(SET, { input: [{ model: id('gemma-2b'), benchmark: 'ELO', value: 1310 }] }));
+    expect(later.setScores).toEqual([{ benchmark: 'ELO', value: 1310 }]);
+    const imported = dataOf(await app.gql(IMPORT, { input: { format: 'CSV', data: 'model,ELO\ngemma-7b,1400\n' } }));
+    expect(imported.importScores.written).toBe(1);
+    const over = await app.gql(SET, { input: [{ model: id('gemma-2b'), benchmark: 'ELO', value: 3001 }] });
+    expect(over.errors?.[0]?.message).toMatch(/3001 is outside the ELO range \[0, 3000\]/);
+
+    const revision = await app.services.store.dataRevision();
+    const narrower = await app.gql(SET, { input: [], ranges: [{ benchmark: 'ELO', low: 0, high: 1350 }] });
+    expect(narrower.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(narrower.errors?.[0]?.message).toMatch(
+      /model "gemma-7b" has a stored ELO score of 1400; nothing was written/,
+    );
+    expect(await app.services.store.dataRevision()).toBe(revision);
+    // replacing that score in the same write makes the narrower range fit
+    const refit = await app.gql(SET, {
+      input: [{ model: id('gemma-7b'), benchmark: 'ELO', value: 1300 }],
+      ranges: [{ benchmark: 'ELO', low: 0, high: 1350 }],
+    });
+    expect(refit.errors).toBeUndefined();
+    expect(dataOf(await app.gql(RANGES)).benchmarkRanges).toEqual([{ benchmark: 'ELO', low: 0, high: 1350 }]);
+  });
 });
 
 /**

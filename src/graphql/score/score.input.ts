@@ -1,4 +1,4 @@
-import { Field, Float, ID, InputType } from 'type-graphql';
+import { Field, Float, ID, InputType, ObjectType } from 'type-graphql';
 import type { BenchmarkRange } from '../../services/score-range';
 import { MODEL_REFERENCE } from '../common/reference';
 
@@ -14,7 +14,15 @@ export class ScoreInput {
   value!: number;
 }
 
-@InputType({
+/**
+ * One class for the input (`ranges` of a write) and the output (`benchmarkRanges`): the same
+ * three fields both ways.
+ */
+@ObjectType('BenchmarkRange', {
+  description:
+    "A benchmark's declared score range, stored with the write that declared it: later writes and imports are checked against it. Benchmarks without one have [0, 1].",
+})
+@InputType('BenchmarkRangeInput', {
   description: "A benchmark's declared score range; scores outside it are refused on write. Undeclared: [0, 1].",
 })
 export class BenchmarkRangeInput implements BenchmarkRange {

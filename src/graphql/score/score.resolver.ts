@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { Model, Score } from '../model/model.type';
 import { ImportScoresInput } from './score-import.input';
@@ -9,18 +9,26 @@ import { BenchmarkRangeInput, ScoreInput } from './score.input';
 export class ScoreResolver {
   @Mutation(() => [Score], {
     description:
-      "Sets benchmark scores (all or none); a value outside its benchmark's range ([0, 1] unless declared in `ranges`) fails naming the entry.",
+      "Sets benchmark scores (all or none); a value outside its benchmark's range ([0, 1] unless declared, here in `ranges` or by an earlier write) fails naming the entry. Declared ranges are stored with the scores; `input: []` with `ranges` only declares.",
   })
   setScores(
     @Ctx() { services }: Context,
     @Arg('input', () => [ScoreInput]) input: ScoreInput[],
     @Arg('ranges', () => [BenchmarkRangeInput], {
       nullable: true,
-      description: 'ranges of benchmarks whose scores are not in [0, 1]',
+      description:
+        "ranges of benchmarks whose scores are not in [0, 1], replacing each one's stored range (the stored scores must fit)",
     })
     ranges?: BenchmarkRangeInput[] | null,
   ): Promise<Score[]> {
     return services.scores.set(input, ranges);
+  }
+
+  @Query(() => [BenchmarkRangeInput], {
+    description: 'The declared benchmark ranges; benchmarks not listed have [0, 1].',
+  })
+  benchmarkRanges(@Ctx() { services }: Context): Promise<BenchmarkRangeInput[]> {
+    return services.scores.ranges();
   }
 
   @Mutation(() => ScoreImportResult, {

@@ -170,7 +170,8 @@ export class DriftService {
         1,
       );
       if (active.length > 0) continue;
-      await this.store.updateSchedule(schedule.id, { nextAt: Date.now() + schedule.everyMs });
+      // several processes may tick over one database: the one whose claim moves nextAt starts the round
+      if (!(await this.store.claimScheduleRound(schedule.id, schedule.nextAt, Date.now() + schedule.everyMs))) continue;
       await this.jobs.startRound({
         model: String(schedule.modelId),
         genome: String(schedule.genomeId),
