@@ -85,6 +85,8 @@ const sameRows: [
 void sameRows;
 
 const DATA_REVISION = 'data_revision';
+/** bumped with every change to populations (samples appended, a model or genome deleted) */
+const POPULATIONS_REVISION = 'populations_revision';
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
@@ -130,20 +132,28 @@ export class PostgresStore implements Store {
   }
 
   async dataRevision(): Promise<number> {
+    return this.readMeta(DATA_REVISION);
+  }
+
+  async populationsRevision(): Promise<number> {
+    return this.readMeta(POPULATIONS_REVISION);
+  }
+
+  private async readMeta(key: string): Promise<number> {
     // a named (prepared) statement: read on every request the response cache could answer
     const { rows } = await this.handle.pool.query<{ value: string }>({
-      name: 'phylolm-data-revision',
+      name: 'phylolm-meta-value',
       text: 'SELECT value FROM meta WHERE key = $1',
-      values: [DATA_REVISION],
+      values: [key],
     });
     return rows.length === 0 ? 0 : Number(rows[0].value);
   }
 
-  /** Called last inside every transaction that changes user data. */
-  private async bumpDataRevision(tx: Tx): Promise<void> {
+  /** Called last inside every transaction that changes user data (and with the populations' key, them). */
+  private async bumpDataRevision(tx: Tx, key = DATA_REVISION): Promise<void> {
     await tx
       .insert(meta)
-      .values({ key: DATA_REVISION, value: 1 })
+      .values({ key, value: 1 })
       .onConflictDoUpdate({ target: meta.key, set: { value: sql`${meta.value} + 1` } });
   }
 
@@ -162,6 +172,7 @@ export class PostgresStore implements Store {
     await this.db.transaction(async (tx) => {
       await tx.delete(models).where(eq(models.id, id));
       await this.bumpDataRevision(tx);
+      await this.bumpDataRevision(tx, POPULATIONS_REVISION);
     });
   }
 
@@ -242,6 +253,7 @@ export class PostgresStore implements Store {
     await this.db.transaction(async (tx) => {
       await tx.delete(genomes).where(eq(genomes.id, id));
       await this.bumpDataRevision(tx);
+      await this.bumpDataRevision(tx, POPULATIONS_REVISION);
     });
   }
 
@@ -348,6 +360,7 @@ export class PostgresStore implements Store {
           },
         });
       await this.bumpDataRevision(tx);
+      await this.bumpDataRevision(tx, POPULATIONS_REVISION);
       return { accepted: inserted.length, rejected: texts.length - inserted.length, population };
     });
   }

@@ -58,6 +58,8 @@ import type { NewModelRow } from './schema';
 /** SQLite allows 32,766 bound variables per statement; stay well below it. */
 const INSERT_CHUNK = 2000;
 const DATA_REVISION = 'data_revision';
+/** bumped with every change to populations (samples appended, a model or genome deleted) */
+const POPULATIONS_REVISION = 'populations_revision';
 
 /**
  * Every write transaction takes the write lock at BEGIN. A deferred transaction that reads first
@@ -126,14 +128,18 @@ export class SqliteStore implements Store {
     return this.readDataRevision();
   }
 
+  async populationsRevision(): Promise<number> {
+    return this.selectDataRevision.get(POPULATIONS_REVISION)?.value ?? 0;
+  }
+
   private readDataRevision(): number {
     return this.selectDataRevision.get(DATA_REVISION)?.value ?? 0;
   }
 
-  /** Called inside every transaction that changes user data. */
-  private bumpDataRevision(tx: Db): void {
+  /** Called inside every transaction that changes user data (and with the populations' key, them). */
+  private bumpDataRevision(tx: Db, key = DATA_REVISION): void {
     tx.insert(meta)
-      .values({ key: DATA_REVISION, value: 1 })
+      .values({ key, value: 1 })
       .onConflictDoUpdate({ target: meta.key, set: { value: sql`${meta.value} + 1` } })
       .run();
   }
@@ -152,6 +158,7 @@ export class SqliteStore implements Store {
     this.db.transaction((tx) => {
       tx.delete(models).where(eq(models.id, id)).run();
       this.bumpDataRevision(tx);
+      this.bumpDataRevision(tx, POPULATIONS_REVISION);
     }, IMMEDIATE);
   }
 
@@ -234,6 +241,7 @@ export class SqliteStore implements Store {
     this.db.transaction((tx) => {
       tx.delete(genomes).where(eq(genomes.id, id)).run();
       this.bumpDataRevision(tx);
+      this.bumpDataRevision(tx, POPULATIONS_REVISION);
     }, IMMEDIATE);
   }
 
@@ -328,6 +336,7 @@ export class SqliteStore implements Store {
         })
         .run();
       this.bumpDataRevision(tx);
+      this.bumpDataRevision(tx, POPULATIONS_REVISION);
       return { accepted: inserted.length, rejected: rows.length - inserted.length, population };
     }, IMMEDIATE);
   }

@@ -206,6 +206,11 @@ export interface Store {
 
   /** Monotonic counter of writes to user data; derived caches do not bump it. */
   dataRevision(): Promise<number>;
+  /**
+   * Monotonic counter of changes to populations (samples appended, a model or genome deleted):
+   * what a list of population revisions stays true until. Other writes leave it.
+   */
+  populationsRevision(): Promise<number>;
 
   createModel(input: NewModelRow): Promise<ModelRow>;
   getModel(id: number): Promise<ModelRow | undefined>;

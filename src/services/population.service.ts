@@ -42,6 +42,8 @@ export class PopulationService {
   }>(512 * 1024 * 1024, (entry) => entry.bytes);
 
   private readonly interners = new Map<number, AlleleInterner>();
+  /** each genome's population revisions, as of a populations revision */
+  private readonly genomeRevisions = new Map<number, { asOf: number; rows: Promise<PopulationRevision[]> }>();
   /** the stored JSON text of each (genome, model) at its newest revision seen */
   private readonly texts = new LruCache<{ revision: number; json: string }>(
     512 * 1024 * 1024,
@@ -202,8 +204,24 @@ export class PopulationService {
     return entry?.revision === revision ? entry.counts : undefined;
   }
 
-  revisions(genomeId: number, modelIds?: readonly number[]): Promise<PopulationRevision[]> {
-    return this.store.populationRevisions(genomeId, modelIds);
+  /**
+   * Population revisions of the given models, or of every model with samples on the genome. The
+   * whole genome's list (2,000 rows on a hub-sized genome, read for every matrix, tree and cost
+   * estimate: a fifth of the event loop under 500 clients) is kept until a population changes.
+   */
+  async revisions(genomeId: number, modelIds?: readonly number[]): Promise<PopulationRevision[]> {
+    if (modelIds !== undefined) return this.store.populationRevisions(genomeId, modelIds);
+    const asOf = await this.store.populationsRevision();
+    let known = this.genomeRevisions.get(genomeId);
+    if (known?.asOf !== asOf) {
+      known = { asOf, rows: this.store.populationRevisions(genomeId) };
+      this.genomeRevisions.set(genomeId, known);
+      const failed = known;
+      known.rows.catch(() => {
+        if (this.genomeRevisions.get(genomeId) === failed) this.genomeRevisions.delete(genomeId);
+      });
+    }
+    return (await known.rows).slice();
   }
 
   /**

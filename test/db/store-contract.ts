@@ -882,6 +882,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         return after > before;
       }
 
+      it('the populations revision moves with every change to populations, and only then', async () => {
+        const moves = async (write: () => Promise<unknown>) => {
+          const before = await store.populationsRevision();
+          await write();
+          const after = await store.populationsRevision();
+          expect(after).toBeGreaterThanOrEqual(before);
+          return after > before;
+        };
+        const model = await store.createModel(modelInput('first'));
+        const other = await store.createModel(modelInput('second'));
+        const genome = await store.createGenome({ name: 'g', fingerprint: 'g', genes: ['a'] });
+        const spare = await store.createGenome({ name: 'h', fingerprint: 'h', genes: ['a'] });
+        expect(await moves(() => append(store, model.id, genome.id, [{ gene: 0, text: 'x' }]))).toBe(true);
+        expect(await moves(() => append(store, other.id, spare.id, [{ gene: 0, text: 'y' }]))).toBe(true);
+        expect(await moves(() => store.createModel(modelInput('third')))).toBe(false);
+        expect(await moves(() => store.setScores([{ modelId: model.id, benchmark: 'B', value: 1 }]))).toBe(false);
+        expect(await moves(() => store.createJob(job(model.id, genome.id)))).toBe(false);
+        expect(await moves(() => store.deleteModel(model.id))).toBe(true);
+        expect(await moves(() => store.deleteGenome(spare.id))).toBe(true);
+      });
+
       it('every write to user data moves it forward', async () => {
         const model = await store.createModel(modelInput('first'));
         expect(await bumps(() => store.createModel(modelInput('second')))).toBe(true);

@@ -40,3 +40,21 @@ it('counts the coverage of every cold model in one task, once per population rev
   expect(coverage).toMatchObject({ genes: GENES, genesWithSamples: GENES, samples: GENES * 4 });
   expect(coverageRuns() - before).toBe(2);
 });
+
+it('reads the genome-wide population list again only after a population changed', async () => {
+  const read = jest.spyOn(h.services.store, 'populationRevisions');
+  const id = Number(genome);
+  const first = await h.services.populations.revisions(id);
+  const again = await h.services.populations.revisions(id);
+  expect(again).toEqual(first);
+  // a write that leaves every population as it was
+  await h.services.models.register({ name: 'no-samples', provider: 'external' });
+  expect(await h.services.populations.revisions(id)).toEqual(first);
+  expect(read.mock.calls.filter(([, models]) => models === undefined)).toHaveLength(1);
+  await h.services.samples.importCompletions({ model: models[1], genome, completions: completions(1, 1) });
+  const after = await h.services.populations.revisions(id);
+  expect(read.mock.calls.filter(([, models]) => models === undefined)).toHaveLength(2);
+  const moved = after.find((r) => r.modelId === Number(models[1]))!;
+  expect(moved.revision).toBeGreaterThan(first.find((r) => r.modelId === Number(models[1]))!.revision);
+  read.mockRestore();
+});
