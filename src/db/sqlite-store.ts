@@ -6,6 +6,7 @@
 import { accessSync, constants } from 'node:fs';
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, Statement } from 'better-sqlite3';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { BlobWriter } from './blob-writer';
 import type { DatabaseHandle, Db } from './client';
 import {
@@ -171,11 +172,11 @@ export class SqliteStore implements Store {
   }
 
   async getModels(ids: readonly number[]): Promise<ModelRow[]> {
-    return inChunks(ids, (chunk) => this.db.select().from(models).where(inArray(models.id, chunk)).all());
+    return ids.length === 0 ? [] : this.lookups.modelsByIds.all({ list: JSON.stringify(ids) });
   }
 
   async getModelsByNames(names: readonly string[]): Promise<ModelRow[]> {
-    return inChunks(names, (chunk) => this.db.select().from(models).where(inArray(models.name, chunk)).all());
+    return names.length === 0 ? [] : this.lookups.modelsByNames.all({ list: JSON.stringify(names) });
   }
 
   private modelConditions(filter: ModelFilter): SQL[] {
@@ -507,18 +508,9 @@ export class SqliteStore implements Store {
   }
 
   async populationRevisions(genomeId: number, modelIds?: readonly number[]): Promise<PopulationRevision[]> {
-    const query = (chunk?: number[]) =>
-      this.db
-        .select({
-          modelId: populations.modelId,
-          revision: populations.revision,
-          sampleCount: populations.sampleCount,
-        })
-        .from(populations)
-        .where(and(eq(populations.genomeId, genomeId), chunk && inArray(populations.modelId, chunk)))
-        .orderBy(asc(populations.modelId))
-        .all();
-    return modelIds ? inChunks(modelIds, query) : this.lookups.revisionsOnGenome.all({ genomeId });
+    return modelIds
+      ? this.lookups.revisionsOfModels.all({ genomeId, list: JSON.stringify(modelIds) })
+      : this.lookups.revisionsOnGenome.all({ genomeId });
   }
 
   async setScores(entries: readonly ScoreEntry[], ranges: readonly BenchmarkRangeRow[] = []): Promise<ScoreRow[]> {
@@ -716,9 +708,25 @@ function uniquely<T>(message: string, write: () => T): T {
   }
 }
 
-/** The hot single-row lookups and the per-genome revisions, as drizzle prepared queries. */
+/**
+ * `column IN (the list)` with the list passed as one JSON array parameter (SQLite's json_each):
+ * one prepared statement for lists of any length, where `inArray` builds and prepares new SQL
+ * for every call and every length (a tenth of the event loop under 500 clients).
+ */
+const inJsonList = (column: SQLiteColumn) =>
+  sql`${column} IN (SELECT value FROM json_each(${sql.placeholder('list')}))`;
+
+/** The hot lookups (single rows, id and name lists, revisions), as drizzle prepared queries. */
 function preparedLookups(db: Db) {
   return {
+    modelsByIds: db.select().from(models).where(inJsonList(models.id)).prepare(),
+    modelsByNames: db.select().from(models).where(inJsonList(models.name)).prepare(),
+    revisionsOfModels: db
+      .select({ modelId: populations.modelId, revision: populations.revision, sampleCount: populations.sampleCount })
+      .from(populations)
+      .where(and(eq(populations.genomeId, sql.placeholder('genomeId')), inJsonList(populations.modelId)))
+      .orderBy(asc(populations.modelId))
+      .prepare(),
     modelById: db
       .select()
       .from(models)
