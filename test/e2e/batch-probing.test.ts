@@ -234,7 +234,33 @@ describe.each(PROVIDERS)('batch probing through $provider', (pc) => {
   });
 });
 
-describe('batch failures and refusals', () => {
+describe('batch restarts and failures', () => {
+  it('a restart while reading results stores the rest once, recording each answer once', async () => {
+    const pc = PROVIDERS[1]; // Anthropic streams results line by line, so a read can stop halfway
+    const fake = await pc.start(completeAtOnce);
+    open.push(fake);
+    fake.stallResultsAfter = 5;
+    const first = await appFor(pc, fake);
+    const dir = first.dir;
+    open.push({ close: () => rm(dir, { recursive: true, force: true }) });
+    const ids = await register(first, pc);
+    const id = await startBatch({ app: first, ...ids });
+    await until('five answers to be stored', async () => (await samplesOf({ app: first, ...ids })).length === 5);
+    await first.close();
+
+    const second = await appFor(pc, fake, dir);
+    open.push(second);
+    const job = await finished(second, id);
+    expect(job.status).toBe('SUCCEEDED');
+    expect(fake.batches).toHaveLength(1);
+    expectExactSamples(await samplesOf({ app: second, ...ids }));
+    // one recorded request per line, not 5 more for the lines read twice
+    const recorded = dataOf(
+      await second.gql(`query ($id: ID!) { job(id: $id) { requests promptTokens } }`, { id }),
+    ).job;
+    expect(recorded).toEqual({ requests: GENES.length * N, promptTokens: 7 * GENES.length * N });
+  });
+
   it('a failed OpenAI batch fails the job with the provider message, without a second batch', async () => {
     const s = await setUp(PROVIDERS[0], () => ({ outcome: 'failed' }));
     const job = await finished(s.app, await startBatch(s));

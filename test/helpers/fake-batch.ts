@@ -47,6 +47,11 @@ export interface FakeBatchServer {
   /** direct (non-batch) sampling requests received */
   directRequests: number;
   policy: BatchPolicy;
+  /**
+   * Anthropic only: the next results download sends this many lines and then stalls (the
+   * connection stays open), as a process stopped while reading a batch would see it.
+   */
+  stallResultsAfter?: number;
   close(): Promise<void>;
 }
 
@@ -323,6 +328,18 @@ export async function startFakeAnthropicBatch(policy: BatchPolicy = completeAtOn
         }
         return { custom_id: customId, result: { type: result === 'expired' ? 'expired' : 'canceled' } };
       });
+      const stall = fake.stallResultsAfter;
+      if (stall !== undefined) {
+        fake.stallResultsAfter = undefined;
+        res.writeHead(200, { 'content-type': 'application/binary' });
+        res.write(
+          lines
+            .slice(0, stall)
+            .map((l) => JSON.stringify(l) + '\n')
+            .join(''),
+        );
+        return; // never ends: close() drops the connection
+      }
       send(res, 200, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 'application/binary');
     } else if ((m = path.match(/^\/v1\/messages\/batches\/([^/]+)(\/cancel)?$/))) {
       const batch = fake.batches.find((b) => b.id === m![1]);
