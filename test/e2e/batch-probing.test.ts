@@ -6,6 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app';
+import { createTestDatabase, describeWithPostgres } from '../helpers/postgres';
 import {
   completeAtOnce,
   startFakeAnthropicBatch,
@@ -38,9 +39,15 @@ afterEach(async () => {
   for (const thing of open.splice(0).reverse()) await thing.close();
 });
 
-async function appFor(pc: ProviderCase, fake: FakeBatchServer, dir?: string): Promise<TestApp> {
+async function appFor(
+  pc: ProviderCase,
+  fake: FakeBatchServer,
+  dir?: string,
+  more: Parameters<typeof startTestApp>[0] = {},
+): Promise<TestApp> {
   return startTestApp(
     {
+      ...more,
       probeBatchPollMs: 20,
       probeRetryBaseMs: 1,
       providers: { [pc.provider]: { apiKey: 'sk-batch-test-key', baseURL: fake.baseURL, timeoutMs: 5000 } },
@@ -291,5 +298,31 @@ describe('batch restarts and failures', () => {
       expect(answer.errors?.[0].message).toMatch(/provider "simulated" has no batch API/);
     }
     expect(dataOf(await app.gql(`{ jobs(first: 10) { nodes { id } } }`)).jobs.nodes).toHaveLength(0);
+  });
+});
+
+describeWithPostgres('batch probing on PostgreSQL (pg-boss turns)', () => {
+  it('polls across time slices and survives a restart without a second batch', async () => {
+    const database = await createTestDatabase();
+    open.push({ close: () => database.drop() });
+    const pc = PROVIDERS[0];
+    let release = false;
+    const fake = await pc.start((batch) => (release && batch.polls > 1 ? { outcome: 'completed' } : undefined));
+    open.push(fake);
+    // a short lease makes pg-boss end a turn every 2 x 300 ms: the batch outlives several turns
+    const settings = { postgresUrl: database.url, jobLeaseMs: 300 };
+    const first = await appFor(pc, fake, undefined, settings);
+    const ids = await register(first, pc);
+    const id = await startBatch({ app: first, ...ids });
+    await until('the batch to be polled for a while', () => fake.batches[0]?.polls > 60);
+    await first.stopAndClean();
+
+    const second = await appFor(pc, fake, undefined, settings);
+    open.push({ close: () => second.stopAndClean() });
+    release = true;
+    const job = await finished(second, id);
+    expect(job.status).toBe('SUCCEEDED');
+    expect(fake.batches).toHaveLength(1);
+    expectExactSamples(await samplesOf({ app: second, ...ids }));
   });
 });
