@@ -242,6 +242,23 @@ describe.each(PROVIDERS)('batch probing through $provider', (pc) => {
 });
 
 describe('batch restarts and failures', () => {
+  it('a result download that fails is read again, recording each answer once', async () => {
+    // OpenAI: the output file (download 1) is stored, then the error file (download 2) fails
+    const s = await setUp(PROVIDERS[0], (batch) =>
+      batch.id === 'batch_1'
+        ? { outcome: 'completed', lineError: (id) => id.startsWith('g1-') }
+        : { outcome: 'completed' },
+    );
+    s.fake.failDownloads = [2];
+    const job = await finished(s.app, await startBatch(s));
+    expect(job.status).toBe('SUCCEEDED');
+    expect(s.fake.downloads).toBeGreaterThanOrEqual(5); // 1, 2 (500), 1 and 2 again, then batch 2
+    expect(s.fake.batches).toHaveLength(2);
+    expectExactSamples(await samplesOf(s));
+    const recorded = dataOf(await s.app.gql(`query ($id: ID!) { job(id: $id) { requests } }`, { id: job.id })).job;
+    expect(recorded.requests).toBe(GENES.length); // one line per gene, each recorded once
+  });
+
   it('a restart while reading results stores the rest once, recording each answer once', async () => {
     const pc = PROVIDERS[1]; // Anthropic streams results line by line, so a read can stop halfway
     const fake = await pc.start(completeAtOnce);

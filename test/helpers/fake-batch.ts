@@ -52,6 +52,10 @@ export interface FakeBatchServer {
    * connection stays open), as a process stopped while reading a batch would see it.
    */
   stallResultsAfter?: number;
+  /** result downloads so far (OpenAI: output and error files; Anthropic: results) */
+  downloads: number;
+  /** 1-based numbers of the downloads that answer 500 (a transient failure) */
+  failDownloads: number[];
   close(): Promise<void>;
 }
 
@@ -70,6 +74,8 @@ async function startEngine(
     requests: [],
     directRequests: 0,
     policy,
+    downloads: 0,
+    failDownloads: [],
   };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -174,6 +180,7 @@ export async function startFakeOpenAIBatch(policy: BatchPolicy = completeAtOnce)
       }
       send(res, 200, openAIBatchObject(batch, addFile));
     } else if (req.method === 'GET' && (m = path.match(/^\/v1\/files\/([^/]+)\/content$/))) {
+      if (fake.failDownloads.includes(++fake.downloads)) return send(res, 500, { error: { message: 'fake 500' } });
       const content = files.get(m[1]);
       if (content === undefined) return send(res, 404, { error: { message: 'no such file' } });
       send(res, 200, content, 'application/octet-stream');
@@ -298,6 +305,9 @@ export async function startFakeAnthropicBatch(policy: BatchPolicy = completeAtOn
       const batch = fake.batches.find((b) => b.id === m![1]);
       if (!batch || (!batch.ending && !batch.cancelled))
         return send(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'no results' } });
+      if (fake.failDownloads.includes(++fake.downloads)) {
+        return send(res, 500, { type: 'error', error: { type: 'api_error', message: 'fake 500' } });
+      }
       const lines = batch.lines.map(({ customId, body }) => {
         const result = lineResult(batch, customId);
         if (result === 'ok') {

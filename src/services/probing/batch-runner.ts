@@ -20,7 +20,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProbeJobRow, Store } from '../../db/store';
 import { sanitizeProviderText } from '../../providers/errors';
-import type { BatchApi, BatchLine, SampleResult } from '../../providers/provider';
+import type { BatchApi, BatchStatus, SampleResult } from '../../providers/provider';
 import type { ProviderRegistry } from '../../providers/registry';
 import { withRetry, type RetryOptions } from '../../providers/retry';
 import {
@@ -104,28 +104,34 @@ export class BatchRunner {
       if (status.outcome === 'failed') {
         throw new Error(`batch ${current.id} failed: ${sanitizeProviderText(status.error ?? 'no reason given')}`);
       }
-      if (!current.reading) state = await this.save(run, { ...state, current: { ...current, reading: true } });
-      await this.readResults(run, api, state.current!, status.outcome);
+      const resumed = current.reading === true;
+      if (!resumed) state = await this.save(run, { ...state, current: { ...current, reading: true } });
+      await this.retrying(run, (attempt) =>
+        this.readResults(run, api, current, status.outcome, resumed || attempt > 1),
+      );
       if (stopped()) return;
       state = await this.save(run, { ...state, current: null });
     }
   }
 
-  /** Reads an ended batch, storing each answer as it comes; failed lines are left to the next batch. */
+  /**
+   * Reads an ended batch, storing each answer as it comes; failed lines are left to the next
+   * batch. `again`: an earlier read (a stopped turn, or a failed download) stored some answers
+   * already; those are skipped, so their tokens and cost are not recorded twice (the samples
+   * themselves could not be: fixed indices).
+   */
   private async readResults(
     run: BatchRun,
     api: BatchApi,
     batch: BatchInFlight,
-    outcome: 'completed' | 'expired' | 'cancelled' | undefined,
+    outcome: BatchStatus['outcome'],
+    again: boolean,
   ): Promise<void> {
     const requests = new Map(plannedRequests(batch).map((r) => [customIdOf(r), r]));
-    // A turn that stopped while reading stored some answers already: skip those, so their tokens
-    // and cost are not recorded twice (the samples themselves could not be: fixed indices).
-    const stored = batch.reading ? await this.storedIndices(run) : undefined;
+    const stored = again ? await this.storedIndices(run) : undefined;
     let failed = 0;
     let lastError = '';
-    const lines = await this.retrying(run, async () => api.results(batch.id, run.signal));
-    for await (const line of lines as AsyncIterable<BatchLine>) {
+    for await (const line of api.results(batch.id, run.signal)) {
       const request = requests.get(line.customId);
       if (!request) continue; // not ours (or answered twice): nothing to store
       requests.delete(line.customId);
@@ -193,7 +199,7 @@ export class BatchRunner {
     return state;
   }
 
-  private retrying<T>(run: BatchRun, call: () => Promise<T>): Promise<T> {
+  private retrying<T>(run: BatchRun, call: (attempt: number) => Promise<T>): Promise<T> {
     return withRetry(call, { ...this.options.retry, signal: run.signal });
   }
 
