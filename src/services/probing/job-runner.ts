@@ -189,6 +189,8 @@ export class JobRunner {
         maxTokens: job.maxTokens,
       });
       const genes = await this.store.geneTexts(target.genome.id);
+      // a batch job (startProbing batch: true) plans, submits and polls in batch-runner.ts; the
+      // direct rounds below are for jobs sampled request by request
       if (job.batch !== null) {
         await this.batches.run({
           job,

@@ -16,6 +16,10 @@
  *   pauses (still RUNNING) until the database takes it; storage trouble never FAILS a job
  *   (job-runner.ts, unsaved-answers.ts).
  *
+ * - `batch: true` sends the job through the provider's batch API at its discount instead
+ *   (batch-runner.ts); the estimate then shows the discounted cost, and cancelling the job
+ *   cancels the batch at the provider.
+ *
  * This service is the API (start, estimate, cancel, list, watch); a `JobQueue` (job-queue.ts) says
  * which process runs a job, and `JobRunner` does the work there.
  */
