@@ -53,6 +53,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       concurrency: config.probeConcurrency,
       retry: { maxAttempts: config.probeMaxAttempts, baseDelayMs: config.probeRetryBaseMs },
       leaseMs: config.jobLeaseMs,
+      batchPollMs: config.probeBatchPollMs,
       storeRetry: config.probeStoreRetry,
       queue: scaleOut?.queue,
       limiters: scaleOut?.limiters.factory,

@@ -36,6 +36,8 @@ export interface Config {
   /** attempts per provider request (the first included) and the backoff base */
   probeMaxAttempts: number;
   probeRetryBaseMs: number;
+  /** time between two status polls of a provider batch (startProbing batch: true) */
+  probeBatchPollMs: number;
   /** how long a process's claim on a job holds without renewal (other processes take over after) */
   jobLeaseMs: number;
   /** on PostgreSQL: probing jobs one process runs at once */
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       : undefined,
     probeMaxAttempts: integer(env, 'PHYLOLM_PROBE_MAX_ATTEMPTS', 6, 1, 100),
     probeRetryBaseMs: integer(env, 'PHYLOLM_PROBE_RETRY_BASE_MS', 500, 0, 600_000),
+    probeBatchPollMs: integer(env, 'PHYLOLM_BATCH_POLL_MS', 30_000, 10, 3_600_000),
     jobLeaseMs: integer(env, 'PHYLOLM_JOB_LEASE_MS', 30_000, 300, 3_600_000),
     workerJobs: integer(env, 'PHYLOLM_WORKER_JOBS', 4, 1, 1024),
     workerConcurrency: env.PHYLOLM_WORKER_CONCURRENCY

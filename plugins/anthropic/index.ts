@@ -16,6 +16,8 @@
  * keeps the whole distribution), so `topP: 'omit-when-1'` serves those models without changing
  * the method.
  *
+ * `startProbing(batch: true)` goes through Message Batches at half price (batch.ts).
+ *
  * An empty `content` array is a valid, empty probe (the empty allele); a response without a
  * `content` array is malformed (retryable).
  */
@@ -34,6 +36,7 @@ import { ProviderError, toProviderError } from '../../src/providers/errors';
 import { checkSampleRequest, keyedClient } from '../../src/providers/plugin-support';
 import { deadline } from '../../src/providers/timeout';
 import { ANTHROPIC_CAPABILITIES, ANTHROPIC_MODELS } from './catalog';
+import { createAnthropicBatchApi } from './batch';
 
 export interface AnthropicProviderOptions {
   apiKey?: SecretSource;
@@ -106,19 +109,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
     checkSampleRequest(ID, capabilities, request);
     const { client: c, key } = getClient();
     const warnings: string[] = [];
-    if (request.seed !== undefined) warnings.push('seed not sent: the Anthropic API has no seed parameter');
-    // Typed loosely: the SDK 1.x params type has no temperature/top_p (see the header comment).
-    const body: Record<string, unknown> = {
-      model: request.model,
-      max_tokens: request.maxTokens,
-      messages: [{ role: 'user', content: request.prompt }],
-    };
-    if (samplingParams) {
-      body.temperature = request.temperature;
-      if (!(topP === 'omit-when-1' && request.topP === 1)) body.top_p = request.topP;
-    } else {
-      warnings.push(`temperature and top_p not sent: anthropic-version ${apiVersion} rejects sampling parameters`);
-    }
+    const body = bodyOf(request, warnings);
     let raw: RawMessage;
     // Our deadline decides timeout vs abort (see src/providers/timeout.ts); the SDK's is a backstop.
     const limit = deadline(timeoutMs, request.signal);
@@ -133,6 +124,24 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
     return { texts: [textOf(raw)], usage: usageOf(raw, warnings), warnings };
   }
 
+  /** The Messages API body for one sample (see the header comment for the sampling parameters). */
+  function bodyOf(request: Omit<SampleRequest, 'signal'>, warnings: string[]): Record<string, unknown> {
+    if (request.seed !== undefined) warnings.push('seed not sent: the Anthropic API has no seed parameter');
+    // Typed loosely: the SDK 1.x params type has no temperature/top_p (see the header comment).
+    const body: Record<string, unknown> = {
+      model: request.model,
+      max_tokens: request.maxTokens,
+      messages: [{ role: 'user', content: request.prompt }],
+    };
+    if (samplingParams) {
+      body.temperature = request.temperature;
+      if (!(topP === 'omit-when-1' && request.topP === 1)) body.top_p = request.topP;
+    } else {
+      warnings.push(`temperature and top_p not sent: anthropic-version ${apiVersion} rejects sampling parameters`);
+    }
+    return body;
+  }
+
   return {
     specificationVersion: 'v1',
     id: ID,
@@ -143,6 +152,18 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
     capabilities,
     listModels: async () => models.map((m) => ({ ...m })),
     doSample,
+    batch: createAnthropicBatchApi({
+      providerId: ID,
+      capabilities,
+      timeoutMs,
+      getClient,
+      bodyOf,
+      answerOf: (raw, warnings) => ({
+        texts: [textOf(raw as RawMessage)],
+        usage: usageOf(raw as RawMessage, warnings),
+        warnings,
+      }),
+    }),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * OpenAI provider plugin (`id: 'openai'`): COMPLETION through /v1/completions, CHAT through
  * /v1/chat/completions, up to 128 samples per request via `n` (so one request per gene at the
- * reference N = 32). See openai-style.ts for the exact request bodies.
+ * reference N = 32). See openai-style.ts for the exact request bodies. `startProbing(batch: true)`
+ * goes through the Batch API at half price (openai-batch.ts).
  */
 import type {
   ModelPrice,
@@ -55,6 +56,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions = {}): Provi
     sendSeed: true,
     seedDroppedReason: '',
     chatMaxTokensParam,
+    batch: true,
   });
 }
 

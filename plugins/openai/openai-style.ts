@@ -29,6 +29,7 @@ import {
 import { ProviderError, toProviderError } from '../../src/providers/errors';
 import { checkSampleRequest, keyedClient } from '../../src/providers/plugin-support';
 import { deadline } from '../../src/providers/timeout';
+import { createOpenAIBatchApi } from './openai-batch';
 
 export interface OpenAIStyleOptions {
   id: string;
@@ -53,6 +54,8 @@ export interface OpenAIStyleOptions {
   chatMaxTokensParam: 'max_tokens' | 'max_completion_tokens';
   /** extra JSON fields merged into every request body (e.g. vLLM's `ignore_eos`) */
   extraBody?: Record<string, unknown>;
+  /** offer OpenAI's Batch API (openai-batch.ts); only endpoints known to have /v1/batches */
+  batch?: boolean;
 }
 
 interface RawChoice {
@@ -61,7 +64,7 @@ interface RawChoice {
   message?: { content?: string | null } | null;
 }
 
-interface RawResponse {
+export interface RawResponse {
   choices?: RawChoice[];
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 }
@@ -145,10 +148,15 @@ export function createOpenAIStyleProvider(options: OpenAIStyleOptions): Provider
     capabilities,
     listModels,
     doSample,
+    batch: options.batch ? createOpenAIBatchApi(options, getClient) : undefined,
   };
 }
 
-function requestBody(request: SampleRequest, options: OpenAIStyleOptions, warnings: string[]): Record<string, unknown> {
+export function requestBody(
+  request: SampleRequest,
+  options: OpenAIStyleOptions,
+  warnings: string[],
+): Record<string, unknown> {
   const n = Math.min(request.n, options.capabilities.maxSamplesPerRequest);
   const body: Record<string, unknown> = {
     ...options.extraBody,
@@ -171,7 +179,7 @@ function requestBody(request: SampleRequest, options: OpenAIStyleOptions, warnin
   return body;
 }
 
-function textsOf(raw: RawResponse, mode: Mode, providerId: string): string[] {
+export function textsOf(raw: RawResponse, mode: Mode, providerId: string): string[] {
   if (!raw || typeof raw !== 'object' || !Array.isArray(raw.choices)) {
     throw new ProviderError({
       providerId,
@@ -198,7 +206,7 @@ function textsOf(raw: RawResponse, mode: Mode, providerId: string): string[] {
   });
 }
 
-function usageOf(raw: RawResponse, warnings: string[]): SampleResult['usage'] {
+export function usageOf(raw: RawResponse, warnings: string[]): SampleResult['usage'] {
   if (!raw.usage) warnings.push('response carried no usage; token counts recorded as 0');
   return {
     promptTokens: raw.usage?.prompt_tokens ?? 0,

@@ -184,6 +184,12 @@ export const probeJobs = pgTable(
     costUsd: doublePrecision('cost_usd').notNull().default(0),
     owner: text('owner'),
     leaseUntil: bigint('lease_until', { mode: 'number' }),
+    /**
+     * null for a job sampled request by request; for a job sent through the provider's batch API
+     * (startProbing batch: true), its batch state as JSON (src/services/probing/batch-state.ts):
+     * the batch in flight with the requests it holds, and how many batches were submitted
+     */
+    batch: text('batch'),
     createdAt: createdAt(),
     startedAt: text('started_at'),
     finishedAt: text('finished_at'),

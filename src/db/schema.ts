@@ -208,6 +208,12 @@ export const probeJobs = sqliteTable(
     /** the process running the job, and until when its claim holds (epoch ms) unless renewed */
     owner: text('owner'),
     leaseUntil: integer('lease_until'),
+    /**
+     * null for a job sampled request by request; for a job sent through the provider's batch API
+     * (startProbing batch: true), its batch state as JSON (src/services/probing/batch-state.ts):
+     * the batch in flight with the requests it holds, and how many batches were submitted
+     */
+    batch: text('batch'),
     createdAt: createdAt(),
     startedAt: text('started_at'),
     finishedAt: text('finished_at'),

@@ -50,10 +50,12 @@ export interface NewJob {
   status: JobStatus;
   completed: number;
   total: number;
+  /** the initial batch state of a job sent through a batch API; null or absent otherwise */
+  batch?: string | null;
 }
 
 export type JobPatch = Partial<
-  Pick<ProbeJobRow, 'status' | 'error' | 'warnings' | 'collapsed' | 'startedAt' | 'finishedAt' | 'completed'>
+  Pick<ProbeJobRow, 'status' | 'error' | 'warnings' | 'collapsed' | 'startedAt' | 'finishedAt' | 'completed' | 'batch'>
 >;
 
 export interface JobFilter {

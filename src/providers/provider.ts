@@ -89,6 +89,49 @@ export interface Provider {
   readonly capabilities: ProviderCapabilities;
   listModels(): Promise<ProviderModelInfo[]>;
   doSample(request: SampleRequest): Promise<SampleResult>;
+  /** present when the provider has a batch API (cheaper, asynchronous sampling); see BatchApi */
+  readonly batch?: BatchApi;
+}
+
+/** One request of a batch: the id its answer comes back under, and what to sample. */
+export interface BatchRequest {
+  /** letters, digits, '-' and '_', at most 64 characters (the strictest provider's rule) */
+  customId: string;
+  request: Omit<SampleRequest, 'signal' | 'sampleOffset'>;
+}
+
+/** A submitted batch as the provider reports it. */
+export interface BatchStatus {
+  /** 'running' until the provider has finished with every request (answered or not) */
+  state: 'running' | 'ended';
+  /**
+   * how it ended: 'completed' (every request answered, some perhaps with an error), 'expired'
+   * (the window closed; unanswered requests come back as errors), 'cancelled', or 'failed' (the
+   * provider refused the whole batch: nothing was sampled, and `error` says why)
+   */
+  outcome?: 'completed' | 'expired' | 'cancelled' | 'failed';
+  error?: string;
+}
+
+/** One answer of an ended batch: a result, or the error of that one request. */
+export type BatchLine = { customId: string; result: SampleResult } | { customId: string; error: string };
+
+/**
+ * A provider's batch API (OpenAI Batch, Anthropic Message Batches): many requests sent at once,
+ * answered within a window (24 h) at a discount. The framework submits, stores the batch id,
+ * polls `status` and reads `results` once it has ended; one call is one attempt, as for doSample.
+ */
+export interface BatchApi {
+  /** what a batched token costs relative to the price table (0.5: half price) */
+  readonly priceFactor: number;
+  /** requests one batch may hold */
+  readonly maxRequests: number;
+  /** submits the requests as one batch (all in one mode and model); returns the batch id */
+  submit(requests: readonly BatchRequest[], signal?: AbortSignal): Promise<string>;
+  status(batchId: string, signal?: AbortSignal): Promise<BatchStatus>;
+  /** the answers of an ended batch, streamed as they are read */
+  results(batchId: string, signal?: AbortSignal): AsyncIterable<BatchLine>;
+  cancel(batchId: string): Promise<void>;
 }
 
 /** A secret given as a value or read lazily (for example from the environment at request time). */

@@ -667,12 +667,25 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           costUsd: 0,
           owner: null,
           leaseUntil: null,
+          batch: null,
           startedAt: null,
           finishedAt: null,
         });
         expect(Number.isNaN(Date.parse(created.createdAt))).toBe(false);
         expect(await store.getJob(created.id)).toEqual(created);
         expect(await store.getJob(created.id + 1000)).toBeUndefined();
+      });
+
+      it("a batch job's state is stored with it and replaced by updateJob (issue 13, batch APIs)", async () => {
+        const { model, genome } = await modelAndGenome();
+        const state = JSON.stringify({ submitted: 0, current: null });
+        const created = await store.createJob({ ...job(model.id, genome.id), batch: state });
+        expect(created.batch).toBe(state);
+        const inFlight = JSON.stringify({ submitted: 1, current: { id: 'batch_1', requests: [[0, 0, 4]] } });
+        const updated = await store.updateJob(created.id, { batch: inFlight, status: 'RUNNING' });
+        expect(updated).toMatchObject({ batch: inFlight, status: 'RUNNING' });
+        expect((await store.getJob(created.id))?.batch).toBe(inFlight);
+        expect((await store.updateJob(created.id, { completed: 1 })).batch).toBe(inFlight);
       });
 
       it('listJobs filters by status, model and genome and pages by id', async () => {

@@ -14,4 +14,12 @@ export class StartProbingInput {
 
   @Field(() => Int, { nullable: true, description: "default: the model's maxTokens (5, reference)" })
   maxTokens?: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "through the provider's batch API (OpenAI Batch, Anthropic Message Batches): half price, answered within 24 h; " +
+      'refused (BAD_USER_INPUT) for providers without one',
+  })
+  batch?: boolean | null;
 }

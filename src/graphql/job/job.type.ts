@@ -47,6 +47,12 @@ export class ProbeJob implements Omit<ProbeJobView, 'owner' | 'leaseUntil'> {
   @Field(() => Int)
   samplesPerGene!: number;
 
+  @Field(() => Boolean, { description: "sent through the provider's batch API (startProbing batch: true)" })
+  batch!: boolean;
+
+  @Field(() => String, { nullable: true, description: "the provider's id of the batch in flight, if any" })
+  batchId!: string | null;
+
   @Field(() => Int)
   maxTokens!: number;
 
@@ -89,8 +95,11 @@ export class ProbingEstimate implements Estimate {
   @Field(() => Int, { description: 'at most maxTokens per sample' })
   completionTokens!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'with the batch discount taken off when batch: true' })
   costUsd!: number;
+
+  @Field(() => Float, { description: 'what batch: true saves against direct requests (0 without batch)' })
+  batchDiscountUsd!: number;
 
   @Field(() => Boolean, { description: 'false when the price table does not know the model' })
   priced!: boolean;

@@ -26,6 +26,7 @@ import { resolveTarget, type Target } from './probe-target';
 import { estimateTokens } from './token-estimate';
 import type { TurnOutcome } from './job-queue';
 import { UnsavedAnswers } from './unsaved-answers';
+import { BatchRunner } from './batch-runner';
 
 export interface RunnerOptions {
   registry: ProviderRegistry;
@@ -57,10 +58,14 @@ export interface RunnerOptions {
    * provider's limits hold across all of them.
    */
   limiters?: RateLimiterFactory;
+  /** time between two status polls of a provider batch (batch jobs, batch-runner.ts); default 30 s */
+  batchPollMs?: number;
 }
 
 const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_STORE_RETRY = { attempts: 5, baseDelayMs: 1000, keptRetryMs: 10_000 };
+const DEFAULT_BATCH_POLL_MS = 30_000;
+const DEFAULT_RETRY = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 export class JobRunner {
   private readonly running = new Map<number, { controller: AbortController; done: Promise<void> }>();
@@ -71,6 +76,7 @@ export class JobRunner {
   private readonly storeRetry: NonNullable<RunnerOptions['storeRetry']>;
   /** paid answers the database did not take yet */
   private readonly unsaved: UnsavedAnswers;
+  private readonly batches: BatchRunner;
 
   constructor(
     private readonly store: Store,
@@ -83,6 +89,11 @@ export class JobRunner {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.storeRetry = options.storeRetry ?? DEFAULT_STORE_RETRY;
     this.unsaved = new UnsavedAnswers(this.storeRetry.keptRetryMs, options.logger);
+    this.batches = new BatchRunner(store, {
+      pollMs: options.batchPollMs ?? DEFAULT_BATCH_POLL_MS,
+      maxBatches: options.rounds ?? 3,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+    });
   }
 
   /** True when the job runs in this process. */
@@ -178,7 +189,23 @@ export class JobRunner {
         maxTokens: job.maxTokens,
       });
       const genes = await this.store.geneTexts(target.genome.id);
-      for (let round = 0; round < (this.options.rounds ?? 3); round++) {
+      // a batch job (startProbing batch: true) plans, submits and polls in batch-runner.ts; the
+      // direct rounds below are for jobs sampled request by request
+      if (job.batch !== null) {
+        await this.batches.run({
+          job,
+          target,
+          genes,
+          warnings,
+          signal,
+          yieldTurn,
+          store: (request, result, priceFactor) =>
+            this.storeResult(job, target, request, result, warnings, priceFactor),
+          changed: () => this.changed(job.id),
+        });
+        if (yieldTurn?.aborted) return;
+      }
+      for (let round = 0; job.batch === null && round < (this.options.rounds ?? 3); round++) {
         const stats = await this.store.geneSampleStats(target.model.id, target.genome.id);
         const plan = planRequests(
           genes.length,
@@ -253,12 +280,13 @@ export class JobRunner {
 
   private async probe(
     job: ProbeJobRow,
-    { model, genome, provider }: Target,
+    target: Target,
     gene: string,
     request: ProbeRequestPlan,
     warnings: Set<string>,
     signal: AbortSignal,
   ): Promise<void> {
+    const { model, provider } = target;
     const limiter = this.limiterOf(provider);
     const tokens = estimateTokens(gene) + request.n * job.maxTokens;
     const telemetry = this.options.telemetry ?? noTelemetry;
@@ -286,9 +314,7 @@ export class JobRunner {
           signal,
         ),
       {
-        maxAttempts: 6,
-        baseDelayMs: 500,
-        maxDelayMs: 30_000,
+        ...DEFAULT_RETRY,
         ...this.options.retry,
         signal,
         onRetry: ({ error, attempt, delayMs }) => {
@@ -310,6 +336,19 @@ export class JobRunner {
       throw error;
     }
     telemetry.providerRequest(provider.id, 'ok');
+    await this.storeResult(job, target, request, result, warnings, 1);
+  }
+
+  /** Stores one paid answer with its usage, at `priceFactor` of the table price (batches: 0.5). */
+  private async storeResult(
+    job: ProbeJobRow,
+    { model, genome, provider }: Target,
+    request: ProbeRequestPlan,
+    result: SampleResult,
+    warnings: Set<string>,
+    priceFactor: number,
+  ): Promise<void> {
+    const telemetry = this.options.telemetry ?? noTelemetry;
     telemetry.providerTokens(provider.id, result.usage.promptTokens, result.usage.completionTokens);
     // Stored even when the job was stopped meanwhile: the answer is paid for.
     for (const warning of result.warnings) warnings.add(warning);
@@ -333,7 +372,7 @@ export class JobRunner {
             samples: texts.length,
             promptTokens: result.usage.promptTokens,
             completionTokens: result.usage.completionTokens,
-            costUsd: costOf(provider.capabilities, model.providerModel ?? '', result.usage),
+            costUsd: priceFactor * costOf(provider.capabilities, model.providerModel ?? '', result.usage),
           },
         ),
     });

@@ -16,6 +16,10 @@
  *   pauses (still RUNNING) until the database takes it; storage trouble never FAILS a job
  *   (job-runner.ts, unsaved-answers.ts).
  *
+ * - `batch: true` sends the job through the provider's batch API at its discount instead
+ *   (batch-runner.ts); the estimate then shows the discounted cost, and cancelling the job
+ *   cancels the batch at the provider.
+ *
  * This service is the API (start, estimate, cancel, list, watch); a `JobQueue` (job-queue.ts) says
  * which process runs a job, and `JobRunner` does the work there.
  */
@@ -33,6 +37,9 @@ import { JobRunner, type RunnerOptions } from './job-runner';
 import { alreadyDone, planRequests } from './probe-plan';
 import { resolveTarget, type StartProbingInput } from './probe-target';
 import { estimateTokens } from './token-estimate';
+import { batchApiOf, cancelBatchOf } from './batch-runner';
+import { NEW_BATCH_STATE, readBatchState, writeBatchState } from './batch-state';
+import { describeFailure } from '../../providers/errors';
 
 const JOB_STATUSES: readonly JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 
@@ -51,12 +58,22 @@ export interface ProbingOptions extends RunnerOptions {
 export type { JobStatus };
 
 /** A job as the API shows it: the stored row with its warnings parsed. */
-export interface ProbeJobView extends Omit<ProbeJobRow, 'warnings'> {
+export interface ProbeJobView extends Omit<ProbeJobRow, 'warnings' | 'batch'> {
   warnings: string[];
+  /** sent through the provider's batch API */
+  batch: boolean;
+  /** the provider's id of the batch in flight */
+  batchId: string | null;
 }
 
 export function jobView(row: ProbeJobRow): ProbeJobView {
-  return { ...row, warnings: JSON.parse(row.warnings) as string[] };
+  const batch = readBatchState(row.batch);
+  return {
+    ...row,
+    warnings: JSON.parse(row.warnings) as string[],
+    batch: batch !== null,
+    batchId: batch?.current?.id ?? null,
+  };
 }
 
 export interface ProbingEstimate {
@@ -65,6 +82,8 @@ export interface ProbingEstimate {
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
+  /** what the batch API saves (0 without batch) */
+  batchDiscountUsd: number;
   /** false when the provider's price table does not know the model (cost shown as 0) */
   priced: boolean;
 }
@@ -134,6 +153,7 @@ export class JobService {
       genomeId: target.genome.id,
       samplesPerGene,
       maxTokens: target.maxTokens,
+      batch: target.batch ? writeBatchState(NEW_BATCH_STATE) : null,
       status: 'QUEUED',
       completed,
       total,
@@ -144,7 +164,7 @@ export class JobService {
 
   /** Requests, tokens and dollars a probing would cost, from what is still missing. */
   async estimate(input: StartProbingInput): Promise<ProbingEstimate> {
-    const { model, genome, provider, samplesPerGene, maxTokens } = await this.target(input);
+    const { model, genome, provider, samplesPerGene, maxTokens, batch } = await this.target(input);
     const stats = await this.store.geneSampleStats(model.id, genome.id);
     const plan = planRequests(genome.geneCount, stats, samplesPerGene, provider.capabilities.maxSamplesPerRequest);
     const genes = await this.store.geneTexts(genome.id);
@@ -154,10 +174,13 @@ export class JobService {
       completionTokens: plan.reduce((sum, r) => sum + r.n * maxTokens, 0),
     };
     const providerModel = model.providerModel ?? '';
+    const fullPrice = costOf(provider.capabilities, providerModel, usage);
+    const costUsd = batch ? fullPrice * batchApiOf({ provider }).priceFactor : fullPrice;
     return {
       samplesNeeded: plan.reduce((sum, r) => sum + r.n, 0),
       ...usage,
-      costUsd: costOf(provider.capabilities, providerModel, usage),
+      costUsd,
+      batchDiscountUsd: fullPrice - costUsd,
       priced: (provider.capabilities.prices[providerModel] ?? provider.capabilities.prices['*']) !== undefined,
     };
   }
@@ -201,9 +224,27 @@ export class JobService {
     if (TERMINAL.includes(job.status)) return jobView(job);
     const updated = await this.store.updateJob(job.id, { status: 'CANCELLED', finishedAt: now() });
     this.runner.abort(job.id);
+    // read again once the run here has stopped: it may have stored a batch id since `job` was read
+    await this.runner.settled(job.id);
+    await this.cancelBatch((await this.store.getJob(job.id)) ?? job);
     await this.queue.cancel(job.id);
     this.changed(job.id);
     return jobView(updated);
+  }
+
+  /** Cancels the job's batch at its provider; a refusal is logged (the job is cancelled here anyway). */
+  private async cancelBatch(job: ProbeJobRow): Promise<void> {
+    if (job.batch === null) return;
+    try {
+      const model = await lookUpModel(this.store, String(job.modelId));
+      const batchId = await cancelBatchOf(job, this.options.registry, model.provider);
+      if (batchId) this.options.logger?.log('info', 'cancelled a provider batch', { job: job.id, batchId });
+    } catch (error) {
+      this.options.logger?.log('warn', 'could not cancel the provider batch of a cancelled job', {
+        job: job.id,
+        error: describeFailure(error),
+      });
+    }
   }
 
   /**

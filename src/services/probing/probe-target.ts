@@ -19,6 +19,8 @@ export interface StartProbingInput {
   genome: string;
   samplesPerGene?: number | null;
   maxTokens?: number | null;
+  /** through the provider's batch API (batch-runner.ts); refused for providers without one */
+  batch?: boolean | null;
 }
 
 export interface Target {
@@ -27,6 +29,7 @@ export interface Target {
   provider: Provider;
   samplesPerGene: number;
   maxTokens: number;
+  batch: boolean;
 }
 
 export async function resolveTarget(
@@ -52,7 +55,16 @@ export async function resolveTarget(
   if (!provider.capabilities.modes.includes(model.mode)) {
     throw badInput(`provider "${provider.id}" cannot sample in ${model.mode} mode`);
   }
+  if (input.batch && !provider.batch) {
+    const offering = registry
+      .list()
+      .filter((p) => p.batch)
+      .map((p) => p.id);
+    throw badInput(
+      `provider "${provider.id}" has no batch API; batch: true works with ${offering.join(', ') || 'no loaded provider'}`,
+    );
+  }
   const samplesPerGene = input.samplesPerGene ?? REFERENCE_SAMPLES_PER_GENE;
   const maxTokens = requireIntIn('maxTokens', input.maxTokens ?? model.maxTokens, 1, MAX_TOKENS);
-  return { model, genome, provider, samplesPerGene, maxTokens };
+  return { model, genome, provider, samplesPerGene, maxTokens, batch: input.batch === true };
 }

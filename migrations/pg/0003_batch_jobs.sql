@@ -1,0 +1,1 @@
+ALTER TABLE "probe_jobs" ADD COLUMN "batch" text;
