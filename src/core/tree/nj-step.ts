@@ -56,12 +56,13 @@ export function joinAt(s: NjState, a: number, b: number): void {
 function updateDistances({ n, d, r, act }: NjState, si: number, sj: number): void {
   const dij = d[si * n + sj];
   let ru = 0;
-  for (const k of act) {
+  for (let x = 0; x < act.length; x++) {
+    const k = act[x];
     if (k === si) continue;
     // d_uk = (d_ik + d_jk - d_ij) / 2
     const duk = (d[si * n + k] + d[sj * n + k] - dij) / 2;
-    // r_k loses d_ki and d_kj and gains d_ku
-    r[k] += duk - d[k * n + si] - d[k * n + sj];
+    // r_k loses d_ki and d_kj and gains d_ku (d is symmetric: rows are read, not columns)
+    r[k] += duk - d[si * n + k] - d[sj * n + k];
     d[si * n + k] = duk;
     d[k * n + si] = duk;
     ru += duk;

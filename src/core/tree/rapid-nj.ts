@@ -76,6 +76,9 @@ class SortedRows {
   private readonly end: Int32Array;
   /** slotOf[node id]: the slot holding that node, -1 once joined */
   private readonly slotOf: Int32Array;
+  /** each row's first live entry, dense by slot so the per-step pass over all rows streams */
+  private readonly firstValue: Float64Array;
+  private readonly firstId: Int32Array;
   /** lower bound on Q over each row's remaining entries, this step */
   private readonly rowBound: Float64Array;
   private best = Infinity;
@@ -94,6 +97,8 @@ class SortedRows {
     this.slotOf = new Int32Array(2 * n).fill(-1);
     for (let slot = 0; slot < n; slot++) this.slotOf[slot] = slot;
     this.rowBound = new Float64Array(n);
+    this.firstValue = new Float64Array(n);
+    this.firstId = new Int32Array(n);
   }
 
   kill(node: number): void {
@@ -113,7 +118,8 @@ class SortedRows {
     const { value, id, k } = this;
     const base = slot * k;
     let size = 0;
-    for (const other of act) {
+    for (let x = 0; x < act.length; x++) {
+      const other = act[x];
       if (other === slot) continue;
       const v = d[slot * n + other];
       if (size < k) {
@@ -132,39 +138,53 @@ class SortedRows {
     }
     this.start[slot] = base;
     this.end[slot] = base + size;
+    this.firstValue[slot] = value[base];
+    this.firstId[slot] = id[base];
   }
 
   /** Slots (lo < hi) of the least (Q, lo, hi): the pair the exhaustive search would join. */
   findMinQ(): [number, number] {
     const { act, r } = this.s;
-    const c = act.length - 2;
+    const { firstValue, firstId, slotOf, rowBound } = this;
+    const m = act.length;
+    const c = m - 2;
     let rMax = -Infinity;
-    for (const slot of act) if (r[slot] > rMax) rMax = r[slot];
+    for (let x = 0; x < m; x++) if (r[act[x]] > rMax) rMax = r[act[x]];
     this.best = Infinity;
     this.bestLo = -1;
     this.bestHi = -1;
-    // first pass: drop dead leading entries, bound each row by its first entry
+    // first pass: bound each row by its first live entry
     let first = act[0];
-    for (const slot of act) {
-      this.rowBound[slot] = this.firstBound(slot, c, rMax);
-      if (this.rowBound[slot] < this.rowBound[first]) first = slot;
+    let firstBound = Infinity;
+    for (let x = 0; x < m; x++) {
+      const slot = act[x];
+      if (slotOf[firstId[slot]] < 0) this.dropDeadLeaders(slot);
+      const b = bound(c * firstValue[slot], r[slot], rMax);
+      rowBound[slot] = b;
+      if (b < firstBound) {
+        firstBound = b;
+        first = slot;
+      }
     }
     // the most promising row first, so the best Q is low early and most rows are skipped
     this.walk(first, c, rMax);
-    for (const slot of act) {
-      if (slot !== first && this.rowBound[slot] <= this.best) this.walk(slot, c, rMax);
+    for (let x = 0; x < m; x++) {
+      const slot = act[x];
+      if (slot !== first && rowBound[slot] <= this.best) this.walk(slot, c, rMax);
     }
     return [this.bestLo, this.bestHi];
   }
 
-  private firstBound(slot: number, c: number, rMax: number): number {
+  /** Moves the row's start past entries whose cluster is gone; an empty row bounds nothing (-Infinity). */
+  private dropDeadLeaders(slot: number): void {
     const { value, id, slotOf } = this;
     let p = this.start[slot];
     const end = this.end[slot];
     while (p < end && slotOf[id[p]] < 0) p++;
     this.start[slot] = p;
-    if (p === end) return -Infinity;
-    return bound(c * value[p], this.s.r[slot], rMax);
+    // an empty row: its own node stands in as a live first id, with a bound that never skips it
+    this.firstValue[slot] = p < end ? value[p] : -Infinity;
+    this.firstId[slot] = p < end ? id[p] : this.s.node[slot];
   }
 
   /** Walks the row of slot i until the bound exceeds the best Q; a full scan if the prefix runs out. */
@@ -190,7 +210,8 @@ class SortedRows {
   private scanFull(i: number, c: number): void {
     const { n, d, r, act } = this.s;
     const ri = r[i];
-    for (const k of act) {
+    for (let x = 0; x < act.length; x++) {
+      const k = act[x];
       if (k < i) this.consider(c * d[i * n + k] - r[k] - ri, k, i);
       else if (k > i) this.consider(c * d[i * n + k] - ri - r[k], i, k);
     }
