@@ -5,6 +5,7 @@
  *   BENCH=load BENCH_LOAD_SECONDS=10 npm run bench   the load test (bench/load.bench.ts), shorter.
  *   BENCH=store BENCH_STORE_MODELS=1000 npm run bench   SQLite beside PostgreSQL (bench/store.bench.ts).
  *   BENCH=dashboard npm run bench   first paint of the dashboard in Chromium, bundle sizes.
+ *   BENCH=nj npm run bench   NJ at 1,000 to 10,000 taxa beside R ape::nj (bench/nj.bench.ts).
  */
 import 'reflect-metadata';
 import { benchDashboard } from './dashboard.bench';
@@ -12,6 +13,7 @@ import { benchDistances } from './distances.bench';
 import { benchExports } from './exports.bench';
 import { benchIdentity } from './identity.bench';
 import { benchLoad } from './load.bench';
+import { benchNj } from './nj.bench';
 import { benchPrediction } from './prediction.bench';
 import { benchProbing } from './probing.bench';
 import { benchResponsiveness } from './responsiveness.bench';
@@ -25,6 +27,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   exports: benchExports,
   identity: benchIdentity,
   load: benchLoad,
+  nj: benchNj,
   prediction: benchPrediction,
   probing: benchProbing,
   responsiveness: benchResponsiveness,

@@ -36,7 +36,7 @@ import { joinAt, lastThree, startNj, type NjState } from './nj-step';
 import type { NjResult } from './neighbor-joining';
 
 /** Sorted-row prefix length: long enough that few rows run out, short enough to stay small. */
-export const DEFAULT_PREFIX_LENGTH = 64;
+export const DEFAULT_PREFIX_LENGTH = 32;
 
 /** The join list and the last three clusters, by bounded search; `d` is consumed. */
 export function rapidNjJoins(n: number, d: Float64Array, prefixLength = DEFAULT_PREFIX_LENGTH): NjResult {
@@ -79,8 +79,6 @@ class SortedRows {
   /** each row's first live entry, dense by slot so the per-step pass over all rows streams */
   private readonly firstValue: Float64Array;
   private readonly firstId: Int32Array;
-  /** lower bound on Q over each row's remaining entries, this step */
-  private readonly rowBound: Float64Array;
   private best = Infinity;
   private bestLo = -1;
   private bestHi = -1;
@@ -96,7 +94,6 @@ class SortedRows {
     this.end = new Int32Array(n);
     this.slotOf = new Int32Array(2 * n).fill(-1);
     for (let slot = 0; slot < n; slot++) this.slotOf[slot] = slot;
-    this.rowBound = new Float64Array(n);
     this.firstValue = new Float64Array(n);
     this.firstId = new Int32Array(n);
   }
@@ -145,32 +142,32 @@ class SortedRows {
   /** Slots (lo < hi) of the least (Q, lo, hi): the pair the exhaustive search would join. */
   findMinQ(): [number, number] {
     const { act, r } = this.s;
-    const { firstValue, firstId, slotOf, rowBound } = this;
+    const { firstValue, firstId, slotOf } = this;
     const m = act.length;
     const c = m - 2;
+    // one pass: drop dead leading entries, find u_max and the row whose first entry looks best
     let rMax = -Infinity;
-    for (let x = 0; x < m; x++) if (r[act[x]] > rMax) rMax = r[act[x]];
-    this.best = Infinity;
-    this.bestLo = -1;
-    this.bestHi = -1;
-    // first pass: bound each row by its first live entry
     let first = act[0];
-    let firstBound = Infinity;
+    let firstKey = Infinity;
     for (let x = 0; x < m; x++) {
       const slot = act[x];
       if (slotOf[firstId[slot]] < 0) this.dropDeadLeaders(slot);
-      const b = bound(c * firstValue[slot], r[slot], rMax);
-      rowBound[slot] = b;
-      if (b < firstBound) {
-        firstBound = b;
+      const rs = r[slot];
+      if (rs > rMax) rMax = rs;
+      const key = c * firstValue[slot] - rs;
+      if (key < firstKey) {
+        firstKey = key;
         first = slot;
       }
     }
+    this.best = Infinity;
+    this.bestLo = -1;
+    this.bestHi = -1;
     // the most promising row first, so the best Q is low early and most rows are skipped
     this.walk(first, c, rMax);
     for (let x = 0; x < m; x++) {
       const slot = act[x];
-      if (slot !== first && rowBound[slot] <= this.best) this.walk(slot, c, rMax);
+      if (slot !== first && bound(c * firstValue[slot], r[slot], rMax) <= this.best) this.walk(slot, c, rMax);
     }
     return [this.bestLo, this.bestHi];
   }
