@@ -15,8 +15,12 @@
  * the input order, where a new cluster takes the place of the first of its pair and the
  * second is removed.
  *
- * Complexity: O(n^3) time, O(n^2) memory. The Q matrix is never materialised; row sums
- * are updated incrementally in O(m) per join.
+ * The pair is found by RapidNJ's bounded search (rapid-nj.ts; about O(n^2) on tree-like data)
+ * unless `search: 'exhaustive'` asks for every pair at every step (O(n^3)); both give the same
+ * tree bit for bit (same Q expression, same tie rule, same join arithmetic in nj-step.ts).
+ *
+ * Complexity: O(n^3) time in the worst case, O(n^2) memory. The Q matrix is never
+ * materialised; row sums are updated incrementally in O(m) per join.
  *
  * @see Saitou N, Nei M. 1987. The neighbor-joining method. Mol Biol Evol 4:406-425.
  * @see Studier JA, Keppler KJ. 1988. A note on the neighbor-joining algorithm of Saitou and Nei. Mol Biol Evol 5:729-731.

@@ -35,11 +35,16 @@
 import { joinAt, lastThree, startNj, type NjState } from './nj-step';
 import type { NjResult } from './neighbor-joining';
 
-/** Sorted-row prefix length: long enough that few rows run out, short enough to stay small. */
-export const DEFAULT_PREFIX_LENGTH = 32;
+/**
+ * Sorted-row prefix length: long enough that few rows run out, short enough to stay small. How
+ * far a walk goes grows with the spread of the row sums, about sqrt(n) on uniform data.
+ */
+export function defaultPrefixLength(n: number): number {
+  return Math.max(32, Math.min(256, Math.round(2 * Math.sqrt(n))));
+}
 
 /** The join list and the last three clusters, by bounded search; `d` is consumed. */
-export function rapidNjJoins(n: number, d: Float64Array, prefixLength = DEFAULT_PREFIX_LENGTH): NjResult {
+export function rapidNjJoins(n: number, d: Float64Array, prefixLength = defaultPrefixLength(n)): NjResult {
   const state = startNj(n, d);
   const rows = new SortedRows(state, Math.max(1, Math.min(prefixLength, n - 1)));
   for (let slot = 0; slot < n; slot++) rows.sort(slot);
