@@ -26,9 +26,11 @@
  * @see Studier JA, Keppler KJ. 1988. A note on the neighbor-joining algorithm of Saitou and Nei. Mol Biol Evol 5:729-731.
  */
 import { type DistanceInput, toDistanceMatrix } from '../matrix/distance-input';
-import { joinAt, lastThree, type NjState, startNj } from './nj-step';
+import { joinAt, lastThree, type NjResult, type NjState, startNj } from './nj-step';
 import { rapidNjJoins } from './rapid-nj';
 import { type Join, type Tree, treeFromJoins } from './tree';
+
+export type { NjResult } from './nj-step';
 
 export type { DistanceInput } from '../matrix/distance-input';
 
@@ -44,12 +46,6 @@ export interface NeighborJoiningOptions {
    * bit for bit; `exhaustive` is the reference the tests and benchmarks compare against.
    */
   search?: 'rapid' | 'exhaustive';
-}
-
-export interface NjResult {
-  joins: Join[];
-  /** the last three clusters (node ids) and their limb lengths to the central node */
-  final: { id: number; length: number }[];
 }
 
 /** Neighbour-joining tree of `names` from a distance matrix (validated, never mutated). */

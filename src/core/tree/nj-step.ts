@@ -26,6 +26,12 @@ export interface NjState {
   joins: Join[];
 }
 
+export interface NjResult {
+  joins: Join[];
+  /** the last three clusters (node ids) and their limb lengths to the central node */
+  final: { id: number; length: number }[];
+}
+
 export function startNj(n: number, d: Float64Array): NjState {
   const act = Int32Array.from({ length: n }, (_, k) => k);
   const r = new Float64Array(n);

@@ -32,8 +32,7 @@
  * @see Simonsen M, Mailund T, Pedersen CNS. 2011. Inference of large phylogenies using
  *   neighbour-joining. BIOSTEC 2010, CCIS 127:334-344.
  */
-import { joinAt, lastThree, startNj, type NjState } from './nj-step';
-import type { NjResult } from './neighbor-joining';
+import { joinAt, lastThree, type NjResult, type NjState, startNj } from './nj-step';
 
 /**
  * Sorted-row prefix length: long enough that few rows run out, short enough to stay small. How
