@@ -4,11 +4,8 @@
  *   NJ on 1,000 taxa <= 1 s (beside R ape::nj when R is installed); one model's 4,096-sample
  *   import <= 300 ms.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { neighborJoining } from '../src/core/tree/neighbor-joining';
+import { apeNj } from './ape';
 import { startBenchApp } from './app';
 import { distancesOf } from '../src/services/distance.service';
 import { syntheticGenome, syntheticSamples } from './synthetic';
@@ -81,28 +78,9 @@ export async function benchDistances(): Promise<void> {
     const names = all.map((m) => m.name);
     const nj = await median(3, () => neighborJoining(distance, names));
     report(`NJ on ${all.length} taxa (median of 3)`, nj, 1000);
-    benchApe(distance, all.length);
+    const ape = apeNj(distance, names, 3);
+    if (ape) report(`R ape::nj on the same ${all.length} taxa (mean of 3, for comparison)`, ape.ms);
   } finally {
     await app.close();
   }
-}
-
-/** R ape::nj on the same matrix, timed inside R (excluding reading the file). */
-function benchApe(distance: Float64Array, n: number): void {
-  if (spawnSync('Rscript', ['--version']).status !== 0) {
-    process.stdout.write('R ape::nj: Rscript not installed, skipped\n');
-    return;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'phylolm-bench-ape-'));
-  const file = join(dir, 'd.bin');
-  writeFileSync(file, Buffer.from(distance.buffer));
-  const script = `suppressMessages(library(ape)); d <- matrix(readBin("${file}", "double", ${n * n}), ${n}, ${n});
-    t <- system.time(for (i in 1:3) ape::nj(d))[["elapsed"]] / 3; cat(t * 1000)`;
-  const out = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
-  rmSync(dir, { recursive: true, force: true });
-  if (out.status !== 0) {
-    process.stdout.write(`R ape::nj failed: ${out.stderr.slice(0, 200)}\n`);
-    return;
-  }
-  report(`R ape::nj on the same ${n} taxa (mean of 3, for comparison)`, Number(out.stdout));
 }

@@ -6,6 +6,7 @@
  *   BENCH=store BENCH_STORE_MODELS=1000 npm run bench   SQLite beside PostgreSQL (bench/store.bench.ts).
  *   BENCH=dashboard npm run bench   first paint of the dashboard in Chromium, bundle sizes.
  *   BENCH=probing-cost npm run bench   tokens and dollars of one model at the reference plan, direct and batch.
+ *   BENCH=nj npm run bench   NJ at 1,000 to 10,000 taxa beside R ape::nj (bench/nj.bench.ts).
  */
 import 'reflect-metadata';
 import { benchDashboard } from './dashboard.bench';
@@ -13,6 +14,7 @@ import { benchDistances } from './distances.bench';
 import { benchExports } from './exports.bench';
 import { benchIdentity } from './identity.bench';
 import { benchLoad } from './load.bench';
+import { benchNj } from './nj.bench';
 import { benchPrediction } from './prediction.bench';
 import { benchProbing } from './probing.bench';
 import { benchProbingCost } from './probing-cost';
@@ -27,6 +29,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   exports: benchExports,
   identity: benchIdentity,
   load: benchLoad,
+  nj: benchNj,
   prediction: benchPrediction,
   probing: benchProbing,
   'probing-cost': benchProbingCost,

@@ -15,14 +15,22 @@
  * the input order, where a new cluster takes the place of the first of its pair and the
  * second is removed.
  *
- * Complexity: O(n^3) time, O(n^2) memory. The Q matrix is never materialised; row sums
- * are updated incrementally in O(m) per join.
+ * The pair is found by RapidNJ's bounded search (rapid-nj.ts; about O(n^2) on tree-like data)
+ * unless `search: 'exhaustive'` asks for every pair at every step (O(n^3)); both give the same
+ * tree bit for bit (same Q expression, same tie rule, same join arithmetic in nj-step.ts).
+ *
+ * Complexity: O(n^3) time in the worst case, O(n^2) memory. The Q matrix is never
+ * materialised; row sums are updated incrementally in O(m) per join.
  *
  * @see Saitou N, Nei M. 1987. The neighbor-joining method. Mol Biol Evol 4:406-425.
  * @see Studier JA, Keppler KJ. 1988. A note on the neighbor-joining algorithm of Saitou and Nei. Mol Biol Evol 5:729-731.
  */
 import { type DistanceInput, toDistanceMatrix } from '../matrix/distance-input';
+import { joinAt, lastThree, type NjResult, type NjState, startNj } from './nj-step';
+import { rapidNjJoins } from './rapid-nj';
 import { type Join, type Tree, treeFromJoins } from './tree';
+
+export type { NjResult } from './nj-step';
 
 export type { DistanceInput } from '../matrix/distance-input';
 
@@ -32,6 +40,12 @@ export interface NeighborJoiningOptions {
    * l_i + l_j = d_ij (Kuhner & Felsenstein 1994). Default false, as in ape::nj.
    */
   clampNegative?: boolean;
+  /**
+   * How the pair to join is found: `rapid` (default), the bounded search of RapidNJ
+   * (rapid-nj.ts), or `exhaustive`, every pair every step (O(n^3)). Both give the same tree,
+   * bit for bit; `exhaustive` is the reference the tests and benchmarks compare against.
+   */
+  search?: 'rapid' | 'exhaustive';
 }
 
 /** Neighbour-joining tree of `names` from a distance matrix (validated, never mutated). */
@@ -40,9 +54,9 @@ export function neighborJoining(
   names: readonly string[],
   options: NeighborJoiningOptions = {},
 ): Tree {
-  const { clampNegative = false } = options;
+  const { clampNegative = false, search = 'rapid' } = options;
   const { n, d } = toDistanceMatrix(distance, names, 3);
-  const { joins, final } = njJoins(n, d);
+  const { joins, final } = search === 'exhaustive' ? njJoins(n, d) : rapidNjJoins(n, d);
   if (clampNegative) {
     joins.forEach(clampJoin);
     clampFinal(final);
@@ -50,31 +64,19 @@ export function neighborJoining(
   return treeFromJoins(names, joins, final, false);
 }
 
-/** The join list and the last three clusters with their limb lengths; `d` is consumed. */
-export function njJoins(n: number, d: Float64Array): { joins: Join[]; final: { id: number; length: number }[] } {
-  // act: working slots in current cluster order; node[s]: tree node id held by slot s
-  let act: Int32Array = Int32Array.from({ length: n }, (_, k) => k);
-  const node = Int32Array.from(act);
-  const r = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) r[i] += d[i * n + k];
-  const joins: Join[] = [];
+/** The join list and the last three clusters with their limb lengths, by exhaustive search; `d` is consumed. */
+export function njJoins(n: number, d: Float64Array): NjResult {
+  const state = startNj(n, d);
   for (let m = n; m > 3; m--) {
-    const [a, b] = findMinQ(d, n, r, act, m);
-    const si = act[a];
-    const sj = act[b];
-    const dij = d[si * n + sj];
-    // l_i = d_ij / 2 + (r_i - r_j) / (2 (m - 2)),  l_j = d_ij - l_i
-    const li = dij / 2 + (r[si] - r[sj]) / (2 * (m - 2));
-    joins.push({ i: node[si], j: node[sj], li, lj: dij - li });
-    act = removeAt(act, b);
-    updateDistances(d, n, r, act, si, sj);
-    node[si] = n + joins.length - 1;
+    const [a, b] = findMinQ(state);
+    joinAt(state, a, b);
   }
-  return { joins, final: lastThree(d, n, act, node) };
+  return { joins: state.joins, final: lastThree(state) };
 }
 
 /** Positions (a < b) in `act` of the pair with minimum Q; first found wins ties. */
-function findMinQ(d: Float64Array, n: number, r: Float64Array, act: Int32Array, m: number): [number, number] {
+function findMinQ({ d, n, r, act }: NjState): [number, number] {
+  const m = act.length;
   const rc = new Float64Array(m);
   for (let b = 0; b < m; b++) rc[b] = r[act[b]];
   let best = Infinity;
@@ -94,41 +96,6 @@ function findMinQ(d: Float64Array, n: number, r: Float64Array, act: Int32Array, 
     }
   }
   return [bestA, bestB];
-}
-
-/** Puts the new cluster u in slot si and keeps every row sum r_k current. */
-function updateDistances(d: Float64Array, n: number, r: Float64Array, act: Int32Array, si: number, sj: number): void {
-  const dij = d[si * n + sj];
-  let ru = 0;
-  for (const k of act) {
-    if (k === si) continue;
-    // d_uk = (d_ik + d_jk - d_ij) / 2
-    const duk = (d[si * n + k] + d[sj * n + k] - dij) / 2;
-    // r_k loses d_ki and d_kj and gains d_ku
-    r[k] += duk - d[k * n + si] - d[k * n + sj];
-    d[si * n + k] = duk;
-    d[k * n + si] = duk;
-    ru += duk;
-  }
-  r[si] = ru;
-}
-
-function removeAt(act: Int32Array, b: number): Int32Array {
-  act.copyWithin(b, b + 1);
-  return act.subarray(0, act.length - 1);
-}
-
-/** Three-point limb lengths l_a = (d_ab + d_ac - d_bc) / 2 for the last three clusters. */
-function lastThree(d: Float64Array, n: number, act: Int32Array, node: Int32Array): { id: number; length: number }[] {
-  const [a, b, c] = act;
-  const dab = d[a * n + b];
-  const dac = d[a * n + c];
-  const dbc = d[b * n + c];
-  return [
-    { id: node[a], length: (dab + dac - dbc) / 2 },
-    { id: node[b], length: (dab + dbc - dac) / 2 },
-    { id: node[c], length: (dac + dbc - dab) / 2 },
-  ];
 }
 
 function clampJoin(join: Join): void {

@@ -11,7 +11,7 @@ import { upgma } from './upgma';
 export type TreeBuilder = (distance: Float64Array, names: readonly string[]) => Tree;
 
 const builders = {
-  /** neighbour joining (Saitou & Nei 1987), the reference; unrooted */
+  /** neighbour joining (Saitou & Nei 1987), the reference, by RapidNJ's exact bounded search; unrooted */
   NJ: (distance, names) => neighborJoining(distance, names),
   /** average linkage (Sokal & Michener 1958); rooted, ultrametric */
   UPGMA: (distance, names) => upgma(distance, names),
