@@ -13,6 +13,7 @@ import { benchExports } from './exports.bench';
 import { benchIdentity } from './identity.bench';
 import { benchLoad } from './load.bench';
 import { benchPrediction } from './prediction.bench';
+import { benchPredictionEvidence } from './prediction-evidence.bench';
 import { benchProbing } from './probing.bench';
 import { benchResponsiveness } from './responsiveness.bench';
 import { benchSimulated } from './simulated.bench';
@@ -26,6 +27,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   identity: benchIdentity,
   load: benchLoad,
   prediction: benchPrediction,
+  'prediction-evidence': benchPredictionEvidence,
   probing: benchProbing,
   responsiveness: benchResponsiveness,
   simulated: benchSimulated,

@@ -4,9 +4,7 @@
  * `importScores`), leave-one-family-out for every predictor, the table printed.
  */
 import { dataOf, startTestApp, type TestApp } from '../helpers/app';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fixtureCompletions, fixtureDir, fixtureGenes, fixtureModels } from '../helpers/misguided-attention';
+import { fixtureCompletions, fixtureGenes, fixtureModels, judgeScores } from '../helpers/misguided-attention';
 
 const BENCHMARK = 'MisguidedAttention';
 const EVALUATE = `query ($benchmark: String!, $genome: ID!, $method: String) {
@@ -18,16 +16,6 @@ const EVALUATE = `query ($benchmark: String!, $genome: ID!, $method: String) {
 let app: TestApp;
 let genome: string;
 const models = fixtureModels();
-
-/**
- * model name -> score_mean_judge (empty for QwQ-32b-16k). Read here because models.csv has CRLF
- * line ends, which leave `fixtureModels().score` null (its last column name keeps the "\r").
- */
-function judgeScores(): Map<string, string> {
-  const [header, ...lines] = readFileSync(join(fixtureDir, 'models.csv'), 'utf8').trim().split(/\r?\n/);
-  const at = header.split(',').indexOf('score_mean_judge');
-  return new Map(lines.map((line) => [line.split(',')[0], line.split(',')[at]]));
-}
 
 beforeAll(async () => {
   app = await startTestApp();

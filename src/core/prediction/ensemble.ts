@@ -26,17 +26,24 @@ export interface FittedEnsemble extends FittedPredictor {
 
 export function createEnsemblePredictor(
   members: () => Predictor[] = () => [createKnnPredictor(), createKernelRidgePredictor()],
+  { name = 'ensemble', alleleLengths }: { name?: string; alleleLengths?: readonly number[] } = {},
 ): Predictor {
   return {
-    name: 'ensemble',
+    name,
+    alleleLengths,
     fit(train: TrainingSet, options: FitOptions = {}): FittedEnsemble {
-      const fitted = members().map((m) => m.fit(train, options));
+      const made = members();
+      const fitted = made.map((m) => m.fit(train, options));
       return {
         members: fitted,
-        predict(row: readonly number[]): number {
+        // each member's choices, named after it ("knn.k", "kernel-ridge.alleleLength", ...)
+        hyperparameters: fitted.flatMap((f, i) =>
+          (f.hyperparameters ?? []).map((p) => ({ name: `${made[i].name}.${p.name}`, value: p.value })),
+        ),
+        predict(row: readonly number[], viewRows?: readonly (readonly number[])[]): number {
           // y_hat = (1/m) sum_k y_hat_k; each member validates the query
           let sum = 0;
-          for (const f of fitted) sum += f.predict(row);
+          for (const f of fitted) sum += f.predict(row, viewRows);
           return clamp01(sum / fitted.length);
         },
       };

@@ -16,6 +16,7 @@ import { createKernelRidgePredictor } from './kernel-ridge';
 import { createKnnPredictor } from './knn';
 import { createMeanPredictor } from './mean';
 import { createReferencePredictor } from './reference';
+import { createTunedPredictor } from './tuned';
 import type { Predictor } from './types';
 
 const predictors: Record<string, () => Predictor> = {
@@ -24,6 +25,7 @@ const predictors: Record<string, () => Predictor> = {
   'kernel-ridge': () => createKernelRidgePredictor(),
   ensemble: () => createEnsemblePredictor(),
   mean: () => createMeanPredictor(),
+  tuned: () => createTunedPredictor(),
 };
 
 export const predictorNames: readonly string[] = Object.freeze(Object.keys(predictors));
