@@ -25,7 +25,7 @@ const ZOO_SEEDS = Number(process.env.ZOO_SEEDS ?? 16);
 const ZOO_TARGET = 'llama-3-8b-instruct';
 const SAMPLES = 32;
 /** the predictors compared: today's default first, then the rest */
-const COMPARED = ['ensemble', 'tuned', 'knn', 'kernel-ridge', 'reference', 'mean'].filter((n) =>
+const COMPARED = ['ensemble', 'multiscale', 'tuned', 'knn', 'kernel-ridge', 'reference', 'mean'].filter((n) =>
   predictorNames.includes(n),
 );
 
@@ -116,15 +116,15 @@ function chosenLengths(e: Evaluation): string {
       const m = byName.get(p.name) ?? byName.set(p.name, new Map()).get(p.name)!;
       m.set(p.value, (m.get(p.value) ?? 0) + 1);
     }
-  return [...byName]
-    .map(([name, m]) => `${name} ${[...m].map(([v, c]) => `${v} (${c})`).join(', ')}`)
-    .join('; ');
+  return [...byName].map(([name, m]) => `${name} ${[...m].map(([v, c]) => `${v} (${c})`).join(', ')}`).join('; ');
 }
 
 const f3 = (x: number) => x.toFixed(3);
 
 export async function benchPredictionEvidence(): Promise<void> {
-  process.stdout.write(`default predictor: ${defaultPredictorName}; allele lengths of tuned: ${TUNED_ALLELE_LENGTHS}\n`);
+  process.stdout.write(
+    `default predictor: ${defaultPredictorName}; allele lengths of tuned: ${TUNED_ALLELE_LENGTHS}\n`,
+  );
   const ma = labelledSet(misguidedAttention());
   const maRows = new Map<string, Evaluation>();
   for (const name of COMPARED) {

@@ -14,6 +14,7 @@ import { benchIdentity } from './identity.bench';
 import { benchLoad } from './load.bench';
 import { benchPrediction } from './prediction.bench';
 import { benchPredictionEvidence } from './prediction-evidence.bench';
+import { benchPredictionLengths } from './prediction-lengths.bench';
 import { benchProbing } from './probing.bench';
 import { benchResponsiveness } from './responsiveness.bench';
 import { benchSimulated } from './simulated.bench';
@@ -28,6 +29,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   load: benchLoad,
   prediction: benchPrediction,
   'prediction-evidence': benchPredictionEvidence,
+  'prediction-lengths': benchPredictionLengths,
   probing: benchProbing,
   responsiveness: benchResponsiveness,
   simulated: benchSimulated,

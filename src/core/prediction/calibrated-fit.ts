@@ -42,7 +42,10 @@ export interface CalibratedFit {
   reach: number;
   /** the hyperparameters of the fit on every training model */
   hyperparameters: Hyperparameter[];
-  predict(row: readonly number[], viewRows?: readonly (readonly number[])[]): { value: number; low: number; high: number };
+  predict(
+    row: readonly number[],
+    viewRows?: readonly (readonly number[])[],
+  ): { value: number; low: number; high: number };
 }
 
 export function fitCalibrated(

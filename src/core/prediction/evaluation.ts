@@ -267,7 +267,10 @@ function subset(all: LabelledSet, idx: number[]): LabelledSet {
   return {
     distances: block(all.distances, all.scores.length, idx),
     alleleLength: all.alleleLength,
-    views: all.views?.map((v) => ({ alleleLength: v.alleleLength, distances: block(v.distances, all.scores.length, idx) })),
+    views: all.views?.map((v) => ({
+      alleleLength: v.alleleLength,
+      distances: block(v.distances, all.scores.length, idx),
+    })),
     scores: idx.map((i) => all.scores[i]),
     families: idx.map((i) => all.families[i]),
   };

@@ -14,6 +14,7 @@ export { createKernelRidgePredictor, type FittedKernelRidge } from './kernel-rid
 export { createEnsemblePredictor, type FittedEnsemble } from './ensemble';
 export { createMeanPredictor } from './mean';
 export { createTunedPredictor, TUNED_ALLELE_LENGTHS } from './tuned';
+export { createMultiscalePredictor, MULTISCALE_ALLELE_LENGTHS } from './multiscale';
 export { fastIca, icaTransform, type FastIcaModel, type FastIcaOptions } from './fast-ica';
 export {
   trainSigmoidUnit,

@@ -58,7 +58,10 @@ export interface SelectionOptions {
   selectLength?: boolean;
 }
 
-export function createKnnPredictor({ groupedSelection = false, selectLength = false }: SelectionOptions = {}): Predictor {
+export function createKnnPredictor({
+  groupedSelection = false,
+  selectLength = false,
+}: SelectionOptions = {}): Predictor {
   return {
     name: 'knn',
     fit(train: TrainingSet): FittedKnn {

@@ -15,6 +15,7 @@ import { createEnsemblePredictor } from './ensemble';
 import { createKernelRidgePredictor } from './kernel-ridge';
 import { createKnnPredictor } from './knn';
 import { createMeanPredictor } from './mean';
+import { createMultiscalePredictor } from './multiscale';
 import { createReferencePredictor } from './reference';
 import { createTunedPredictor } from './tuned';
 import type { Predictor } from './types';
@@ -26,6 +27,7 @@ const predictors: Record<string, () => Predictor> = {
   ensemble: () => createEnsemblePredictor(),
   mean: () => createMeanPredictor(),
   tuned: () => createTunedPredictor(),
+  multiscale: () => createMultiscalePredictor(),
 };
 
 export const predictorNames: readonly string[] = Object.freeze(Object.keys(predictors));

@@ -36,8 +36,8 @@ export const TUNED_ALLELE_LENGTHS: readonly number[] = Object.freeze([4, 6, 8, 1
 
 export function createTunedPredictor(): Predictor {
   const selection = { groupedSelection: true, selectLength: true };
-  return createEnsemblePredictor(
-    () => [createKnnPredictor(selection), createKernelRidgePredictor(selection)],
-    { name: 'tuned', alleleLengths: TUNED_ALLELE_LENGTHS.slice(1) },
-  );
+  return createEnsemblePredictor(() => [createKnnPredictor(selection), createKernelRidgePredictor(selection)], {
+    name: 'tuned',
+    alleleLengths: TUNED_ALLELE_LENGTHS.slice(1),
+  });
 }
