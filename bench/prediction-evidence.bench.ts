@@ -11,15 +11,12 @@
  *   BENCH=prediction-evidence npm run bench      (ZOO_SEEDS=16 by default; fewer runs faster)
  */
 import { createSimulatedProvider, simulatedZoo } from '../plugins/simulated';
-import { countAlleles } from '../src/core/genetics/population';
-import { neiDistance, neiSimilarityMatrix } from '../src/core/genetics/nei';
-import { foldsOf } from '../src/core/prediction/calibrated-fit';
 import { evaluatePredictor, type Evaluation, type LabelledSet } from '../src/core/prediction/evaluation';
 import { defaultPredictorName, getPredictor, predictorNames } from '../src/core/prediction/registry';
 import { TUNED_ALLELE_LENGTHS } from '../src/core/prediction/tuned';
 import { builtinGenes, findBuiltinGenome } from '../src/genomes/builtin';
 import { costOf, evaluationCalibration } from '../src/services/prediction.service';
-import { fixtureCompletions, fixtureGenes, fixtureModels, judgeScores } from '../test/helpers/misguided-attention';
+import { labelledSet, misguidedAttention, type SampledSet } from '../test/helpers/allele-views';
 
 const ZOO_SEEDS = Number(process.env.ZOO_SEEDS ?? 16);
 const ZOO_TARGET = 'llama-3-8b-instruct';
@@ -29,49 +26,7 @@ const COMPARED = ['ensemble', 'multiscale', 'tuned', 'knn', 'kernel-ridge', 'ref
   predictorNames.includes(n),
 );
 
-interface Texts {
-  geneCount: number;
-  /** per model, its samples */
-  samples: { gene: number; text: string }[][];
-  scores: number[];
-  families: string[];
-}
-
-/** The labelled set at the reference length, the other lengths as views. */
-export function labelledSet(data: Texts, lengths: readonly number[] = TUNED_ALLELE_LENGTHS): LabelledSet {
-  const [first, ...rest] = lengths.map((l) => distancesAt(data, l));
-  return {
-    distances: first,
-    alleleLength: lengths[0],
-    views: rest.map((distances, v) => ({ alleleLength: lengths[v + 1], distances })),
-    scores: data.scores,
-    families: foldsOf(data.families),
-  };
-}
-
-function distancesAt(data: Texts, alleleLength: number): Float64Array {
-  const pops = data.samples.map((s) => countAlleles(data.geneCount, s, alleleLength));
-  const s = neiSimilarityMatrix(pops);
-  const n = pops.length;
-  const d = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) d[i * n + j] = i === j ? 0 : neiDistance(s[i * n + j]);
-  return d;
-}
-
-export function misguidedAttention(): Texts {
-  const genes = fixtureGenes();
-  const geneIndex = new Map(genes.map((g, i) => [g.id, i]));
-  const judged = judgeScores();
-  const models = fixtureModels().filter((m) => judged.get(m.name));
-  return {
-    geneCount: genes.length,
-    samples: models.map((m) => fixtureCompletions(m, geneIndex).map((c) => ({ gene: c.gene, text: c.text }))),
-    scores: models.map((m) => Number(judged.get(m.name))),
-    families: models.map((m) => m.family),
-  };
-}
-
-export async function zooSet(seed: number): Promise<Texts> {
+export async function zooSet(seed: number): Promise<SampledSet> {
   const zoo = simulatedZoo(seed);
   const genes = builtinGenes(findBuiltinGenome('math-owm-128')!).map((g) => g.text);
   const provider = createSimulatedProvider({ seed });
@@ -99,6 +54,7 @@ export async function zooSet(seed: number): Promise<Texts> {
     samples,
     scores: models.map((m) => zoo.scores[m.id].ARC),
     families: models.map((m) => m.family),
+    names: models.map((m) => m.id),
   };
 }
 
@@ -125,7 +81,7 @@ export async function benchPredictionEvidence(): Promise<void> {
   process.stdout.write(
     `default predictor: ${defaultPredictorName}; allele lengths of tuned: ${TUNED_ALLELE_LENGTHS}\n`,
   );
-  const ma = labelledSet(misguidedAttention());
+  const ma = labelledSet(misguidedAttention(), TUNED_ALLELE_LENGTHS);
   const maRows = new Map<string, Evaluation>();
   for (const name of COMPARED) {
     const start = process.hrtime.bigint();
@@ -139,7 +95,7 @@ export async function benchPredictionEvidence(): Promise<void> {
 
   const zoo = new Map<string, Evaluation[]>(COMPARED.map((n) => [n, []]));
   for (let seed = 0; seed < ZOO_SEEDS; seed++) {
-    const set = labelledSet(await zooSet(seed));
+    const set = labelledSet(await zooSet(seed), TUNED_ALLELE_LENGTHS);
     const line: string[] = [];
     for (const name of COMPARED) {
       const e = evaluateAsServer(name, set);

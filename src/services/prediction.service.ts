@@ -362,7 +362,7 @@ export class PredictionService {
    * reference matrix (DistanceService, one cache per length).
    */
   private async viewsOf(genome: GenomeRow, matrix: SimilarityMatrix, method: string): Promise<SimilarityMatrix[]> {
-    const lengths = getPredictor(method).alleleLengths ?? [];
+    const lengths = alleleLengthsOf(method);
     const rows = dependenciesRows(matrix.dependencies);
     const views = await Promise.all(lengths.map((l) => this.distances.similarityOf(genome, rows, l)));
     for (const v of views) {
@@ -517,10 +517,13 @@ export function evaluationCalibration(families: number, models: number, cost = 1
     : 'cross';
 }
 
-/**
- * Work of one fit relative to the fixed-length predictors': a length-selecting predictor selects
- * its hyperparameters once per allele length.
- */
+/** Work of one fit relative to the ensemble's (a length-selecting predictor selects once per length). */
 export function costOf(method: string): number {
-  return 1 + (getPredictor(method).alleleLengths?.length ?? 0);
+  return getPredictor(method).fitCost ?? 1;
+}
+
+/** The other allele lengths a method reads (default method when null; none for an unknown name). */
+export function alleleLengthsOf(method: string | null): readonly number[] {
+  const name = method ?? defaultPredictorName;
+  return predictorNames.includes(name) ? (getPredictor(name).alleleLengths ?? []) : [];
 }

@@ -46,31 +46,27 @@ export function createMultiscalePredictor(inner: () => Predictor = () => createE
     alleleLengths: lengths,
     fit(train: TrainingSet, options: FitOptions = {}): FittedPredictor {
       const n = validateTrainingSet(train);
-      // the views to average, in MULTISCALE order, wherever the caller placed them
-      const at = lengths.map((l) => {
-        const v = (train.views ?? []).findIndex((view) => view.alleleLength === l);
-        if (v < 0) throw new PhyloInputError(`multiscale needs the distances at allele length ${l} too`);
-        return v;
-      });
+      // the views averaged: those at MULTISCALE lengths (the server passes all; without any this is the ensemble)
+      const at = (train.views ?? []).flatMap((view, v) => (lengths.includes(view.alleleLength) ? [v] : []));
       const mats = [train.distances, ...at.map((v) => train.views![v].distances)];
       const mean = new Float64Array(n * n);
       for (const m of mats) for (let k = 0; k < mean.length; k++) mean[k] += m[k] / mats.length;
       const fitted = inner().fit({ distances: mean, scores: train.scores, families: train.families }, options);
       return {
-        hyperparameters: fitted.hyperparameters,
+        hyperparameters: [...(fitted.hyperparameters ?? []), { name: 'alleleLengthsAveraged', value: mats.length }],
         predict(row: readonly number[], viewRows?: readonly (readonly number[])[]): number {
           validateQuery(row, n);
           const rows = at.map((v) => {
             const r = viewRows?.[v];
             if (!r)
               throw new PhyloInputError(
-                `multiscale needs the distances at allele length ${train.views![v].alleleLength} too`,
+                `multiscale was fitted with allele length ${train.views![v].alleleLength}: its distances are needed too`,
               );
             validateQuery(r, n);
             return r;
           });
-          const mean = row.map((d, j) => (d + rows.reduce((s, r) => s + r[j], 0)) / (rows.length + 1));
-          return fitted.predict(mean);
+          // D_bar for the query, as for the training models
+          return fitted.predict(row.map((d, j) => rows.reduce((s, r) => s + r[j], d) / (rows.length + 1)));
         },
       };
     },

@@ -51,6 +51,8 @@ export interface Predictor {
    * reference length); absent: it only reads the primary distances.
    */
   readonly alleleLengths?: readonly number[];
+  /** work of one fit relative to the ensemble's (default 1): bounds how many fits an evaluation nests */
+  readonly fitCost?: number;
   fit(train: TrainingSet, options?: FitOptions): FittedPredictor;
 }
 
