@@ -11,7 +11,12 @@
  *   BENCH=prediction-evidence npm run bench      (ZOO_SEEDS=16 by default; fewer runs faster)
  */
 import { createSimulatedProvider, simulatedZoo } from '../plugins/simulated';
-import { evaluatePredictor, type Evaluation, type LabelledSet } from '../src/core/prediction/evaluation';
+import {
+  evaluatePredictor,
+  type Evaluation,
+  type LabelledSet,
+  leaveOneFamilyOut,
+} from '../src/core/prediction/evaluation';
 import { defaultPredictorName, getPredictor, predictorNames } from '../src/core/prediction/registry';
 import { TUNED_ALLELE_LENGTHS } from '../src/core/prediction/tuned';
 import { builtinGenes, findBuiltinGenome } from '../src/genomes/builtin';
@@ -92,6 +97,13 @@ export async function benchPredictionEvidence(): Promise<void> {
       `MisguidedAttention ${name.padEnd(13)} r ${f3(e.pearson)}  MAE ${f3(e.mae)}  coverage ${f3(e.coverage)}  width ${f3(e.meanWidth)}  ${e.calibration}  ${(ms / 1000).toFixed(1)} s  ${chosenLengths(e)}\n`,
     );
   }
+
+  // for orientation only (nothing is chosen from it): the ensemble held to one allele length
+  const sweep = ma.views!.map((v) => {
+    const e = leaveOneFamilyOut(getPredictor('ensemble'), { ...ma, distances: v.distances, views: [] }, { seed: 0 });
+    return `${v.alleleLength}: r ${f3(e.pearson)} MAE ${f3(e.mae)}`;
+  });
+  process.stdout.write(`MisguidedAttention, ensemble at one other allele length: ${sweep.join('; ')}\n`);
 
   const zoo = new Map<string, Evaluation[]>(COMPARED.map((n) => [n, []]));
   for (let seed = 0; seed < ZOO_SEEDS; seed++) {
