@@ -87,6 +87,11 @@ describe('evaluation table on MisguidedAttention (real data)', () => {
       expect(row.coverage).toBeGreaterThan(0.5);
     }
     expect(of(defaultPredictor).mae).toBeLessThan(of('reference').mae);
+    // issue 15: the default beats the previous one (ensemble) on MAE and r, and its 80% intervals hold
+    expect(of(defaultPredictor).mae).toBeLessThan(of('ensemble').mae);
+    expect(of(defaultPredictor).pearson).toBeGreaterThan(of('ensemble').pearson);
+    expect(of(defaultPredictor).coverage).toBeGreaterThanOrEqual(0.7);
+    expect(of(defaultPredictor).coverage).toBeLessThanOrEqual(0.9);
     expect(of(defaultPredictor).points.every((p) => p.low <= p.predicted && p.predicted <= p.high)).toBe(true);
     // generous: about 11 s of computing on an idle core, several times that on a busy machine
   }, 300_000);
