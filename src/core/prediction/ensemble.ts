@@ -8,8 +8,9 @@
  * training model toward the mean (stable, biased), and averaging two unbiased-ish estimators with
  * partly independent errors lowers the variance of the prediction (Breiman 1996; Hastie et al.
  * 2009, §8.8). The weights are fixed at 1/2 rather than fitted: with a few dozen scored models a
- * learnt stacking weight would itself be noisy. Leave-one-family-out evidence (README,
- * "Predictions") chose it as the default.
+ * learnt stacking weight would itself be noisy. It was the default until issue 15; the default
+ * now runs it on distances averaged over allele lengths (multiscale.ts), and `tuned` (tuned.ts)
+ * builds it from members that choose by leave-one-family-out (README, "Predictions").
  *
  * Complexity: the sum of the members' (fit O(n^3) for kernel ridge, prediction O(n log n) + O(n)).
  *

@@ -13,6 +13,9 @@
  * and training families, the held-out unit is a whole family G instead (grouped closed form):
  *     r_G - r_hat_{G|-G} = ([(K + lambda I)^-1]_GG)^-1 alpha_G
  * which scores hyperparameters on predicting a new family, the task at hand.
+ * With `selectLength` the allele length is chosen the same way: the (ell, lambda) search runs on
+ * the primary distances and on each of the training set's `views`, and the lowest loss wins
+ * (ties to the earlier, shorter length).
  *
  * Positive definiteness: exp(-D/ell) is positive definite when D is Euclidean or, more
  * generally, a conditionally negative definite metric; Nei distances need not be. A Cholesky

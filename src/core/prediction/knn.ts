@@ -8,9 +8,13 @@
  * h = med(D) * {1/8, 1/4, 1/2, 1, 2, 4} (med(D): median off-diagonal training distance) are
  * chosen by cross-validated squared error on the training set (Stone 1974), ties going to the
  * smaller k then smaller h. With `groupedSelection` and training families the validation is
- * grouped (each model predicted without any model of its family); by default leave-one-out. With exp(-D/h) = S^(1/h), the weights are powers of Nei identity.
+ * grouped (each model predicted without any model of its family); by default leave-one-out. With
+ * exp(-D/h) = S^(1/h), the weights are powers of Nei identity. With `selectLength` the distances
+ * themselves are a candidate too: the primary (reference allele length) and each of the training
+ * set's `views` (other allele lengths), each with its own h grid, the lowest validation error
+ * winning (ties to the earlier, shorter length); the query must then come at that length.
  *
- * Complexity: fit O(n^2 log n + n^2 |h|); prediction O(n log n).
+ * Complexity: fit O(n^2 log n + n^2 |h|) per candidate length; prediction O(n log n).
  *
  * @see Stone M. 1974. Cross-validatory choice and assessment of statistical predictions.
  *   J R Stat Soc B 36:111-147.
