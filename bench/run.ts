@@ -16,6 +16,8 @@ import { benchIdentity } from './identity.bench';
 import { benchLoad } from './load.bench';
 import { benchNj } from './nj.bench';
 import { benchPrediction } from './prediction.bench';
+import { benchPredictionEvidence } from './prediction-evidence.bench';
+import { benchPredictionLengths } from './prediction-lengths.bench';
 import { benchProbing } from './probing.bench';
 import { benchProbingCost } from './probing-cost';
 import { benchResponsiveness } from './responsiveness.bench';
@@ -31,6 +33,8 @@ const GROUPS: Record<string, () => Promise<void>> = {
   load: benchLoad,
   nj: benchNj,
   prediction: benchPrediction,
+  'prediction-evidence': benchPredictionEvidence,
+  'prediction-lengths': benchPredictionLengths,
   probing: benchProbing,
   'probing-cost': benchProbingCost,
   responsiveness: benchResponsiveness,

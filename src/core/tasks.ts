@@ -23,6 +23,7 @@ import { createRandom, keyedRandom } from './random';
 import { fitCalibrated } from './prediction/calibrated-fit';
 import { evaluatePredictor, type Calibration, type Evaluation } from './prediction/evaluation';
 import { getPredictor } from './prediction/registry';
+import type { AlleleView, Hyperparameter } from './prediction/types';
 import { comparePopulations, type Comparison } from './identity/compare';
 
 /**
@@ -83,6 +84,11 @@ interface ScoredRows {
   method: string;
   level: number;
   seed: number;
+  /**
+   * The same matrix rows with alleles of other lengths (same size and order), for predictors that
+   * choose the allele length (registry `alleleLengths`).
+   */
+  views?: readonly { alleleLength: number; similarity: Float64Array }[];
 }
 
 export interface PredictTask extends ScoredRows {
@@ -93,7 +99,7 @@ export interface PredictTask extends ScoredRows {
    * training row in `index` order. Each held-out calibration model is thinned to the query's
    * samples per gene (genetics/thin.ts) before its distances to the training models are taken.
    */
-  thinTo?: { populations: string };
+  thinTo?: { populations: string; views?: readonly string[] };
 }
 
 export interface PredictResult {
@@ -104,6 +110,8 @@ export interface PredictResult {
   row: number[];
   /** farthest nearest-other-family distance among the calibration models (calibrated-fit.ts) */
   reach: number;
+  /** what the fit on every training model chose */
+  hyperparameters: Hyperparameter[];
 }
 
 export interface EvaluateTask extends ScoredRows {
@@ -153,19 +161,23 @@ export const tasks = {
   },
 
   predict: (task: PredictTask): PredictResult => {
-    const { similarity, size, at, index } = task;
-    const row = index.map((j) => neiDistance(similarity[at * size + j]));
+    const { similarity, size, at, index, thinTo } = task;
+    const rowOf = (s: Float64Array) => index.map((j) => neiDistance(s[at * size + j]));
+    const row = rowOf(similarity);
     const fit = fitCalibrated(
       getPredictor(task.method),
       {
         distances: distanceBlock(similarity, size, index),
         scores: task.scores,
         families: task.families,
-        heldOut: task.thinTo && thinnedDistances(parsePopulations(task.thinTo.populations), task.seed),
+        views: viewsOf(task),
+        heldOut: thinTo && thinnedDistances(parsePopulations(thinTo.populations), task.seed),
+        heldOutViews: thinTo?.views?.map((p) => thinnedDistances(parsePopulations(p), task.seed)),
       },
       { seed: task.seed, level: task.level },
     );
-    return { ...fit.predict(row), row, reach: fit.reach };
+    const viewRows = (task.views ?? []).map((v) => rowOf(v.similarity));
+    return { ...fit.predict(row, viewRows), row, reach: fit.reach, hyperparameters: fit.hyperparameters };
   },
 
   evaluate: (task: EvaluateTask): Evaluation =>
@@ -175,6 +187,7 @@ export const tasks = {
         distances: distanceBlock(task.similarity, task.size, task.index),
         scores: task.scores,
         families: task.families,
+        views: viewsOf(task),
       },
       { seed: task.seed, level: task.level, calibration: task.calibration },
     ),
@@ -229,6 +242,14 @@ function parsePopulations(json: string): AlleleCounts[] {
 /** D = -ln(max(S, 1e-10)) for every entry (method.md). */
 export function distancesOf(similarity: Float64Array): Float64Array {
   return similarity.map((s) => neiDistance(s));
+}
+
+/** D among the task's rows at each other allele length. */
+function viewsOf(task: ScoredRows): AlleleView[] | undefined {
+  return task.views?.map((v) => ({
+    alleleLength: v.alleleLength,
+    distances: distanceBlock(v.similarity, task.size, task.index),
+  }));
 }
 
 /** D among the given rows of an n x n similarity matrix; 0 on the diagonal. */

@@ -13,7 +13,8 @@
  */
 import { PhyloInputError } from '../core/errors';
 import { foldsOf } from '../core/prediction/calibrated-fit';
-import { defaultPredictorName, predictorNames } from '../core/prediction/registry';
+import { defaultPredictorName, getPredictor, predictorNames } from '../core/prediction/registry';
+import type { Hyperparameter } from '../core/prediction/types';
 import type { Calibration, Evaluation, EvaluationPoint } from '../core/prediction/evaluation';
 import { median, sharedGeneCount, shortfall } from '../core/genetics/coverage';
 import { populationsJson } from '../core/tasks';
@@ -69,6 +70,8 @@ export interface PredictionResult {
   samplingMatched: boolean;
   /** scored models with samples left out of training, with why */
   excluded: Exclusion[];
+  /** what the fit chose (k, bandwidths, ridge strength, allele length), inside the training models only */
+  hyperparameters: Hyperparameter[];
 }
 
 /** A held-out point, named by model id instead of the core's row index. */
@@ -109,14 +112,14 @@ export class PredictionService {
   ) {
     this.predictions = new ComputationCache(
       store,
-      'prediction/v2',
+      'prediction/v3',
       jsonCodec<PredictionResult>(),
       writes,
       32 * 1024 * 1024,
     );
     this.evaluations = new ComputationCache(
       store,
-      'prediction-evaluation/v1',
+      'prediction-evaluation/v2',
       jsonCodec<EvaluationResult>(),
       writes,
       32 * 1024 * 1024,
@@ -139,6 +142,7 @@ export class PredictionService {
     const target = await this.models.get(request.model);
     const scores = await this.scoresOf(request.benchmark);
     const { matrix, at, evidence, excluded } = await this.matrixWith(genome, target, thresholds);
+    const views = await this.viewsOf(genome, matrix, method);
     const out = new Set([target.id, ...excluded.map((e) => e.modelId)]);
     const train = await this.scoredSet(matrix, scores, out);
     if (train.models.length < 3) {
@@ -154,9 +158,9 @@ export class PredictionService {
     const thin = sampledLess(mine, theirs);
     const dependencies = dependenciesOf(matrix, [at, ...train.index]);
     const key = fingerprint(
-      'prediction/v2',
+      'prediction/v3',
       `${target.id}@${matrix.dependencies[at][1]}`,
-      this.keyOf(matrix, request.benchmark, train),
+      this.keyOf(matrix, request.benchmark, train, views),
       method,
       level,
       PREDICTION_SEED,
@@ -165,13 +169,14 @@ export class PredictionService {
       excluded.map((e) => e.modelId).join(','),
     );
     return this.predictions.getOrCompute(key, async () => {
+      const texts = async (alleleLength: number) =>
+        populationsJson(
+          (await this.populations.textsOf(genome, dependenciesRows(dependencies), alleleLength)).map((p) => p.json),
+        );
       const thinTo = thin
         ? {
-            populations: populationsJson(
-              (await this.populations.textsOf(genome, dependenciesRows(dependencies), ALLELE_LENGTH)).map(
-                (p) => p.json,
-              ),
-            ),
+            populations: await texts(ALLELE_LENGTH),
+            views: await Promise.all(views.map((v) => texts(v.alleleLength))),
           }
         : undefined;
       const fit = await calibrationErrors(
@@ -185,6 +190,7 @@ export class PredictionService {
           method,
           level,
           seed: PREDICTION_SEED,
+          views: views.map((v) => ({ alleleLength: v.alleleLength, similarity: v.similarity })),
           thinTo,
         }),
       );
@@ -215,6 +221,7 @@ export class PredictionService {
         extrapolation,
         samplingMatched: thin,
         excluded,
+        hyperparameters: fit.hyperparameters,
       };
       return { genomeId: genome.id, dependencies, value: result, current: currentRevisions(matrix), keep: KEEP };
     });
@@ -227,6 +234,7 @@ export class PredictionService {
     const scores = await this.scoresOf(request.benchmark);
     const matrix = await this.distances.similarity(genome);
     const all = await this.scoredSet(matrix, scores, new Set());
+    const views = await this.viewsOf(genome, matrix, method);
     if (all.models.length < 4) {
       throw badInput(
         `need at least 4 models with a ${request.benchmark} score and samples on genome "${genome.name}"; found ${all.models.length}`,
@@ -234,8 +242,8 @@ export class PredictionService {
     }
     const dependencies = dependenciesOf(matrix, all.index);
     const key = fingerprint(
-      'prediction-evaluation/v1',
-      this.keyOf(matrix, request.benchmark, all),
+      'prediction-evaluation/v2',
+      this.keyOf(matrix, request.benchmark, all, views),
       method,
       level,
       PREDICTION_SEED,
@@ -243,7 +251,7 @@ export class PredictionService {
     return this.evaluations.getOrCompute(key, async () => {
       // More than MAX_FOLDS families are held out in MAX_FOLDS groups of whole families.
       const folds = foldsOf(all.families);
-      const calibration = evaluationCalibration(new Set(folds).size, all.models.length);
+      const calibration = evaluationCalibration(new Set(folds).size, all.models.length, costOf(method));
       const e = await calibrationErrors(
         this.compute.run('evaluate', {
           similarity: matrix.similarity,
@@ -255,6 +263,7 @@ export class PredictionService {
           level,
           seed: PREDICTION_SEED,
           calibration,
+          views: views.map((v) => ({ alleleLength: v.alleleLength, similarity: v.similarity })),
         }),
       );
       const result: EvaluationResult = {
@@ -273,6 +282,8 @@ export class PredictionService {
           low: p.low,
           high: p.high,
         })),
+        // a model without a family is held out under its own label: name it by the model
+        folds: e.folds.map((f) => ({ ...f, heldOut: foldName(f.heldOut, all) })),
       };
       return { genomeId: genome.id, dependencies, value: result, current: currentRevisions(matrix), keep: KEEP };
     });
@@ -345,13 +356,47 @@ export class PredictionService {
     };
   }
 
-  /** Fingerprint of a scored set's inputs: genome, allele rule, revisions, families and scores. */
-  private keyOf(matrix: SimilarityMatrix, benchmark: string, set: ScoredSet): string {
+  /**
+   * The same rows' similarities at each other allele length the method chooses among (none for
+   * the fixed-length predictors), counted from the stored raw samples and cached like the
+   * reference matrix (DistanceService, one cache per length).
+   */
+  private async viewsOf(genome: GenomeRow, matrix: SimilarityMatrix, method: string): Promise<SimilarityMatrix[]> {
+    const lengths = alleleLengthsOf(method);
+    const rows = dependenciesRows(matrix.dependencies);
+    const views = await Promise.all(lengths.map((l) => this.distances.similarityOf(genome, rows, l)));
+    for (const v of views) {
+      // rows are named by model id in the same order; a differing order would mix models up
+      if (v.modelIds.some((id, i) => id !== matrix.modelIds[i]))
+        throw new Error(`allele-length ${v.alleleLength} matrix rows differ from the reference matrix's`);
+    }
+    return views;
+  }
+
+  /** Fingerprint of a scored set's inputs: genome, allele rules, revisions, families and scores. */
+  private keyOf(matrix: SimilarityMatrix, benchmark: string, set: ScoredSet, views: SimilarityMatrix[]): string {
     const rows = set.models.map(
       (m, i) => `${m.id}@${matrix.dependencies[set.index[i]][1]}:${set.families[i]}:${set.scores[i]}`,
     );
-    return fingerprint('scored-set/v1', matrix.genome.id, matrix.genome.fingerprint, ALLELE_LENGTH, benchmark, ...rows);
+    // each view's own revisions (read at most as new as the reference's) go in with its length
+    const lengths = views.map((v) => `${v.alleleLength}:${set.index.map((i) => v.dependencies[i][1]).join(',')}`);
+    return fingerprint(
+      'scored-set/v1',
+      matrix.genome.id,
+      matrix.genome.fingerprint,
+      ALLELE_LENGTH,
+      benchmark,
+      ...rows,
+      ...lengths,
+    );
   }
+}
+
+/** A fold label as a reader knows it: the family, "fold N", or the name of a model without a family. */
+function foldName(label: string, set: ScoredSet): string {
+  if (!label.startsWith('\u0000')) return label;
+  const i = set.families.indexOf(label);
+  return i >= 0 ? set.models[i].name : label.slice(1);
 }
 
 function checkMethod(method: string | null | undefined): string {
@@ -466,6 +511,19 @@ function nearestScored(row: readonly number[], set: ScoredSet, k: number): Predi
  */
 export const NESTED_CALIBRATION_BUDGET = 1_500_000;
 
-export function evaluationCalibration(families: number, models: number): Calibration {
-  return (families + families * (families - 1)) * models * models <= NESTED_CALIBRATION_BUDGET ? 'nested' : 'cross';
+export function evaluationCalibration(families: number, models: number, cost = 1): Calibration {
+  return (families + families * (families - 1)) * models * models * cost <= NESTED_CALIBRATION_BUDGET
+    ? 'nested'
+    : 'cross';
+}
+
+/** Work of one fit relative to the ensemble's (a length-selecting predictor selects once per length). */
+export function costOf(method: string): number {
+  return getPredictor(method).fitCost ?? 1;
+}
+
+/** The other allele lengths a method reads (default method when null; none for an unknown name). */
+export function alleleLengthsOf(method: string | null): readonly number[] {
+  const name = method ?? defaultPredictorName;
+  return predictorNames.includes(name) ? (getPredictor(name).alleleLengths ?? []) : [];
 }

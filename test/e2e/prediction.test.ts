@@ -107,15 +107,71 @@ describe('prediction', () => {
 
   it('predictors lists every predictor, the default among them', async () => {
     const { predictors, defaultPredictor } = dataOf(await app.gql('{ predictors defaultPredictor }'));
-    expect(predictors).toEqual(expect.arrayContaining(['reference', 'knn', 'kernel-ridge', 'ensemble', 'mean']));
+    expect(predictors).toEqual(
+      expect.arrayContaining(['reference', 'knn', 'kernel-ridge', 'ensemble', 'mean', 'tuned']),
+    );
     expect(predictors).toContain(defaultPredictor);
   });
+
+  it('tuned reports the hyperparameters and allele lengths it chose, per prediction and per evaluation fold', async () => {
+    const p = dataOf(
+      await app.gql(
+        `query ($model: ID!, $genome: ID!) {
+          prediction(model: $model, benchmark: "ARC", genome: $genome, method: "tuned") {
+            value low high method hyperparameters { name value }
+          }
+        }`,
+        { model: String(byName.get(TARGET)!.id), genome: String(genome.id) },
+      ),
+    ).prediction;
+    expect(p.method).toBe('tuned');
+    const chosen = Object.fromEntries(p.hyperparameters.map((h: { name: string; value: number }) => [h.name, h.value]));
+    expect(Object.keys(chosen)).toEqual([
+      'knn.k',
+      'knn.h',
+      'knn.alleleLength',
+      'kernel-ridge.ell',
+      'kernel-ridge.lambda',
+      'kernel-ridge.alleleLength',
+    ]);
+    expect([4, 6, 8, 12, 16]).toContain(chosen['knn.alleleLength']);
+    expect([4, 6, 8, 12, 16]).toContain(chosen['kernel-ridge.alleleLength']);
+    // the other lengths' matrices were counted from the stored samples and cached like the reference one
+    await app.services.writes.flush();
+    for (const length of [6, 8, 12, 16])
+      expect(await app.services.store.computationIndex(genome.id, `nei-similarity/v1/k${length}`)).not.toHaveLength(0);
+
+    const e = dataOf(
+      await app.gql(
+        `query ($genome: ID!) {
+          predictionEvaluation(benchmark: "ARC", genome: $genome, method: "tuned") {
+            n folds { heldOut hyperparameters { name value } }
+          }
+        }`,
+        { genome: String(genome.id) },
+      ),
+    ).predictionEvaluation;
+    // one fit per held-out family, each choosing without that family
+    const families = new Set(zoo.models.filter((m) => m.id !== TARGET).map((m) => m.family));
+    expect(e.folds.map((f: { heldOut: string }) => f.heldOut).sort()).toEqual([...families].sort());
+    for (const fold of e.folds) expect(fold.hyperparameters).toHaveLength(6);
+    // fixed-length predictors report theirs too, without an allele length
+    const knn = dataOf(
+      await app.gql(
+        `query ($model: ID!, $genome: ID!) {
+          prediction(model: $model, benchmark: "ARC", genome: $genome, method: "knn") { hyperparameters { name } }
+        }`,
+        { model: String(byName.get(TARGET)!.id), genome: String(genome.id) },
+      ),
+    ).prediction;
+    expect(knn.hyperparameters.map((h: { name: string }) => h.name)).toEqual(['k', 'h']);
+  }, 120_000);
 });
 
 describe('prediction caching', () => {
   const cached = async () => {
     await app.services.writes.flush();
-    return (await app.services.store.computationIndex(genome.id, 'prediction/v2')).length;
+    return (await app.services.store.computationIndex(genome.id, 'prediction/v3')).length;
   };
 
   it('the same prediction is computed once; a changed score or sample it depends on makes a new one', async () => {
@@ -144,9 +200,9 @@ describe('prediction caching', () => {
     // a new sample of a training model changes its population revision: a new key, old entries pruned
     await app.services.samples.append(donor, genome, [{ gene: 0, text: 'something new' }], 'IMPORTED');
     expect(dataOf(await predict({ method, level: 0.7 })).prediction.value).toBeCloseTo(first.value, 2);
-    const rows = await app.services.store.computationIndex(genome.id, 'prediction/v2');
+    const rows = await app.services.store.computationIndex(genome.id, 'prediction/v3');
     await app.services.writes.flush();
-    expect((await app.services.store.computationIndex(genome.id, 'prediction/v2')).length).toBeLessThanOrEqual(
+    expect((await app.services.store.computationIndex(genome.id, 'prediction/v3')).length).toBeLessThanOrEqual(
       rows.length + 1,
     );
   });

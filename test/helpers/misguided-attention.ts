@@ -53,3 +53,13 @@ export function expectedSimilarity(alleleLength: 4 | 1 = 4): { models: string[];
   const file = alleleLength === 4 ? 'expected-nei.json' : `expected-nei-k${alleleLength}.json`;
   return JSON.parse(readFileSync(join(fixtureDir, file), 'utf8'));
 }
+
+/**
+ * model name -> score_mean_judge (empty for QwQ-32b-16k). Read here because models.csv has CRLF
+ * line ends, which leave `fixtureModels().score` null (its last column name keeps the "\r").
+ */
+export function judgeScores(): Map<string, string> {
+  const [header, ...lines] = readFileSync(join(fixtureDir, 'models.csv'), 'utf8').trim().split(/\r?\n/);
+  const at = header.split(',').indexOf('score_mean_judge');
+  return new Map(lines.map((line) => [line.split(',')[0], line.split(',')[at]]));
+}

@@ -20,8 +20,8 @@
 import { PhyloInputError } from '../errors';
 import { createRandom, sampleIndices } from '../random';
 import { conformalInterval } from './conformal';
-import { leaveOneFamilyOut } from './evaluation';
-import { clamp01, type Predictor, validateTrainingSet } from './types';
+import { block, leaveOneFamilyOut } from './evaluation';
+import { type AlleleView, clamp01, type Hyperparameter, type Predictor, validateTrainingSet } from './types';
 
 /** Largest calibration set; above it a seeded sample is used. */
 export const CALIBRATION_MODELS = 120;
@@ -40,7 +40,12 @@ export interface CalibratedFit {
    * the interval came from a model that far out.
    */
   reach: number;
-  predict(row: readonly number[]): { value: number; low: number; high: number };
+  /** the hyperparameters of the fit on every training model */
+  hyperparameters: Hyperparameter[];
+  predict(
+    row: readonly number[],
+    viewRows?: readonly (readonly number[])[],
+  ): { value: number; low: number; high: number };
 }
 
 export function fitCalibrated(
@@ -51,6 +56,9 @@ export function fitCalibrated(
     families: readonly string[];
     /** D from training model i, as held out in calibration, to training model j (default: `distances`) */
     heldOut?: (i: number, j: number) => number;
+    /** other allele lengths (types.ts) and, like `heldOut`, their held-out distances */
+    views?: readonly AlleleView[];
+    heldOutViews?: readonly ((i: number, j: number) => number)[];
   },
   { seed, level }: { seed: number; level: number },
 ): CalibratedFit {
@@ -66,6 +74,8 @@ export function fitCalibrated(
     scores: picked.map((i) => train.scores[i]),
     families: foldsOf(families, CALIBRATION_FOLDS),
     heldOut: heldOut && ((k: number, l: number) => heldOut(picked[k], picked[l])),
+    views: train.views?.map((v) => ({ alleleLength: v.alleleLength, distances: block(v.distances, n, picked) })),
+    heldOutViews: train.heldOutViews?.map((h) => (k: number, l: number) => h(picked[k], picked[l])),
   };
   const lofo = leaveOneFamilyOut(predictor, calibration, { seed });
   const { upper } = conformalInterval(
@@ -76,8 +86,9 @@ export function fitCalibrated(
   return {
     halfWidth: upper,
     reach: reachOf(calibration),
-    predict(row) {
-      const value = fitted.predict(row);
+    hyperparameters: [...(fitted.hyperparameters ?? [])],
+    predict(row, viewRows) {
+      const value = fitted.predict(row, viewRows);
       return { value, low: clamp01(value - upper), high: clamp01(value + upper) };
     },
   };
@@ -110,12 +121,4 @@ function reachOf(set: {
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
-}
-
-/** The sub-matrix idx x idx of an n x n row-major matrix. */
-function block(d: Float64Array, n: number, idx: readonly number[]): Float64Array {
-  const m = idx.length;
-  const out = new Float64Array(m * m);
-  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) out[a * m + b] = d[idx[a] * n + idx[b]];
-  return out;
 }

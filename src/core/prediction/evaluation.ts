@@ -30,9 +30,11 @@
 import { PhyloInputError } from '../errors';
 import { conformalInterval } from './conformal';
 import {
+  type AlleleView,
   clamp01,
   type FitOptions,
   type FittedPredictor,
+  type Hyperparameter,
   MIN_TRAINING_MODELS,
   type Predictor,
   type TrainingSet,
@@ -40,6 +42,7 @@ import {
 } from './types';
 
 export interface LabelledSet {
+  alleleLength?: number;
   distances: Float64Array;
   scores: readonly number[];
   families: readonly string[];
@@ -49,12 +52,23 @@ export interface LabelledSet {
    * query's sampling (genetics/thin.ts).
    */
   heldOut?: (i: number, j: number) => number;
+  /** other allele lengths (types.ts), for predictors that choose among them */
+  views?: readonly AlleleView[];
+  /** like `heldOut`, per view */
+  heldOutViews?: readonly ((i: number, j: number) => number)[];
+}
+
+/** What the fit of one outer fold chose, fitted without the held-out family (or fold). */
+export interface FoldChoice {
+  heldOut: string;
+  hyperparameters: Hyperparameter[];
 }
 
 export interface LofoResult {
   predicted: number[];
   pearson: number;
   mae: number;
+  folds: FoldChoice[];
 }
 
 export interface EvaluationPoint {
@@ -77,23 +91,42 @@ export interface Evaluation {
   /** Mean interval width high - low. */
   meanWidth: number;
   points: EvaluationPoint[];
+  /** per outer fold, the hyperparameters chosen inside its training models */
+  folds: FoldChoice[];
 }
 
 export function leaveOneFamilyOut(predictor: Predictor, all: LabelledSet, options: FitOptions = {}): LofoResult {
   const n = validateLabelledSet(all);
   const predicted = new Array<number>(n).fill(NaN);
-  for (const members of familyGroups(all.families).values()) {
+  const folds: FoldChoice[] = [];
+  const d = all.heldOut ?? ((i: number, j: number) => all.distances[i * n + j]);
+  const views = (all.views ?? []).map(
+    (v, t) => all.heldOutViews?.[t] ?? ((i: number, j: number) => v.distances[i * n + j]),
+  );
+  for (const [family, members] of familyGroups(all.families)) {
     const train = complement(members, n);
     if (train.length < MIN_TRAINING_MODELS) {
       throw new PhyloInputError(
         `leave-one-family-out needs at least ${MIN_TRAINING_MODELS} models outside each family; family "${all.families[members[0]]}" leaves ${train.length}`,
       );
     }
+    // the whole selection (hyperparameters, allele length) happens inside this fit, on `train` only
     const fitted = predictor.fit(subset(all, train), options);
-    const d = all.heldOut ?? ((i: number, j: number) => all.distances[i * n + j]);
-    for (const i of members) predicted[i] = fitted.predict(train.map((j) => d(i, j)));
+    folds.push({ heldOut: family, hyperparameters: [...(fitted.hyperparameters ?? [])] });
+    for (const i of members) {
+      const viewRows = views.map((v) => train.map((j) => v(i, j)));
+      predicted[i] = fitted.predict(
+        train.map((j) => d(i, j)),
+        viewRows,
+      );
+    }
   }
-  return { predicted, pearson: pearson(predicted, all.scores), mae: meanAbsoluteError(predicted, all.scores) };
+  return {
+    predicted,
+    pearson: pearson(predicted, all.scores),
+    mae: meanAbsoluteError(predicted, all.scores),
+    folds,
+  };
 }
 
 export function evaluatePredictor(
@@ -120,7 +153,17 @@ export function evaluatePredictor(
   points.sort((a, b) => a.index - b.index);
   const covered = points.filter((p) => p.low <= p.actual && p.actual <= p.high).length;
   const meanWidth = points.reduce((s, p) => s + (p.high - p.low), 0) / n;
-  return { calibration, n, pearson: outer.pearson, mae: outer.mae, coverage: covered / n, level, meanWidth, points };
+  return {
+    calibration,
+    n,
+    pearson: outer.pearson,
+    mae: outer.mae,
+    coverage: covered / n,
+    level,
+    meanWidth,
+    points,
+    folds: outer.folds,
+  };
 }
 
 /** LOFO residuals of a run on the given models only (the inner LOFO of nested intervals). */
@@ -134,7 +177,10 @@ function innerResiduals(predictor: Predictor, all: LabelledSet, inside: number[]
 export interface CalibratedPredictor {
   halfWidth: number;
   level: number;
-  predict(distancesToTraining: readonly number[]): { value: number; low: number; high: number };
+  predict(
+    distancesToTraining: readonly number[],
+    viewRows?: readonly (readonly number[])[],
+  ): { value: number; low: number; high: number };
 }
 
 /**
@@ -150,7 +196,11 @@ export function fitWithInterval(
   const n = validateTrainingSet(train);
   // a unique key per unlabelled model; "\u0000" cannot collide with user family names in practice
   const families = Array.from({ length: n }, (_, i) => train.families?.[i] ?? `\u0000${i}`);
-  const lofo = leaveOneFamilyOut(predictor, { distances: train.distances, scores: train.scores, families }, options);
+  const lofo = leaveOneFamilyOut(
+    predictor,
+    { distances: train.distances, scores: train.scores, families, views: train.views },
+    options,
+  );
   const { upper } = conformalInterval(
     train.scores.map((y, i) => y - lofo.predicted[i]),
     level,
@@ -159,8 +209,8 @@ export function fitWithInterval(
   return {
     halfWidth: upper,
     level,
-    predict(d: readonly number[]) {
-      const value = fitted.predict(d);
+    predict(d: readonly number[], viewRows?: readonly (readonly number[])[]) {
+      const value = fitted.predict(d, viewRows);
       return { value, low: clamp01(value - upper), high: clamp01(value + upper) };
     },
   };
@@ -214,9 +264,22 @@ function complement(members: number[], n: number): number[] {
 }
 
 function subset(all: LabelledSet, idx: number[]): LabelledSet {
-  const n = all.scores.length;
+  return {
+    distances: block(all.distances, all.scores.length, idx),
+    alleleLength: all.alleleLength,
+    views: all.views?.map((v) => ({
+      alleleLength: v.alleleLength,
+      distances: block(v.distances, all.scores.length, idx),
+    })),
+    scores: idx.map((i) => all.scores[i]),
+    families: idx.map((i) => all.families[i]),
+  };
+}
+
+/** The sub-matrix idx x idx of an n x n row-major matrix. */
+export function block(d: Float64Array, n: number, idx: readonly number[]): Float64Array {
   const m = idx.length;
-  const distances = new Float64Array(m * m);
-  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) distances[a * m + b] = all.distances[idx[a] * n + idx[b]];
-  return { distances, scores: idx.map((i) => all.scores[i]), families: idx.map((i) => all.families[i]) };
+  const out = new Float64Array(m * m);
+  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) out[a * m + b] = d[idx[a] * n + idx[b]];
+  return out;
 }

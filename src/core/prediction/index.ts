@@ -13,6 +13,8 @@ export { createKnnPredictor, type FittedKnn, type SelectionOptions } from './knn
 export { createKernelRidgePredictor, type FittedKernelRidge } from './kernel-ridge';
 export { createEnsemblePredictor, type FittedEnsemble } from './ensemble';
 export { createMeanPredictor } from './mean';
+export { createTunedPredictor, TUNED_ALLELE_LENGTHS } from './tuned';
+export { createMultiscalePredictor, MULTISCALE_ALLELE_LENGTHS } from './multiscale';
 export { fastIca, icaTransform, type FastIcaModel, type FastIcaOptions } from './fast-ica';
 export {
   trainSigmoidUnit,

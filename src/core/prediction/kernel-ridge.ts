@@ -13,6 +13,9 @@
  * and training families, the held-out unit is a whole family G instead (grouped closed form):
  *     r_G - r_hat_{G|-G} = ([(K + lambda I)^-1]_GG)^-1 alpha_G
  * which scores hyperparameters on predicting a new family, the task at hand.
+ * With `selectLength` the allele length is chosen the same way: the (ell, lambda) search runs on
+ * the primary distances and on each of the training set's `views`, and the lowest loss wins
+ * (ties to the earlier, shorter length).
  *
  * Positive definiteness: exp(-D/ell) is positive definite when D is Euclidean or, more
  * generally, a conditionally negative definite metric; Nei distances need not be. A Cholesky
@@ -28,14 +31,15 @@ import { cholesky, choleskySolve, inverseDiagonal } from './linalg';
 import type { SelectionOptions } from './knn';
 import { createRandom, sampleIndices } from '../random';
 import {
+  candidateViews,
   clamp01,
   type FitOptions,
   type FittedPredictor,
   groupIds,
   medianOffDiagonal,
   type Predictor,
+  rowOfView,
   type TrainingSet,
-  validateQuery,
   validateTrainingSet,
 } from './types';
 
@@ -49,34 +53,46 @@ const SELECTION_SUBSET = 150;
 export interface FittedKernelRidge extends FittedPredictor {
   ell: number;
   lambda: number;
+  /** allele length of the distances the fit chose (the primary one without `selectLength`) */
+  alleleLength: number;
 }
 
-export function createKernelRidgePredictor({ groupedSelection = false }: SelectionOptions = {}): Predictor {
+export function createKernelRidgePredictor({
+  groupedSelection = false,
+  selectLength = false,
+}: SelectionOptions = {}): Predictor {
   return {
     name: 'kernel-ridge',
     fit(train: TrainingSet, options: FitOptions = {}): FittedKernelRidge {
       const n = validateTrainingSet(train);
-      const { distances: d, scores: y } = train;
+      const y = train.scores;
       // y_bar: the prior mean the kernel part corrects
       const yBar = y.reduce((s, v) => s + v, 0) / n;
       const r = y.map((v) => v - yBar);
-      const med = medianOffDiagonal(d, n);
       const subset = n <= SELECTION_SUBSET ? null : sampleIndices(createRandom(options.seed ?? 0), n, SELECTION_SUBSET);
       const groups = groupIds(groupedSelection ? train : { ...train, families: undefined }, n);
-      const { ell, lambda } = chooseHyperparameters(
-        d,
-        n,
-        r,
-        med,
-        subset,
-        subset ? subset.map((i) => groups[i]) : Array.from(groups),
-      );
-      const alpha = solveWithJitter(d, n, r, ell, lambda);
+      const subsetGroups = subset ? subset.map((i) => groups[i]) : Array.from(groups);
+      const candidates = selectLength ? candidateViews(train) : candidateViews(train).slice(0, 1);
+      let best = { view: -1, alleleLength: 0, distances: train.distances, ell: 1, lambda: 1, loss: Infinity };
+      for (const c of candidates) {
+        const med = medianOffDiagonal(c.distances, n);
+        const chosen = chooseHyperparameters(c.distances, n, r, med, subset, subsetGroups);
+        // ties keep the earlier (shorter, reference first) allele length
+        if (chosen.loss < best.loss - 1e-12 || best.loss === Infinity) best = { ...c, ...chosen };
+      }
+      const { ell, lambda, view, alleleLength } = best;
+      const alpha = solveWithJitter(best.distances, n, r, ell, lambda);
       return {
         ell,
         lambda,
-        predict(row: readonly number[]): number {
-          validateQuery(row, n);
+        alleleLength,
+        hyperparameters: [
+          { name: 'ell', value: ell },
+          { name: 'lambda', value: lambda },
+          ...(selectLength ? [{ name: 'alleleLength', value: alleleLength }] : []),
+        ],
+        predict(first: readonly number[], viewRows?: readonly (readonly number[])[]): number {
+          const row = rowOfView(first, viewRows, view, n);
           let f = yBar;
           // y_hat = y_bar + k_*^T alpha
           for (let j = 0; j < n; j++) f += exp(-row[j] / ell) * alpha[j];

@@ -10,9 +10,29 @@
  */
 import { PhyloInputError } from '../errors';
 
+/** The reference allele length (method.md): the primary `distances` are counted with it unless said otherwise. */
+export const REFERENCE_ALLELE_LENGTH = 4;
+
+/** The same training models' distances with alleles of another length (counted from the raw samples). */
+export interface AlleleView {
+  alleleLength: number;
+  /** n x n row-major Nei distances, same models and order as the primary `distances`. */
+  distances: Float64Array;
+}
+
+/** A chosen hyperparameter, reported with a prediction and per evaluation fold. */
+export interface Hyperparameter {
+  name: string;
+  value: number;
+}
+
 export interface TrainingSet {
   /** n x n row-major Nei distances among the training models. */
   distances: Float64Array;
+  /** allele length of `distances` (default REFERENCE_ALLELE_LENGTH) */
+  alleleLength?: number;
+  /** other allele lengths a length-selecting predictor may choose from (others ignore them) */
+  views?: readonly AlleleView[];
   /** Benchmark scores of the training models, each in [0, 1]. */
   scores: readonly number[];
   /** Optional family of each training model; null means "a family of its own". */
@@ -26,12 +46,24 @@ export interface FitOptions {
 
 export interface Predictor {
   readonly name: string;
+  /**
+   * Allele lengths whose distances the predictor chooses among (as `views`, besides the primary
+   * reference length); absent: it only reads the primary distances.
+   */
+  readonly alleleLengths?: readonly number[];
+  /** work of one fit relative to the ensemble's (default 1): bounds how many fits an evaluation nests */
+  readonly fitCost?: number;
   fit(train: TrainingSet, options?: FitOptions): FittedPredictor;
 }
 
 export interface FittedPredictor {
-  /** Predicted score in [0, 1] from the distances to the n training models. */
-  predict(distancesToTraining: readonly number[]): number;
+  /**
+   * Predicted score in [0, 1] from the distances to the n training models; `viewRows[v]` holds
+   * them at the allele length of the training set's `views[v]` (needed by length-selecting fits).
+   */
+  predict(distancesToTraining: readonly number[], viewRows?: readonly (readonly number[])[]): number;
+  /** the hyperparameters the fit chose (none for fits without any) */
+  readonly hyperparameters?: readonly Hyperparameter[];
 }
 
 /** The minimum training size every predictor accepts. */
@@ -60,6 +92,19 @@ export function validateTrainingSet(train: TrainingSet): number {
       );
     }
   }
+  train.views?.forEach((v, t) => {
+    if (!Number.isInteger(v.alleleLength) || v.alleleLength < 1)
+      throw new PhyloInputError(`view ${t}: allele length must be a positive integer, got ${v.alleleLength}`);
+    if (v.distances.length !== n * n)
+      throw new PhyloInputError(`view ${t} (allele length ${v.alleleLength}) must be ${n} x ${n}`);
+    for (let k = 0; k < v.distances.length; k++) {
+      const d = v.distances[k];
+      if (!Number.isFinite(d) || d < 0)
+        throw new PhyloInputError(
+          `distances at allele length ${v.alleleLength} must be finite and non-negative: entry (${Math.floor(k / n)}, ${k % n}) is ${d}`,
+        );
+    }
+  });
   if (train.families !== undefined && train.families.length !== n) {
     throw new PhyloInputError(
       `families must have one entry per model: ${train.families.length} families for ${n} scores`,
@@ -75,6 +120,32 @@ export function validateQuery(d: readonly number[], n: number): void {
     if (!Number.isFinite(d[j]) || d[j] < 0)
       throw new PhyloInputError(`distances must be finite and non-negative: distance ${j} is ${d[j]}`);
   }
+}
+
+/**
+ * The candidate distance matrices of a length-selecting fit: the primary one (index -1) then each
+ * view (index v), with their allele lengths.
+ */
+export function candidateViews(train: TrainingSet): { view: number; alleleLength: number; distances: Float64Array }[] {
+  return [
+    { view: -1, alleleLength: train.alleleLength ?? REFERENCE_ALLELE_LENGTH, distances: train.distances },
+    ...(train.views ?? []).map((v, view) => ({ view, alleleLength: v.alleleLength, distances: v.distances })),
+  ];
+}
+
+/** The query row of a fit that chose `view` (-1: the primary distances); validated against n. */
+export function rowOfView(
+  row: readonly number[],
+  viewRows: readonly (readonly number[])[] | undefined,
+  view: number,
+  n: number,
+): readonly number[] {
+  validateQuery(row, n);
+  if (view < 0) return row;
+  const chosen = viewRows?.[view];
+  if (!chosen) throw new PhyloInputError(`this fit chose allele view ${view}: its distances must be given too`);
+  validateQuery(chosen, n);
+  return chosen;
 }
 
 export function clamp01(x: number): number {

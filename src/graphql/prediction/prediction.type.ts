@@ -12,6 +12,29 @@ export class PredictionNeighbor {
   score!: number;
 }
 
+@ObjectType({ description: 'A hyperparameter a predictor chose by cross-validation inside its training models.' })
+export class Hyperparameter {
+  @Field(() => String, {
+    description:
+      'e.g. "k", "h", "ell", "lambda", "alleleLength"; an ensemble prefixes its members\' ("knn.k", "kernel-ridge.alleleLength")',
+  })
+  name!: string;
+
+  @Field(() => Float)
+  value!: number;
+}
+
+@ObjectType({ description: 'What the fit of one outer fold of an evaluation chose, without the held-out models.' })
+export class EvaluationFold {
+  @Field(() => String, {
+    description: 'the family held out ("fold N" when families are grouped; a model without a family by its name)',
+  })
+  heldOut!: string;
+
+  @Field(() => [Hyperparameter], { description: 'chosen on the models outside the fold only' })
+  hyperparameters!: Hyperparameter[];
+}
+
 @ObjectType({ description: 'A predicted benchmark score with a conformal interval (README, "Predictions").' })
 export class Prediction {
   @Field(() => Float, { description: 'the point prediction, in [0, 1]' })
@@ -58,6 +81,12 @@ export class Prediction {
 
   @Field(() => [Exclusion], { description: 'models with samples left out of training, with why' })
   excluded!: Exclusion[];
+
+  @Field(() => [Hyperparameter], {
+    description:
+      'what the fit chose (k, bandwidths, ridge strength, allele length), by cross-validation on the training models only',
+  })
+  hyperparameters!: Hyperparameter[];
 }
 
 @ObjectType({ description: 'One held-out model of a leave-one-family-out evaluation.' })
@@ -109,4 +138,9 @@ export class PredictionEvaluation {
 
   @Field(() => [EvaluationPoint])
   points!: EvaluationPoint[];
+
+  @Field(() => [EvaluationFold], {
+    description: 'per outer fold, the hyperparameters chosen inside its training models (nested selection)',
+  })
+  folds!: EvaluationFold[];
 }

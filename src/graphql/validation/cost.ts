@@ -29,6 +29,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { BOOTSTRAP_BUDGET } from '../../services/tree.service';
+import { alleleLengthsOf } from '../../services/prediction.service';
 
 /** Weights, in cost units (about a microsecond each). */
 export const WEIGHTS = {
@@ -135,6 +136,12 @@ export function matrixWork(n: number, genes: number, alleleLength = 4): number {
   if (n <= 0) return 0;
   const recount = alleleLength === 4 ? 0 : WEIGHTS.alleleRecount * n * genes;
   return WEIGHTS.modelGene * n * genes + WEIGHTS.pairGene * ((n * n) / 2) * genes + recount;
+}
+
+/** The matrices a prediction reads: the reference one plus one per other allele length of its method. */
+function predictionMatrices(method: unknown, n: number, genes: number): number {
+  const lengths = alleleLengthsOf(typeof method === 'string' ? method : null);
+  return matrixWork(n, genes) + lengths.reduce((sum, l) => sum + matrixWork(n, genes, l), 0);
 }
 
 /** Work of `pairs` identity tests (1,000 permutations and bootstrap replicates each) on G genes. */
@@ -274,12 +281,17 @@ function costOf(
     }
     case 'Query.prediction': {
       const { n, genes } = sizes();
-      return { self: WEIGHTS.prediction + matrixWork(n, genes), each: 1, scope: { key: `n=${n}`, n } };
+      return {
+        self: WEIGHTS.prediction + predictionMatrices(args.method, n, genes),
+        each: 1,
+        scope: { key: `n=${n}`, n },
+      };
     }
     case 'Query.predictionEvaluation': {
       const { n, genes } = sizes();
       return {
-        self: WEIGHTS.evaluation + matrixWork(n, genes),
+        // the service holds the fits to the same budget whatever the predictor (evaluationCalibration)
+        self: WEIGHTS.evaluation + predictionMatrices(args.method, n, genes),
         each: 1,
         scope: { key: `n=${n}`, n },
         detail: `an evaluation over up to ${n} models`,

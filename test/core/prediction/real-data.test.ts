@@ -1,44 +1,17 @@
 /**
  * Leave-one-family-out predictions of every predictor on real PhyloLM data: 58 scored models
  * of the Misguided Attention benchmark (CC0; test/fixtures/misguided-attention, the fixture the end-to-end tests use too).
- * Nei distances come from the allele frequencies via src/core/genetics/nei.ts.
+ * Nei distances come from the raw completions, counted at allele lengths 4 (the reference), 6, 8,
+ * 12 and 16 as the server counts them (test/helpers/allele-views.ts).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { neiDistance, neiSimilarity } from '../../../src/core/genetics/nei';
-import type { AlleleCounts } from '../../../src/core/genetics/population';
 import { leaveOneFamilyOut, type LofoResult } from '../../../src/core/prediction/evaluation';
 import { defaultPredictorName, getPredictor, predictorNames } from '../../../src/core/prediction/registry';
-import { fixtureDir } from '../../helpers/misguided-attention';
+import { MULTISCALE_ALLELE_LENGTHS } from '../../../src/core/prediction/multiscale';
+import { labelledSet, misguidedAttention } from '../../helpers/allele-views';
 
-const dir = fixtureDir;
-
+/** Distances at the reference allele length and the other lengths `multiscale` and `tuned` read. */
 function loadRealSet() {
-  const alleles = JSON.parse(readFileSync(join(dir, 'alleles.json'), 'utf8')) as {
-    models: Record<string, AlleleCounts>;
-  };
-  const [header, ...lines] = readFileSync(join(dir, 'models.csv'), 'utf8').trim().split(/\r?\n/);
-  const col = header.split(',');
-  const rows = lines
-    .map((line) => Object.fromEntries(line.split(',').map((v, i) => [col[i].trim(), v.trim()])))
-    .filter((r) => r.score_mean_judge !== '');
-  const names = rows.map((r) => r.model);
-  const n = names.length;
-  const distances = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      // D = -ln(max(S, 1e-10)), S summed over the genes both models answered
-      const d = neiDistance(neiSimilarity(alleles.models[names[i]], alleles.models[names[j]]));
-      distances[i * n + j] = d;
-      distances[j * n + i] = d;
-    }
-  }
-  return {
-    names,
-    distances,
-    scores: rows.map((r) => Number(r.score_mean_judge)),
-    families: rows.map((r) => r.family_guess),
-  };
+  return labelledSet(misguidedAttention(), MULTISCALE_ALLELE_LENGTHS);
 }
 
 describe('benchmark prediction on Misguided Attention (real data)', () => {
@@ -74,6 +47,13 @@ describe('benchmark prediction on Misguided Attention (real data)', () => {
     const best = Math.min(...[...results.values()].map((r) => r.mae));
     expect(results.get(defaultPredictorName)!.mae).toBeLessThanOrEqual(best + 0.005);
     expect(results.get(defaultPredictorName)!.mae).toBeLessThan(results.get('reference')!.mae);
+  });
+
+  // issue 15: longer alleles carry more signal here; averaging the lengths (multiscale) beats the
+  // reference-length ensemble on both MAE and r (README, "Predictions")
+  it('multiscale beats the reference-length ensemble on MAE and r', () => {
+    expect(results.get('multiscale')!.mae).toBeLessThan(results.get('ensemble')!.mae - 0.003);
+    expect(results.get('multiscale')!.pearson).toBeGreaterThan(results.get('ensemble')!.pearson + 0.05);
   });
 
   it('every predictor predicts every model, held out with its family', () => {
