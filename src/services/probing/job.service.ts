@@ -33,6 +33,7 @@ import { JobRunner, type RunnerOptions } from './job-runner';
 import { alreadyDone, planRequests } from './probe-plan';
 import { resolveTarget, type StartProbingInput } from './probe-target';
 import { estimateTokens } from './token-estimate';
+import { adaptiveSettings, type AdaptiveReport } from './adaptive';
 
 const JOB_STATUSES: readonly JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 
@@ -50,13 +51,31 @@ export interface ProbingOptions extends RunnerOptions {
 }
 export type { JobStatus };
 
-/** A job as the API shows it: the stored row with its warnings parsed. */
-export interface ProbeJobView extends Omit<ProbeJobRow, 'warnings'> {
+/** A job as the API shows it: the stored row with its warnings and adaptive report parsed. */
+export interface ProbeJobView extends Omit<ProbeJobRow, 'warnings' | 'adaptive' | 'adaptiveReport'> {
   warnings: string[];
+  adaptive: boolean;
+  /** adaptive jobs, once finished: samples per gene where sampling stopped, and why */
+  stoppedAtSamplesPerGene: number | null;
+  stopReason: string | null;
+  /** adaptive jobs, once finished: samples and (estimated) tokens not spent against the full plan */
+  samplesSaved: number | null;
+  tokensSaved: number | null;
 }
 
 export function jobView(row: ProbeJobRow): ProbeJobView {
-  return { ...row, warnings: JSON.parse(row.warnings) as string[] };
+  const { adaptive, adaptiveReport, ...rest } = row;
+  const report = adaptiveReport ? (JSON.parse(adaptiveReport) as Partial<AdaptiveReport>) : {};
+  const finished = report.stoppedAt !== undefined;
+  return {
+    ...rest,
+    warnings: JSON.parse(row.warnings) as string[],
+    adaptive: adaptive !== null,
+    stoppedAtSamplesPerGene: report.stoppedAt ?? null,
+    stopReason: report.reason ?? null,
+    samplesSaved: finished ? row.total - row.completed : null,
+    tokensSaved: report.tokensSaved ?? null,
+  };
 }
 
 export interface ProbingEstimate {
@@ -137,6 +156,7 @@ export class JobService {
       status: 'QUEUED',
       completed,
       total,
+      adaptive: target.adaptive ? JSON.stringify(adaptiveSettings(target.adaptiveOptions, samplesPerGene)) : null,
     });
     await this.queue.enqueue(job.id);
     return jobView(job);

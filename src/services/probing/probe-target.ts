@@ -10,6 +10,7 @@ import { badInput } from '../errors';
 import { EXTERNAL_PROVIDER, MAX_TOKENS } from '../model.service';
 import { lookUpGenome, lookUpModel } from '../reference';
 import { requireIntIn } from '../validate';
+import { adaptiveSettings, type AdaptiveOptions } from './adaptive';
 
 export const REFERENCE_SAMPLES_PER_GENE = 32;
 const MAX_SAMPLES_PER_GENE = 1024;
@@ -19,6 +20,9 @@ export interface StartProbingInput {
   genome: string;
   samplesPerGene?: number | null;
   maxTokens?: number | null;
+  /** sample in rounds and stop when more samples would change nothing that matters (adaptive.ts) */
+  adaptive?: boolean | null;
+  adaptiveOptions?: AdaptiveOptions | null;
 }
 
 export interface Target {
@@ -27,6 +31,8 @@ export interface Target {
   provider: Provider;
   samplesPerGene: number;
   maxTokens: number;
+  adaptive: boolean;
+  adaptiveOptions: AdaptiveOptions | null;
 }
 
 export async function resolveTarget(
@@ -54,5 +60,17 @@ export async function resolveTarget(
   }
   const samplesPerGene = input.samplesPerGene ?? REFERENCE_SAMPLES_PER_GENE;
   const maxTokens = requireIntIn('maxTokens', input.maxTokens ?? model.maxTokens, 1, MAX_TOKENS);
-  return { model, genome, provider, samplesPerGene, maxTokens };
+  const adaptive = input.adaptive === true;
+  // checked here too, so a bad knob is refused before anything is stored
+  if (adaptive) adaptiveSettings(input.adaptiveOptions, samplesPerGene);
+  else if (input.adaptiveOptions != null) throw badInput('adaptiveOptions needs adaptive: true');
+  return {
+    model,
+    genome,
+    provider,
+    samplesPerGene,
+    maxTokens,
+    adaptive,
+    adaptiveOptions: input.adaptiveOptions ?? null,
+  };
 }
