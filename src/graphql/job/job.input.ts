@@ -15,18 +15,18 @@ export class AdaptiveOptionsInput {
   @Field(() => Float, {
     nullable: true,
     description:
-      "stop when the bootstrap standard error (over the model's samples) of every Nei distance to the other models is at most this (default 0.04; 0: off)",
+      "stop when the bootstrap standard error (over the model's samples) of every Nei distance to the other models is at most this (default 0: off)",
   })
   targetStandardError?: number | null;
 
   @Field(() => Float, {
     nullable: true,
     description:
-      'stop when at least this share of bootstrap replicates keeps the NJ tree topology (default 0: off), in [0, 1]',
+      'stop when at least this share of bootstrap replicates keeps the NJ tree topology (default 0.95; 0: off), in [0, 1]; left out past 300 other models',
   })
   placementConfidence?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'bootstrap replicates per decision (default 50), 2 to 1000' })
+  @Field(() => Int, { nullable: true, description: 'bootstrap replicates per decision (default 100), 2 to 1000' })
   replicates?: number | null;
 }
 
