@@ -5,6 +5,7 @@
  *   BENCH=load BENCH_LOAD_SECONDS=10 npm run bench   the load test (bench/load.bench.ts), shorter.
  *   BENCH=store BENCH_STORE_MODELS=1000 npm run bench   SQLite beside PostgreSQL (bench/store.bench.ts).
  *   BENCH=dashboard npm run bench   first paint of the dashboard in Chromium, bundle sizes.
+ *   BENCH=probingcost npm run bench   one model's probing cost: reference, batch, adaptive, designed genome.
  */
 import 'reflect-metadata';
 import { benchDashboard } from './dashboard.bench';
@@ -14,6 +15,7 @@ import { benchIdentity } from './identity.bench';
 import { benchLoad } from './load.bench';
 import { benchPrediction } from './prediction.bench';
 import { benchProbing } from './probing.bench';
+import { benchProbingCost } from './probing-cost.bench';
 import { benchResponsiveness } from './responsiveness.bench';
 import { benchSimulated } from './simulated.bench';
 import { benchWorkers } from './workers.bench';
@@ -27,6 +29,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   load: benchLoad,
   prediction: benchPrediction,
   probing: benchProbing,
+  probingcost: benchProbingCost,
   responsiveness: benchResponsiveness,
   simulated: benchSimulated,
   workers: benchWorkers,
