@@ -411,7 +411,7 @@ export class JobRunner {
             reached,
             genome.geneCount,
             provider.capabilities.maxSamplesPerRequest,
-            completed - job.completed,
+            (await this.store.jobSampleTexts(job.id)).length,
           ),
         ),
       }),
