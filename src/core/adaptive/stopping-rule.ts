@@ -3,7 +3,7 @@
  * only while they could still change what the samples are for, the model's Nei distances to the
  * others and its place in their neighbour-joining tree.
  *
- Both are judged by bootstrapping the target model's samples, the others held as known: each
+ * Both are judged by bootstrapping the target model's samples, the others held as known: each
  * replicate draws, within every gene, the target's n samples with replacement from its observed
  * alleles (the within-population stage of a hierarchical bootstrap, Davison & Hinkley 1997 §3.8)
  * and recomputes the target's distance to every other model. The genes stay fixed: resampling
@@ -17,8 +17,9 @@
  *   replicate distances has the same topology (Robinson-Foulds distance 0) as the tree from its
  *   observed distances, so further samples are unlikely to move it.
  *
- * Either one stops (each may be switched off with 0). Fewer than two other models give no tree
- * and no comparison: the rule never stops then, and the job samples its full plan.
+ * Either one stops (each may be switched off with 0). Without another model there is nothing to
+ * judge and the rule never stops (the job samples its full plan); with one, there is no tree and
+ * only the precision rule can.
  *
  * Complexity: O(replicates x (G x n + others x G x alleles + NJ of others + 1)), NJ being O(m^3).
  *
@@ -68,7 +69,10 @@ export function stoppingDecision(
   const observed = table.distances(null);
   const random = createRandom(options.seed);
   const replicates = Array.from({ length: options.replicates }, () => table.replicate(random));
-  const maxStandardError = Math.max(...observed.map((_, j) => standardDeviation(replicates.map((r) => r[j]))));
+  const maxStandardError = observed.reduce(
+    (max, _, j) => Math.max(max, standardDeviation(replicates.map((r) => r[j]))),
+    0,
+  );
   let placementSupport: number | null = null;
   if (others.length >= 2 && options.placementConfidence > 0) {
     const between = othersDistances(others);
