@@ -5,7 +5,8 @@
  *   BENCH=load BENCH_LOAD_SECONDS=10 npm run bench   the load test (bench/load.bench.ts), shorter.
  *   BENCH=store BENCH_STORE_MODELS=1000 npm run bench   SQLite beside PostgreSQL (bench/store.bench.ts).
  *   BENCH=dashboard npm run bench   first paint of the dashboard in Chromium, bundle sizes.
- *   BENCH=probing-cost npm run bench   tokens and dollars of one model at the reference plan, direct and batch.
+ *   BENCH=probing-cost npm run bench   one model's probing cost: reference, batch (estimate and a job run
+ *     through the fake batch server), adaptive, designed genome (bench/probing-cost*.ts).
  *   BENCH=nj npm run bench   NJ at 1,000 to 10,000 taxa beside R ape::nj (bench/nj.bench.ts).
  */
 import 'reflect-metadata';
@@ -20,6 +21,7 @@ import { benchPredictionEvidence } from './prediction-evidence.bench';
 import { benchPredictionLengths } from './prediction-lengths.bench';
 import { benchProbing } from './probing.bench';
 import { benchProbingCost } from './probing-cost';
+import { benchProbingPlans } from './probing-cost.bench';
 import { benchResponsiveness } from './responsiveness.bench';
 import { benchSimulated } from './simulated.bench';
 import { benchWorkers } from './workers.bench';
@@ -36,7 +38,10 @@ const GROUPS: Record<string, () => Promise<void>> = {
   'prediction-evidence': benchPredictionEvidence,
   'prediction-lengths': benchPredictionLengths,
   probing: benchProbing,
-  'probing-cost': benchProbingCost,
+  'probing-cost': async () => {
+    await benchProbingCost();
+    await benchProbingPlans();
+  },
   responsiveness: benchResponsiveness,
   simulated: benchSimulated,
   workers: benchWorkers,

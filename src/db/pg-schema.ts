@@ -75,6 +75,11 @@ export const genomes = pgTable(
     name: text('name').notNull(),
     fingerprint: text('fingerprint').notNull(),
     geneCount: integer('gene_count').notNull(),
+    /**
+     * a designed genome's provenance (designGenome, issue 13) as JSON: the genome it was chosen
+     * from, the design models, the method and its score; null for a genome given gene by gene
+     */
+    design: text('design'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('genomes_name_unique').on(t.name), index('genomes_fingerprint_idx').on(t.fingerprint)],
@@ -190,6 +195,10 @@ export const probeJobs = pgTable(
      * the batch in flight with the requests it holds, and how many batches were submitted
      */
     batch: text('batch'),
+    /** adaptive sampling (issue 13): the stopping rule's settings as JSON, null for the full plan */
+    adaptive: text('adaptive'),
+    /** adaptive sampling: what each round found and why it stopped, as JSON (services/probing/adaptive.ts) */
+    adaptiveReport: text('adaptive_report'),
     createdAt: createdAt(),
     startedAt: text('started_at'),
     finishedAt: text('finished_at'),

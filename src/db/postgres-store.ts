@@ -229,14 +229,24 @@ export class PostgresStore implements Store {
     return Number(row?.n ?? 0);
   }
 
-  async createGenome(input: { name: string; fingerprint: string; genes: readonly string[] }): Promise<GenomeRow> {
+  async createGenome(input: {
+    name: string;
+    fingerprint: string;
+    genes: readonly string[];
+    design?: string | null;
+  }): Promise<GenomeRow> {
     storable('the genome name', [input.name]);
     input.genes.forEach((text, i) => storable(`gene ${i}`, [text]));
     return uniquely(`a genome named "${input.name}" already exists`, () =>
       this.db.transaction(async (tx) => {
         const [genome] = await tx
           .insert(genomes)
-          .values({ name: input.name, fingerprint: input.fingerprint, geneCount: input.genes.length })
+          .values({
+            name: input.name,
+            fingerprint: input.fingerprint,
+            geneCount: input.genes.length,
+            design: input.design ?? null,
+          })
           .returning();
         // every gene in one statement: two array parameters, whatever the genome's size
         await tx.execute(

@@ -218,12 +218,22 @@ export class SqliteStore implements Store {
     return row?.n ?? 0;
   }
 
-  async createGenome(input: { name: string; fingerprint: string; genes: readonly string[] }): Promise<GenomeRow> {
+  async createGenome(input: {
+    name: string;
+    fingerprint: string;
+    genes: readonly string[];
+    design?: string | null;
+  }): Promise<GenomeRow> {
     return uniquely(`a genome named "${input.name}" already exists`, () =>
       this.db.transaction((tx) => {
         const genome = tx
           .insert(genomes)
-          .values({ name: input.name, fingerprint: input.fingerprint, geneCount: input.genes.length })
+          .values({
+            name: input.name,
+            fingerprint: input.fingerprint,
+            geneCount: input.genes.length,
+            design: input.design ?? null,
+          })
           .returning()
           .get();
         const rows = input.genes.map((text, index) => ({ genomeId: genome.id, index, text }));

@@ -52,10 +52,23 @@ export interface NewJob {
   total: number;
   /** the initial batch state of a job sent through a batch API; null or absent otherwise */
   batch?: string | null;
+  /** adaptive sampling's settings as JSON; absent or null for the full plan */
+  adaptive?: string | null;
 }
 
 export type JobPatch = Partial<
-  Pick<ProbeJobRow, 'status' | 'error' | 'warnings' | 'collapsed' | 'startedAt' | 'finishedAt' | 'completed' | 'batch'>
+  Pick<
+    ProbeJobRow,
+    | 'status'
+    | 'error'
+    | 'warnings'
+    | 'collapsed'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'completed'
+    | 'batch'
+    | 'adaptiveReport'
+  >
 >;
 
 export interface JobFilter {
@@ -227,7 +240,13 @@ export interface Store {
   /** Deletes a model and, by cascade, its samples, populations, scores and jobs. */
   deleteModel(id: number): Promise<void>;
 
-  createGenome(input: { name: string; fingerprint: string; genes: readonly string[] }): Promise<GenomeRow>;
+  /** `design`: a designed genome's provenance as JSON (designGenome), stored with the genome in one transaction */
+  createGenome(input: {
+    name: string;
+    fingerprint: string;
+    genes: readonly string[];
+    design?: string | null;
+  }): Promise<GenomeRow>;
   getGenome(id: number): Promise<GenomeRow | undefined>;
   /** Deletes a genome and, by cascade, its genes, samples, populations, jobs and cached results. */
   deleteGenome(id: number): Promise<void>;

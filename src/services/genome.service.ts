@@ -20,7 +20,13 @@ export class GenomeService {
    * Creates a genome. A taken name is BAD_USER_INPUT, or with `ifExists: RETURN` the existing
    * genome when its genes are these (same fingerprint) and CONFLICT when they are not.
    */
-  async create(input: { name: string; genes: readonly string[]; ifExists?: IfExists | null }): Promise<GenomeRow> {
+  async create(input: {
+    name: string;
+    genes: readonly string[];
+    ifExists?: IfExists | null;
+    /** a designed genome's provenance (genome-design.service.ts) */
+    design?: string | null;
+  }): Promise<GenomeRow> {
     const name = requireText('name', input.name, 200);
     if (input.genes.length === 0) throw badInput('a genome needs at least one gene');
     if (input.genes.length > MAX_GENES) throw badInput(`a genome has at most ${MAX_GENES} genes`);
@@ -37,7 +43,7 @@ export class GenomeService {
       return sameGenesOrConflict(taken, fingerprint, input.genes.length);
     }
     try {
-      return await this.store.createGenome({ name, fingerprint, genes: input.genes });
+      return await this.store.createGenome({ name, fingerprint, genes: input.genes, design: input.design ?? null });
     } catch (error) {
       if (!(error instanceof DuplicateError)) throw error;
       // another request created the name between our read and this write

@@ -2,6 +2,7 @@
  * The composition root of the business layer: builds every service over one store. The GraphQL
  * layer, the CLI and the tests all get their services from here.
  */
+import { GenomeDesignService } from './genome-design.service';
 import type { Store } from '../db/store';
 import type { ChangeFeed } from './change-feed';
 import type { Logger } from '../logger';
@@ -73,6 +74,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
     feed: options.feed,
   });
   const removal = new RemovalService(store, models, genomes, jobs);
+  const genomeDesign = new GenomeDesignService(store, genomes, models, populations);
   const drift = new DriftService(store, models, genomes, jobs, compute, { ...options.drift, logger: options.logger });
   return {
     /** the data revision every write to user data bumps (what the response cache keys on) */
@@ -88,6 +90,7 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
     jobs,
     models,
     genomes,
+    genomeDesign,
     populations,
     samples,
     evidence,

@@ -220,6 +220,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describe('genomes and genes', () => {
+      it('createGenome stores a designed genome with its provenance; a plain one has none', async () => {
+        const plain = await store.createGenome({ name: 'plain', fingerprint: 'p', genes: ['a', 'b', 'c'] });
+        expect(plain.design).toBeNull();
+        const design = JSON.stringify({
+          fromGenomeId: plain.id,
+          genes: [0, 2],
+          method: 'greedy-spearman',
+          spearman: 0.9,
+        });
+        const designed = await store.createGenome({ name: 'small', fingerprint: 's', genes: ['a', 'c'], design });
+        expect(designed).toMatchObject({ name: 'small', geneCount: 2, design });
+        expect(await store.getGenome(designed.id)).toEqual(designed);
+        expect(await store.getGenomeByName('small')).toEqual(designed);
+        expect(await store.geneTexts(designed.id)).toEqual(['a', 'c']);
+      });
+
       it('createGenome stores the genes in order, readable by id, name, list and pages', async () => {
         const genes = ['first gene', 'second gene', 'third gene', 'fourth gene', 'fifth gene'];
         const genome = await store.createGenome({ name: 'g5', fingerprint: 'abc', genes });
@@ -668,6 +684,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           owner: null,
           leaseUntil: null,
           batch: null,
+          adaptive: null,
+          adaptiveReport: null,
           startedAt: null,
           finishedAt: null,
         });
@@ -686,6 +704,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(updated).toMatchObject({ batch: inFlight, status: 'RUNNING' });
         expect((await store.getJob(created.id))?.batch).toBe(inFlight);
         expect((await store.updateJob(created.id, { completed: 1 })).batch).toBe(inFlight);
+      });
+
+      it('an adaptive job keeps its settings, and its report is patched like any field', async () => {
+        const { model, genome } = await modelAndGenome();
+        const settings = JSON.stringify({
+          firstRound: 8,
+          targetStandardError: 0,
+          placementConfidence: 0.95,
+          replicates: 100,
+        });
+        const created = await store.createJob({ ...job(model.id, genome.id), adaptive: settings });
+        expect(created).toMatchObject({ adaptive: settings, adaptiveReport: null });
+        const report = JSON.stringify({ rounds: [{ samplesPerGene: 8, reason: 'PLACEMENT' }], stoppedAt: 8 });
+        const updated = await store.updateJob(created.id, { adaptiveReport: report });
+        expect(updated).toMatchObject({ adaptive: settings, adaptiveReport: report, status: 'QUEUED' });
+        expect(await store.getJob(created.id)).toEqual(updated);
       });
 
       it('listJobs filters by status, model and genome and pages by id', async () => {

@@ -52,7 +52,7 @@ export function neiDistance(similarity: number): number {
 }
 
 /** [sum pA*pB, sum pA^2, sum pB^2] for one gene, or null when either side has no probes. */
-function geneSums(a: GeneCounts | null, b: GeneCounts | null): [number, number, number] | null {
+export function geneSums(a: GeneCounts | null, b: GeneCounts | null): [number, number, number] | null {
   const na = totalCount(a);
   const nb = totalCount(b);
   if (a === null || b === null || na === 0 || nb === 0) return null;

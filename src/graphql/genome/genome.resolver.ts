@@ -3,8 +3,8 @@ import { GENE_PAGE, type PageRequest } from '../../services/page';
 import { toConnection } from '../common/connection';
 import { PageArgs } from '../common/page.args';
 import type { Context } from '../context';
-import { CreateGenomeInput } from './genome.input';
-import { BuiltinGenome, GeneConnection, Genome } from './genome.type';
+import { CreateGenomeInput, DesignGenomeInput } from './genome.input';
+import { BuiltinGenome, GeneConnection, Genome, GenomeDesign } from './genome.type';
 
 const GenePage = PageArgs(GENE_PAGE);
 
@@ -30,6 +30,25 @@ export class GenomeResolver {
     @Arg('input', () => CreateGenomeInput) input: CreateGenomeInput,
   ): Promise<Genome> {
     return services.genomes.create(input);
+  }
+
+  @Mutation(() => Genome, {
+    description:
+      'A genome of `size` genes chosen from `from` for how well they reproduce its distances between `models` (greedy selection on the samples held); its provenance is in `design`.',
+  })
+  designGenome(
+    @Ctx() { services }: Context,
+    @Arg('input', () => DesignGenomeInput) input: DesignGenomeInput,
+  ): Promise<Genome> {
+    return services.genomeDesign.design(input);
+  }
+
+  @FieldResolver(() => GenomeDesign, {
+    nullable: true,
+    description: 'where a designed genome came from; null otherwise',
+  })
+  design(@Root() genome: Genome): GenomeDesign | null {
+    return genome.design ? (JSON.parse(genome.design) as GenomeDesign) : null;
   }
 
   @Query(() => [BuiltinGenome], { description: 'Genomes shipped with the server (128 genes drawn with a fixed seed).' })

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../common/connection';
 
 @ObjectType({ description: 'One gene: a short text prefix, sent to models as-is.' })
@@ -32,6 +32,32 @@ export class Genome {
 
   @Field(() => String)
   createdAt!: string;
+
+  /** a designed genome's provenance as JSON (shown by the `design` field) */
+  design!: string | null;
+}
+
+@ObjectType({ description: 'Where a designed genome (designGenome) came from.' })
+export class GenomeDesign {
+  @Field(() => ID)
+  fromGenomeId!: number;
+
+  @Field(() => String, { description: 'the name of the genome it was chosen from, when designed' })
+  fromGenome!: string;
+
+  @Field(() => [Int], { description: 'indices of its genes in that genome, in its own order' })
+  genes!: number[];
+
+  @Field(() => [String], { description: 'the design models' })
+  models!: string[];
+
+  @Field(() => String, { description: 'greedy-spearman: greedy forward selection maximising Spearman agreement' })
+  method!: string;
+
+  @Field(() => Float, {
+    description: "Spearman correlation of its distances with the full genome's, over the design models' pairs",
+  })
+  spearman!: number;
 }
 
 @ObjectType({ description: 'A genome shipped with the server, ready to install with installBuiltinGenome.' })

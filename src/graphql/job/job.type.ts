@@ -68,6 +68,28 @@ export class ProbeJob implements Omit<ProbeJobView, 'owner' | 'leaseUntil'> {
   @Field(() => Float, { description: 'from the price table; 0 when the model is not priced' })
   costUsd!: number;
 
+  @Field(() => Boolean, { description: 'sampled in rounds, stopping early when more samples would change nothing' })
+  adaptive!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'adaptive, finished: samples per gene where sampling stopped' })
+  stoppedAtSamplesPerGene!: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'adaptive, finished: PRECISION, PLACEMENT (the stopping rule) or FULL_PLAN',
+  })
+  stopReason!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'adaptive, finished: samples of the full plan not taken' })
+  samplesSaved!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "adaptive, finished: tokens the full plan would have cost beyond this job's, from its own tokens per request and per sample",
+  })
+  tokensSaved!: number | null;
+
   @Field(() => String)
   createdAt!: string;
 

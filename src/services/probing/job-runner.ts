@@ -22,6 +22,7 @@ import type { PopulationService } from '../population.service';
 import type { SampleService } from '../sample.service';
 import { pace } from '../time-slice';
 import { alreadyDone, planRequests, type ProbeRequestPlan } from './probe-plan';
+import { finalReport, runAdaptiveRounds } from './adaptive';
 import { resolveTarget, type Target } from './probe-target';
 import { estimateTokens } from './token-estimate';
 import type { TurnOutcome } from './job-queue';
@@ -205,20 +206,24 @@ export class JobRunner {
         });
         if (yieldTurn?.aborted) return;
       }
-      for (let round = 0; job.batch === null && round < (this.options.rounds ?? 3); round++) {
-        const stats = await this.store.geneSampleStats(target.model.id, target.genome.id);
-        const plan = planRequests(
-          genes.length,
-          stats,
-          job.samplesPerGene,
-          target.provider.capabilities.maxSamplesPerRequest,
-        );
-        if (plan.length === 0) break;
-        await this.runPlan(job, target, genes, plan, warnings, signal, yieldTurn);
-        if (yieldTurn?.aborted) return;
-      }
-      if (signal.aborted) return;
-      await this.finish(job, target, warnings);
+      const sampleUpTo = async (n: number): Promise<boolean> => {
+        for (let round = 0; job.batch === null && round < (this.options.rounds ?? 3); round++) {
+          const stats = await this.store.geneSampleStats(target.model.id, target.genome.id);
+          const plan = planRequests(genes.length, stats, n, target.provider.capabilities.maxSamplesPerRequest);
+          if (plan.length === 0) break;
+          await this.runPlan(job, target, genes, plan, warnings, signal, yieldTurn);
+          if (yieldTurn?.aborted) return false;
+        }
+        return !signal.aborted;
+      };
+      // adaptive sampling (adaptive.ts) may stop before the full plan; batch jobs are never adaptive
+      const reached = job.adaptive
+        ? await runAdaptiveRounds(job, { store: this.store, populations: this.populations, sampleUpTo })
+        : (await sampleUpTo(job.samplesPerGene))
+          ? job.samplesPerGene
+          : undefined;
+      if (reached === undefined || signal.aborted) return;
+      await this.finish(job, target, warnings, reached);
     } catch (error) {
       if (error instanceof AnswersKept || asStorageError(error)) {
         // Not the provider's failure, and the job's row could not be written anyway: the job
@@ -409,9 +414,15 @@ export class JobRunner {
     }
   }
 
-  private async finish(job: ProbeJobRow, { model, genome }: Target, warnings: Set<string>): Promise<void> {
+  private async finish(
+    job: ProbeJobRow,
+    { model, genome, provider }: Target,
+    warnings: Set<string>,
+    reached: number,
+  ): Promise<void> {
     const stats = await this.store.geneSampleStats(model.id, genome.id);
     const completed = alreadyDone(genome.geneCount, stats, job.samplesPerGene);
+    const needed = alreadyDone(genome.geneCount, stats, reached);
     const [revision] = await this.populations.revisions(genome.id, [model.id]);
     let collapsed = false;
     if (revision && model.temperature > 0) {
@@ -425,10 +436,24 @@ export class JobRunner {
         );
       }
     }
-    const complete = completed >= job.total;
+    const complete = needed >= genome.geneCount * reached;
+    const row = job.adaptive ? await this.store.getJob(job.id) : undefined;
     await this.store.updateJob(job.id, {
       status: complete ? 'SUCCEEDED' : 'FAILED',
-      error: complete ? null : `the provider returned fewer samples than asked: ${completed} of ${job.total}`,
+      error: complete
+        ? null
+        : `the provider returned fewer samples than asked: ${needed} of ${genome.geneCount * reached}`,
+      ...(row && {
+        adaptiveReport: JSON.stringify(
+          finalReport(
+            row,
+            reached,
+            genome.geneCount,
+            provider.capabilities.maxSamplesPerRequest,
+            (await this.store.jobSampleTexts(job.id)).length,
+          ),
+        ),
+      }),
       completed,
       collapsed,
       warnings: JSON.stringify([...warnings]),

@@ -40,6 +40,7 @@ import { estimateTokens } from './token-estimate';
 import { batchApiOf, cancelBatchOf } from './batch-runner';
 import { NEW_BATCH_STATE, readBatchState, writeBatchState } from './batch-state';
 import { describeFailure } from '../../providers/errors';
+import { adaptiveSettings, type AdaptiveReport } from './adaptive';
 
 const JOB_STATUSES: readonly JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 
@@ -57,22 +58,37 @@ export interface ProbingOptions extends RunnerOptions {
 }
 export type { JobStatus };
 
-/** A job as the API shows it: the stored row with its warnings parsed. */
-export interface ProbeJobView extends Omit<ProbeJobRow, 'warnings' | 'batch'> {
+/** A job as the API shows it: the stored row with its warnings, batch state and adaptive report parsed. */
+export interface ProbeJobView extends Omit<ProbeJobRow, 'warnings' | 'batch' | 'adaptive' | 'adaptiveReport'> {
   warnings: string[];
   /** sent through the provider's batch API */
   batch: boolean;
   /** the provider's id of the batch in flight */
   batchId: string | null;
+  adaptive: boolean;
+  /** adaptive jobs, once finished: samples per gene where sampling stopped, and why */
+  stoppedAtSamplesPerGene: number | null;
+  stopReason: string | null;
+  /** adaptive jobs, once finished: samples and (estimated) tokens not spent against the full plan */
+  samplesSaved: number | null;
+  tokensSaved: number | null;
 }
 
 export function jobView(row: ProbeJobRow): ProbeJobView {
-  const batch = readBatchState(row.batch);
+  const { adaptive, adaptiveReport, batch: batchText, ...rest } = row;
+  const batch = readBatchState(batchText);
+  const report = adaptiveReport ? (JSON.parse(adaptiveReport) as Partial<AdaptiveReport>) : {};
+  const finished = report.stoppedAt !== undefined;
   return {
-    ...row,
+    ...rest,
     warnings: JSON.parse(row.warnings) as string[],
     batch: batch !== null,
     batchId: batch?.current?.id ?? null,
+    adaptive: adaptive !== null,
+    stoppedAtSamplesPerGene: report.stoppedAt ?? null,
+    stopReason: report.reason ?? null,
+    samplesSaved: finished ? row.total - row.completed : null,
+    tokensSaved: report.tokensSaved ?? null,
   };
 }
 
@@ -157,6 +173,7 @@ export class JobService {
       status: 'QUEUED',
       completed,
       total,
+      adaptive: target.adaptive ? JSON.stringify(adaptiveSettings(target.adaptiveOptions, samplesPerGene)) : null,
     });
     await this.queue.enqueue(job.id);
     return jobView(job);

@@ -10,6 +10,7 @@ import { badInput } from '../errors';
 import { EXTERNAL_PROVIDER, MAX_TOKENS } from '../model.service';
 import { lookUpGenome, lookUpModel } from '../reference';
 import { requireIntIn } from '../validate';
+import { adaptiveSettings, type AdaptiveOptions } from './adaptive';
 
 export const REFERENCE_SAMPLES_PER_GENE = 32;
 const MAX_SAMPLES_PER_GENE = 1024;
@@ -21,6 +22,9 @@ export interface StartProbingInput {
   maxTokens?: number | null;
   /** through the provider's batch API (batch-runner.ts); refused for providers without one */
   batch?: boolean | null;
+  /** sample in rounds and stop when more samples would change nothing that matters (adaptive.ts) */
+  adaptive?: boolean | null;
+  adaptiveOptions?: AdaptiveOptions | null;
 }
 
 export interface Target {
@@ -30,6 +34,8 @@ export interface Target {
   samplesPerGene: number;
   maxTokens: number;
   batch: boolean;
+  adaptive: boolean;
+  adaptiveOptions: AdaptiveOptions | null;
 }
 
 export async function resolveTarget(
@@ -55,6 +61,10 @@ export async function resolveTarget(
   if (!provider.capabilities.modes.includes(model.mode)) {
     throw badInput(`provider "${provider.id}" cannot sample in ${model.mode} mode`);
   }
+  // a batch answers within 24 h and all at once: rounds that decide from the previous one's answers cannot ride on it
+  if (input.adaptive === true && input.batch === true) {
+    throw badInput('batch: true and adaptive: true cannot be combined; choose one');
+  }
   if (input.batch && !provider.batch) {
     const offering = registry
       .list()
@@ -66,5 +76,19 @@ export async function resolveTarget(
   }
   const samplesPerGene = input.samplesPerGene ?? REFERENCE_SAMPLES_PER_GENE;
   const maxTokens = requireIntIn('maxTokens', input.maxTokens ?? model.maxTokens, 1, MAX_TOKENS);
-  return { model, genome, provider, samplesPerGene, maxTokens, batch: input.batch === true };
+  const adaptive = input.adaptive === true;
+  const batch = input.batch === true;
+  // checked here too, so a bad knob is refused before anything is stored
+  if (adaptive) adaptiveSettings(input.adaptiveOptions, samplesPerGene);
+  else if (input.adaptiveOptions != null) throw badInput('adaptiveOptions needs adaptive: true');
+  return {
+    model,
+    genome,
+    provider,
+    samplesPerGene,
+    maxTokens,
+    batch,
+    adaptive,
+    adaptiveOptions: input.adaptiveOptions ?? null,
+  };
 }

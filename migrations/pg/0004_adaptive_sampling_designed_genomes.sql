@@ -1,0 +1,3 @@
+ALTER TABLE "genomes" ADD COLUMN "design" text;--> statement-breakpoint
+ALTER TABLE "probe_jobs" ADD COLUMN "adaptive" text;--> statement-breakpoint
+ALTER TABLE "probe_jobs" ADD COLUMN "adaptive_report" text;

@@ -1,0 +1,154 @@
+/**
+ * Adaptive probing of the whole simulated zoo, in memory (issue 13, what must be true 2): every
+ * model is sampled in rounds (4, 8, 16, 32 samples per gene) and stops when the core's stopping
+ * rule says so, judged against the others as they stand after the same round, as when one
+ * adaptive job per model runs at once. The reference is the full plan, N = 32 for everyone, from
+ * the same sample streams (the simulated provider's sample i is a pure function of its index).
+ * Shared by test/core/adaptive-zoo.test.ts and bench/probing-cost.bench.ts.
+ */
+import { createSimulatedProvider } from '../../plugins/simulated';
+import { addCounts, type AlleleCounts } from '../../src/core/genetics/population';
+import { neiDistance, neiSimilarityMatrix } from '../../src/core/genetics/nei';
+import { neighborJoining } from '../../src/core/tree/neighbor-joining';
+import { leafIndex, nodeSplits, robinsonFoulds } from '../../src/core/tree/robinson-foulds';
+import { splitSupport } from '../../src/core/tree/bootstrap';
+import type { Tree } from '../../src/core/tree/tree';
+import { stoppingDecision, type StoppingRuleOptions } from '../../src/core/adaptive/stopping-rule';
+import { roundTargets } from '../../src/core/adaptive/rounds';
+import type { Provider } from '../../src/providers/provider';
+
+export const REFERENCE_SAMPLING = { temperature: 0.7, topP: 1, maxTokens: 5 } as const;
+
+export interface AdaptiveZooResult {
+  seed: number;
+  /** Robinson-Foulds distance between the adaptive and the full-plan NJ trees */
+  rf: number;
+  /**
+   * splits of the full-plan tree that the full plan reproduces (in most of 9 trees from fresh
+   * N = 32 draws), and how many of them the adaptive tree lacks
+   */
+  supported: number;
+  lost: number;
+  tokensFull: number;
+  tokensAdaptive: number;
+  samplesFull: number;
+  samplesAdaptive: number;
+  /** samples per gene each model ended with */
+  reached: Record<string, number>;
+}
+
+export async function runAdaptiveZoo(
+  seed: number,
+  genes: readonly string[],
+  rule: Omit<StoppingRuleOptions, 'seed'>,
+  plan = { samplesPerGene: 32, firstRound: 4 },
+): Promise<AdaptiveZooResult> {
+  const provider = createSimulatedProvider({ seed });
+  const models = await provider.listModels();
+  const targets = roundTargets(plan.firstRound, plan.samplesPerGene);
+  const counts: AlleleCounts[] = models.map(() => new Array(genes.length).fill(null));
+  const reached = models.map(() => 0);
+  const active = new Set(models.map((_, i) => i));
+  let tokensAdaptive = 0;
+  for (const [round, n] of targets.entries()) {
+    for (const i of active) {
+      tokensAdaptive += await sampleInto(provider, models[i], genes, reached[i], n - reached[i], counts[i]);
+      reached[i] = n;
+    }
+    if (round === targets.length - 1) break;
+    const decisions = [...active].map((i) => ({
+      i,
+      stop: stoppingDecision(
+        counts[i],
+        counts.filter((_, j) => j !== i),
+        { ...rule, seed: seed * 1000 + i },
+      ).stop,
+    }));
+    for (const { i, stop } of decisions) if (stop) active.delete(i);
+  }
+  const full: AlleleCounts[] = models.map(() => new Array(genes.length).fill(null));
+  let tokensFull = 0;
+  for (const [i, model] of models.entries()) {
+    tokensFull += await sampleInto(provider, model, genes, 0, plan.samplesPerGene, full[i]);
+  }
+  const names = models.map((m) => m.id);
+  const fullTree = njTree(full, names);
+  const adaptiveTree = njTree(counts, names);
+  const redraws: Tree[] = [];
+  for (let k = 1; k <= 9; k++) {
+    const pops: AlleleCounts[] = models.map(() => new Array(genes.length).fill(null));
+    for (const [i, model] of models.entries()) {
+      await sampleInto(provider, model, genes, k * plan.samplesPerGene, plan.samplesPerGene, pops[i]);
+    }
+    redraws.push(njTree(pops, names));
+  }
+  return {
+    seed,
+    rf: robinsonFoulds(fullTree, adaptiveTree).distance,
+    ...reproducedSplitsLost(fullTree, redraws, adaptiveTree),
+    tokensFull,
+    tokensAdaptive,
+    samplesFull: models.length * genes.length * plan.samplesPerGene,
+    samplesAdaptive: reached.reduce((s, n) => s + n * genes.length, 0),
+    reached: Object.fromEntries(names.map((name, i) => [name, reached[i]])),
+  };
+}
+
+/** Samples `n` more per gene from `offset` into `counts`; returns the tokens the provider reported. */
+async function sampleInto(
+  provider: Provider,
+  model: { id: string; mode?: 'COMPLETION' | 'CHAT' },
+  genes: readonly string[],
+  offset: number,
+  n: number,
+  counts: AlleleCounts,
+): Promise<number> {
+  let tokens = 0;
+  for (const [gene, prompt] of genes.entries()) {
+    const { texts, usage } = await provider.doSample({
+      model: model.id,
+      mode: model.mode ?? 'COMPLETION',
+      prompt,
+      n,
+      sampleOffset: offset,
+      ...REFERENCE_SAMPLING,
+    });
+    addCounts(
+      counts,
+      texts.map((text) => ({ gene, text })),
+    );
+    tokens += usage.promptTokens + usage.completionTokens;
+  }
+  return tokens;
+}
+
+export function njTree(pops: readonly AlleleCounts[], names: readonly string[]): Tree {
+  const d = neiSimilarityMatrix(pops).map(neiDistance);
+  for (let i = 0; i < names.length; i++) d[i * names.length + i] = 0;
+  return neighborJoining(d, names);
+}
+
+/**
+ * The splits of `full` that fresh draws of the full plan reproduce (present in more than half of
+ * `redraws`), and how many of them `other` lacks. A split the full plan itself does not
+ * reproduce is sampling noise, not a claim: the zoo's sampled ancestors make star-shaped triples
+ * (a base model and two fine-tunes) that NJ resolves at random, and two independent N = 32
+ * draws give the same strict topology in only 3 of 10 seeds.
+ */
+export function reproducedSplitsLost(
+  full: Tree,
+  redraws: readonly Tree[],
+  other: Tree,
+): { supported: number; lost: number } {
+  const support = splitSupport(full, redraws);
+  const index = leafIndex(full);
+  const theirs = new Set(nodeSplits(other, index).values());
+  let supported = 0;
+  let lost = 0;
+  for (const [node, key] of nodeSplits(full, index)) {
+    if ((support[node] ?? 0) <= 0.5) continue;
+    supported++;
+    if (!theirs.has(key)) lost++;
+  }
+  return { supported, lost };
+}

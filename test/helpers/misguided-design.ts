@@ -1,0 +1,97 @@
+/**
+ * Issue 13, what must be true 3 on real data: a 13-gene design from the 52 genes of the
+ * MisguidedAttention fixture (59 models), chosen on half of the families, and which family-level
+ * splits of the full data's NJ tree over the other half it keeps. A family-level split is an edge
+ * of the tree with models of one family only, at least two, on one side: a whole family (none is
+ * whole in the full tree: with 3 samples per gene its families are not clades) or a group
+ * within one. Shared by test/core/genome-design/misguided-design.test.ts and the
+ * probing-cost bench.
+ */
+import { countAlleles, type AlleleCounts } from '../../src/core/genetics/population';
+import { selectGenes } from '../../src/core/genome-design/select-genes';
+import { leaves, postorder } from '../../src/core/tree/traversal';
+import type { Tree } from '../../src/core/tree/tree';
+import { fixtureCompletions, fixtureGenes, fixtureModels } from './misguided-attention';
+import { njTree } from './adaptive-zoo';
+
+export interface MisguidedDesign {
+  designFamilies: string[];
+  heldOutFamilies: string[];
+  /** the family-level splits of the full tree (a family and the models on the split's side), and whether the design keeps each */
+  splits: { family: string; models: string[]; kept: boolean }[];
+  /** held-out families (two members or more) that are a clade of the full tree */
+  wholeFamilies: string[];
+  genes: number[];
+}
+
+export function misguidedDesign(size = 13): MisguidedDesign {
+  const genes = fixtureGenes();
+  const geneIndex = new Map(genes.map((g, i) => [g.id, i]));
+  const models = fixtureModels();
+  const pops: AlleleCounts[] = models.map((m) => countAlleles(genes.length, fixtureCompletions(m, geneIndex)));
+  // families by size (then name); every other one is held out, so both halves hold big and small ones
+  const sizes = new Map<string, number>();
+  for (const m of models) sizes.set(m.family, (sizes.get(m.family) ?? 0) + 1);
+  const families = [...sizes.keys()].sort((a, b) => sizes.get(b)! - sizes.get(a)! || a.localeCompare(b));
+  const heldOutFamilies = families.filter((_, i) => i % 2 === 1);
+  const designFamilies = families.filter((_, i) => i % 2 === 0);
+  const held = models.map((m) => heldOutFamilies.includes(m.family));
+  const design = selectGenes(
+    pops.filter((_, i) => !held[i]),
+    size,
+  );
+  const heldPops = pops.filter((_, i) => held[i]);
+  const heldModels = models.filter((_, i) => held[i]);
+  const names = heldModels.map((m) => m.name);
+  const full = njTree(heldPops, names);
+  const small = njTree(
+    heldPops.map((pop) => design.genes.map((g) => pop[g])),
+    names,
+  );
+  const family = new Map(heldModels.map((m) => [m.name, m.family]));
+  const splits = familySides(full, family).map((side) => ({
+    family: family.get(side[0])!,
+    models: side,
+    kept: hasSplit(small, new Set(side)),
+  }));
+  const wholeFamilies = heldOutFamilies.filter((f) => {
+    const members = new Set(heldModels.filter((m) => m.family === f).map((m) => m.name));
+    return members.size >= 2 && hasSplit(full, members);
+  });
+  return { designFamilies, heldOutFamilies, splits, wholeFamilies, genes: design.genes };
+}
+
+/** Whether some edge of `tree` has exactly `members` on one side (as a node's leaves below it, or all but them). */
+export function hasSplit(tree: Tree, members: ReadonlySet<string>): boolean {
+  const all = leaves(tree).length;
+  const below = new Map<number, string[]>();
+  for (const id of postorder(tree)) {
+    const node = tree.nodes[id];
+    const names = node.children.length === 0 ? [node.name ?? ''] : node.children.flatMap((c) => below.get(c) ?? []);
+    below.set(id, names);
+    const inside = names.filter((n) => members.has(n)).length;
+    if (inside === names.length && inside === members.size) return true;
+    if (inside === 0 && names.length === all - members.size) return true;
+  }
+  return false;
+}
+
+/** The sides (as leaf names) of the edges of `tree` that hold two or more models of a single family. */
+function familySides(tree: Tree, family: ReadonlyMap<string, string>): string[][] {
+  const all = leaves(tree).map((l) => l.name ?? '');
+  const below = new Map<number, string[]>();
+  const sides: string[][] = [];
+  for (const id of postorder(tree)) {
+    const node = tree.nodes[id];
+    const names = node.children.length === 0 ? [node.name ?? ''] : node.children.flatMap((c) => below.get(c) ?? []);
+    below.set(id, names);
+    const rest = all.filter((n) => !names.includes(n));
+    for (const side of [names, rest]) {
+      if (side.length >= 2 && side.length < all.length - 1 && new Set(side.map((n) => family.get(n))).size === 1) {
+        sides.push([...side].sort());
+      }
+    }
+  }
+  // a rooted drawing may show one edge twice (both root edges): keep each side once
+  return [...new Map(sides.map((s) => [s.join(','), s])).values()];
+}
