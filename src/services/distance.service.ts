@@ -12,6 +12,7 @@ import { formatPhylipDistances, phylipNameTable } from '../core/format/phylip';
 import { countUnknownPairs, neiSimilarityMatrix } from '../core/genetics/nei';
 import { distancesOf, populationsJson } from '../core/tasks';
 import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store';
+import { blockedSimilarity, worthBlocking } from './blocked-similarity';
 import { float64Codec } from './codecs';
 import type { ObservedCompute } from './compute';
 import { ComputationCache, type Dependencies } from './computation-cache';
@@ -213,7 +214,10 @@ export class DistanceService {
     }
     const { dependencies, known, unknownPairs } = reuse;
     const populations = populationsJson(texts.map((p) => p.json));
-    const similarity = await this.compute.run('similarity', { populations, known });
+    // many models, mostly unknown: the blocked product shared out among the pool's threads
+    const similarity = worthBlocking(texts.length, unknownPairs)
+      ? await blockedSimilarity(this.compute, populations, known)
+      : await this.compute.run('similarity', { populations, known });
     return this.cached(cache, genome, dependencies, similarity, unknownPairs, alleleLength);
   }
 

@@ -8,6 +8,7 @@ import { countAlleles } from '../../src/core/genetics/population';
 import { createRandom } from '../../src/core/random';
 import { populationsJson } from '../../src/core/tasks';
 import { createWorkerPool } from '../../src/compute/pool';
+import { blockedSimilarity } from '../../src/services/blocked-similarity';
 import { inlineCompute, type Compute } from '../../src/services/compute';
 import { dataOf, startTestApp } from '../helpers/app';
 
@@ -61,6 +62,14 @@ it('computes the same matrix, tree with bootstrap, prediction, evaluation and re
   expect(await pool.run('evaluate', evaluation)).toEqual(await inline.run('evaluate', evaluation));
   const recount = { geneCount: 2, alleleLength: 2, genes: [0, 0, 1], texts: ['abcd', 'abzz', 'xy'] };
   expect(JSON.parse(await pool.run('recount', recount))).toEqual([{ ab: 2 }, { xy: 1 }]);
+});
+
+it('fills one shared matrix from several threads with the blocked product, equal to the inline matrix', async () => {
+  const s = await blockedSimilarity(pool, rows);
+  const t = await inline.run('similarity', { populations: rows });
+  expect(Object.prototype.toString.call(s.buffer)).toBe('[object SharedArrayBuffer]');
+  expect(s.length).toBe(t.length);
+  for (let k = 0; k < t.length; k++) expect(Math.abs(s[k] - t[k])).toBeLessThanOrEqual(1e-12);
 });
 
 it('gives a core input error back as a PhyloInputError with its message', async () => {
