@@ -21,6 +21,16 @@ import { fingerprint } from './fingerprint';
 import type { EvidenceService, Exclusion, ModelEvidence, Selection, ThresholdRequest } from './evidence.service';
 import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
+import {
+  matrixRows,
+  nearestNeighbors,
+  thresholdPairs,
+  type MatrixPair,
+  type MatrixRow,
+  type ModelNeighbors,
+  type PairThreshold,
+} from './matrix-pages';
+import type { Page, PageRequest } from './page';
 import { requireIntIn } from './validate';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
 import { SingleFlight } from './single-flight';
@@ -123,6 +133,21 @@ export class DistanceService {
     requireIntIn('digits', digits, 0, MAX_PHYLIP_DIGITS);
     const names = await this.models.names(matrix.modelIds);
     return formatPhylipDistances(names, distancesOf(matrix.similarity), digits);
+  }
+
+  /** Rows [offset, offset + count) of a matrix (matrix-pages.ts). */
+  rows(view: DistanceMatrixView, offset: number, count: number): MatrixRow[] {
+    return matrixRows(view.matrix, offset, count);
+  }
+
+  /** One page of the pairs past a similarity or distance threshold (matrix-pages.ts). */
+  pairs(view: DistanceMatrixView, threshold: PairThreshold, page: PageRequest): Promise<Page<MatrixPair>> {
+    return thresholdPairs(view.matrix, view.unknownPairs, threshold, page);
+  }
+
+  /** The k nearest other models of rows [offset, offset + count) (matrix-pages.ts). */
+  nearest(view: DistanceMatrixView, k: number, offset: number, count?: number | null): ModelNeighbors[] {
+    return nearestNeighbors(view.matrix, view.unknownPairs, k, offset, count);
   }
 
   /** The distance matrix as CSV (RFC 4180), rows and columns named by model name. */
