@@ -79,7 +79,10 @@ describe('pairs', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 100; pages++) {
-      const { nodes, pageInfo } = dataOf(await matrix(PAIRS, { a: after })).distanceMatrix.pairs;
+      const answer: { nodes: any[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = dataOf(
+        await matrix(PAIRS, { a: after }),
+      ).distanceMatrix.pairs;
+      const { nodes, pageInfo } = answer;
       for (const p of nodes) {
         seen.push(`${p.aIndex},${p.bIndex}`);
         expect(p.a.id).toBe(whole.models[p.aIndex].id);
