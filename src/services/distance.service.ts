@@ -10,6 +10,7 @@
 import { csvField, formatCsvMatrix } from '../core/format/csv';
 import { formatPhylipDistances, phylipNameTable } from '../core/format/phylip';
 import { countUnknownPairs, neiSimilarityMatrix } from '../core/genetics/nei';
+import { binaryBlocks, phylipBlocks, type MatrixPrecision, type MatrixValues } from './matrix-files';
 import { distancesOf, populationsJson } from '../core/tasks';
 import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store';
 import { blockedSimilarity, worthBlocking } from './blocked-similarity';
@@ -58,6 +59,8 @@ export interface MatrixRequest extends ThresholdRequest {
   genome: string;
   models?: readonly string[] | null;
   alleleLength?: number;
+  /** the answer holds the whole matrix: refused early over MAX_WHOLE_MODELS models */
+  whole?: boolean;
 }
 
 /** A matrix as the API shows it. */
@@ -80,6 +83,12 @@ export const MAX_ALLELE_LENGTH = 64;
 
 /** Decimals a PHYLIP matrix may show: 17 is past a double's precision for distances >= 0.1. */
 const MAX_PHYLIP_DIGITS = 17;
+
+/**
+ * Most models a whole-matrix answer may have: 9 million numbers, under 200 MB of JSON per field,
+ * so two such fields stay below V8's largest string (2^29 characters).
+ */
+export const MAX_WHOLE_MODELS = 3_000;
 
 /** How many recently used matrices may donate pairs to a new one. */
 const DONORS = 4;
@@ -113,6 +122,7 @@ export class DistanceService {
     const thresholds = this.evidence.thresholds(request);
     const models = await this.models.selected(request.models);
     const selection = await this.evidence.select(genome, models, thresholds);
+    if (request.whole) this.requireWholeAnswer(selection.included.length);
     const matrix = await this.similarityOf(genome, requireIncluded(genome, selection), request.alleleLength);
     return {
       matrix,
@@ -133,6 +143,43 @@ export class DistanceService {
     requireIntIn('digits', digits, 0, MAX_PHYLIP_DIGITS);
     const names = await this.models.names(matrix.modelIds);
     return formatPhylipDistances(names, distancesOf(matrix.similarity), digits);
+  }
+
+  /** The PHYLIP text `phylip` gives, in blocks of rows, for streaming (matrix-files.ts). */
+  async phylipFile(matrix: SimilarityMatrix, digits: number): Promise<Iterable<string>> {
+    requireIntIn('digits', digits, 0, MAX_PHYLIP_DIGITS);
+    const names = await this.models.names(matrix.modelIds);
+    return phylipBlocks(
+      matrix,
+      phylipNameTable(names).map((e) => e.short),
+      digits,
+    );
+  }
+
+  /** The matrix in the documented binary layout, in blocks of rows, for streaming (matrix-files.ts). */
+  async binaryFile(
+    matrix: SimilarityMatrix,
+    values: MatrixValues,
+    precision: MatrixPrecision,
+  ): Promise<Iterable<Buffer>> {
+    const names = await this.models.names(matrix.modelIds);
+    const models = matrix.modelIds.map((id, i) => ({ id, name: names[i] }));
+    return binaryBlocks(matrix, models, values, precision);
+  }
+
+  /**
+   * Refuses a whole-matrix answer (`similarity`, `distance`, `knownDistance`, `phylip`, `csv`)
+   * over MAX_WHOLE_MODELS models, before the matrix is computed: GraphQL answers are one JSON
+   * string, and 10,000 models' 100 million numbers are more than a string may hold.
+   */
+  requireWholeAnswer(models: number): void {
+    if (models <= MAX_WHOLE_MODELS) return;
+    throw badInput(
+      `a matrix of ${models.toLocaleString('en-US')} models is too big to answer whole ` +
+        `(at most ${MAX_WHOLE_MODELS.toLocaleString('en-US')}); ask distanceMatrix for rows(offset, count), ` +
+        'pairs(minSimilarity | maxDistance) or nearest(k), or download the whole matrix from ' +
+        'GET /matrices/<genome>.bin or .phy, which stream it',
+    );
   }
 
   /** Rows [offset, offset + count) of a matrix (matrix-pages.ts). */

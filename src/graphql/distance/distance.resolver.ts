@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Float, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { distancesOf } from '../../services/distance.service';
 import { MAX_NEAREST_CELLS, MAX_NEAREST_K, MAX_PAGE_CELLS, PAIR_PAGE } from '../../services/matrix-pages';
 import type { PageRequest } from '../../services/page';
@@ -15,12 +16,13 @@ import {
   NearestModels,
   PhylipName,
 } from './distance-matrix.type';
-
-const PairPageArgs = PageArgs(PAIR_PAGE);
+import { asksWholeMatrix } from './whole-matrix';
 import { GENOME_REFERENCE, MODEL_REFERENCES } from '../common/reference';
 import { coverageView } from '../../services/evidence.service';
 import { MIN_GENE_COVERAGE, MIN_SAMPLES_PER_GENE } from '../evidence/thresholds';
 import { Exclusion, ModelCoverage, ModelPair } from '../evidence/evidence.type';
+
+const PairPageArgs = PageArgs(PAIR_PAGE);
 
 /**
  * Splits a row-major n x n matrix into rows, the shape GraphQL returns. The rows are views, not
@@ -51,8 +53,10 @@ export class DistanceResolver {
     minSamplesPerGene: number | null | undefined,
     @Arg('minGeneCoverage', () => Float, { nullable: true, description: MIN_GENE_COVERAGE })
     minGeneCoverage: number | null | undefined,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<DistanceMatrix> {
-    return services.distances.matrix({ genome, models, alleleLength, minSamplesPerGene, minGeneCoverage });
+    const whole = asksWholeMatrix(info);
+    return services.distances.matrix({ genome, models, alleleLength, minSamplesPerGene, minGeneCoverage, whole });
   }
 
   @FieldResolver(() => [ModelCoverage], { description: "each row's evidence, in `models` order" })
