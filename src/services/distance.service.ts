@@ -82,7 +82,7 @@ export interface DistanceMatrixView {
 export const MAX_ALLELE_LENGTH = 64;
 
 /** Decimals a PHYLIP matrix may show: 17 is past a double's precision for distances >= 0.1. */
-const MAX_PHYLIP_DIGITS = 17;
+export const MAX_PHYLIP_DIGITS = 17;
 
 /**
  * Most models a whole-matrix answer may have: 9 million numbers, under 200 MB of JSON per field,

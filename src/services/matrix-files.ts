@@ -34,19 +34,24 @@ export type MatrixPrecision = 32 | 64;
 /** Bytes of one block of a streamed file, about. */
 const BLOCK_BYTES = 1 << 20;
 
-/** Rows per block when a row takes `rowBytes`. */
-function rowsPerBlock(rowBytes: number): number {
-  return Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, rowBytes)));
+/** Rows per block of about `blockBytes` when a row takes `rowBytes`. */
+function rowsPerBlock(rowBytes: number, blockBytes: number): number {
+  return Math.max(1, Math.floor(blockBytes / Math.max(1, rowBytes)));
 }
 
 /** The PHYLIP text of the matrix's distances, in blocks of rows; `short` are the PHYLIP names. */
-export function* phylipBlocks(matrix: SimilarityMatrix, short: readonly string[], digits: number): Generator<string> {
+export function* phylipBlocks(
+  matrix: SimilarityMatrix,
+  short: readonly string[],
+  digits: number,
+  blockBytes = BLOCK_BYTES,
+): Generator<string> {
   const n = matrix.modelIds.length;
   const s = matrix.similarity;
   const row = (i: number) => s.subarray(i * n, (i + 1) * n).map(neiDistance);
   yield phylipHeader(n);
   // a cell is its digits, a point, a few integer digits and two blanks
-  const step = rowsPerBlock(n * (digits + 6));
+  const step = rowsPerBlock(n * (digits + 6), blockBytes);
   for (let from = 0; from < n; from += step) yield phylipRows(short, row, from, Math.min(n, from + step), digits);
 }
 
@@ -56,6 +61,7 @@ export function* binaryBlocks(
   models: readonly { id: number; name: string }[],
   values: MatrixValues,
   precision: MatrixPrecision,
+  blockBytes = BLOCK_BYTES,
 ): Generator<Buffer> {
   const n = matrix.modelIds.length;
   const bytes = precision / 8;
@@ -71,14 +77,15 @@ export function* binaryBlocks(
   header.writeUInt32LE(names.length, 24);
   yield Buffer.concat([header, names]);
   const s = matrix.similarity;
-  const step = rowsPerBlock(n * bytes);
+  const step = rowsPerBlock(n * bytes, blockBytes);
   for (let from = 0; from < n; from += step) {
     const to = Math.min(n, from + step);
     const block = Buffer.alloc((to - from) * n * bytes);
     const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
     let at = 0;
     for (let k = from * n; k < to * n; k++, at += bytes) {
-      const v = values === 'distance' ? neiDistance(s[k]) : s[k];
+      // + 0 turns -ln(1) = -0 into 0, as JSON and PHYLIP show it
+      const v = values === 'distance' ? neiDistance(s[k]) + 0 : s[k];
       if (bytes === 8) view.setFloat64(at, v, true);
       else view.setFloat32(at, v, true);
     }

@@ -41,7 +41,7 @@ export class DistanceResolver {
     description: 'Nei distances (method.md). Without `models`: every model with samples on the genome, by id.',
   })
   async distanceMatrix(
-    @Ctx() { services }: Context,
+    @Ctx() { services, onMatrix }: Context,
     @Arg('genome', () => ID, { description: GENOME_REFERENCE }) genome: string,
     @Arg('models', () => [ID], { nullable: true, description: MODEL_REFERENCES }) models: string[] | null | undefined,
     @Arg('alleleLength', () => Int, {
@@ -56,7 +56,16 @@ export class DistanceResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<DistanceMatrix> {
     const whole = asksWholeMatrix(info);
-    return services.distances.matrix({ genome, models, alleleLength, minSamplesPerGene, minGeneCoverage, whole });
+    const view = await services.distances.matrix({
+      genome,
+      models,
+      alleleLength,
+      minSamplesPerGene,
+      minGeneCoverage,
+      whole,
+    });
+    onMatrix?.(view);
+    return view;
   }
 
   @FieldResolver(() => [ModelCoverage], { description: "each row's evidence, in `models` order" })
