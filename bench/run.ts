@@ -5,11 +5,13 @@
  *   BENCH=load BENCH_LOAD_SECONDS=10 npm run bench   the load test (bench/load.bench.ts), shorter.
  *   BENCH=store BENCH_STORE_MODELS=1000 npm run bench   SQLite beside PostgreSQL (bench/store.bench.ts).
  *   BENCH=dashboard npm run bench   first paint of the dashboard in Chromium, bundle sizes.
+ *   BENCH=hubmatrix npm run bench   cold matrices of 1,000 to 10,000 models, the 10,000-model file streamed.
  */
 import 'reflect-metadata';
 import { benchDashboard } from './dashboard.bench';
 import { benchDistances } from './distances.bench';
 import { benchExports } from './exports.bench';
+import { benchHubMatrix } from './hubmatrix.bench';
 import { benchIdentity } from './identity.bench';
 import { benchLoad } from './load.bench';
 import { benchPrediction } from './prediction.bench';
@@ -23,6 +25,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   dashboard: benchDashboard,
   distances: benchDistances,
   exports: benchExports,
+  hubmatrix: benchHubMatrix,
   identity: benchIdentity,
   load: benchLoad,
   prediction: benchPrediction,

@@ -7,15 +7,15 @@
  *     J_xy = sum over shared columns of P_x(a|g) P_y(a|g)      (the product X X^T)
  * and J_x, J_y are the self products over the genes both have (Nei 1972; `nei.ts` states the
  * convention for missing genes). The columns are split by how many models carry them:
- *   - shared alleles (carried by at least 1/16 of the models) go into a dense row-major matrix,
+ *   - shared alleles (carried by at least half the models) go into a dense row-major matrix,
  *     and each pair's part is a contiguous dot product, four partners at a time so each of row
  *     x's values is loaded once per four products (register blocking, as in GEMM kernels:
  *     Goto and van de Geijn 2008, "Anatomy of high-performance matrix multiplication");
  *   - rare alleles stay sparse: row x walks the tails of its columns' carrier lists (CSC) and
  *     scatters into a block accumulator, so a column with m carriers costs m^2 / 2 products,
  *     and an allele only one model produced costs nothing.
- * A dense column has at least n/16 carriers, so the dense matrix is at most 16x the entries
- * (n x 16 x entries per row), and its width is capped (`DENSE_BYTES`) whatever the data.
+ * A dense column has at least n/2 carriers, so the dense matrix holds at most twice the entries
+ * of the sparse one, and its width is capped (`DENSE_BYTES`) whatever the data.
  *
  * Exactly the same sums as `neiSimilarityMatrix` up to the order of additions (a test holds
  * them within 1e-12 on random populations with missing genes).
@@ -55,11 +55,15 @@ export interface SimilarityLayout {
   probed: Uint8Array;
 }
 
-/** A column carried by at least n / DENSE_SHARE models is dense. */
-const DENSE_SHARE = 16;
+/**
+ * A column carried by at least n / DENSE_SHARE models is dense: a dense column costs n^2 / 2
+ * contiguous products, a sparse one (f n)^2 / 2 scattered ones, about three times dearer each
+ * here, so dense pays from about half the models (measured on bench/synthetic.ts data).
+ */
+const DENSE_SHARE = 2;
 /** Upper bound of the dense matrix, in bytes (the most shared columns are kept first). */
 const DENSE_BYTES = 512 * 1024 * 1024;
-/** Rows per block: BLOCK_ROWS x n accumulators (8 MB at 16 x 64k models). */
+/** Rows per block: BLOCK_ROWS x n accumulators (1.3 MB at 10,000 models). */
 export const BLOCK_ROWS = 16;
 
 /**
