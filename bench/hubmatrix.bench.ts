@@ -7,6 +7,7 @@
  *
  *   BENCH=hubmatrix npm run bench
  *   BENCH=hubmatrix BENCH_HUB_MODELS=1000,2000 npm run bench     other sizes
+ *   BENCH=hubmatrix PHYLOLM_WORKERS=0 npm run bench               on the main thread, not niced
  *
  * What is measured: populations are built in memory from the seeded synthetic probes
  * (bench/synthetic.ts, counted by the core's countAlleles, not timed) and handed over as the
@@ -32,6 +33,7 @@ import { populationsJson } from '../src/core/tasks';
 import { createWorkerPool } from '../src/compute/pool';
 import { writeBlocks } from '../src/server/matrix-stream';
 import { blockedSimilarity } from '../src/services/blocked-similarity';
+import { inlineCompute } from '../src/services/compute';
 import type { SimilarityMatrix } from '../src/services/distance.service';
 import { binaryBlocks, phylipBlocks } from '../src/services/matrix-files';
 import { syntheticGenome, syntheticSamples } from './synthetic';
@@ -46,7 +48,9 @@ const GB = 1024 ** 3;
 
 export async function benchHubMatrix(): Promise<void> {
   const workers = Number(process.env.PHYLOLM_WORKERS ?? availableParallelism());
-  const pool = createWorkerPool(workers);
+  // PHYLOLM_WORKERS=0: on this thread, at normal priority (the pool's threads run at nice 10, so
+  // on a machine busy with other work they get a small share of it)
+  const pool = workers > 0 ? createWorkerPool(workers) : inlineCompute();
   process.stdout.write(
     `${workers} worker threads, ${availableParallelism()} cores, load average ${loadavg()
       .map((l) => l.toFixed(2))
@@ -70,7 +74,7 @@ export async function benchHubMatrix(): Promise<void> {
       resetPeak();
       const blocked = await time(() => blockedSimilarity(pool, populations));
       const target = n === 10_000 ? 60_000 : undefined;
-      report(`cold matrix, blocked on ${workers} threads, ${n}`, blocked.ms, target);
+      report(`cold matrix, blocked on ${Math.max(1, workers)} thread(s), ${n}`, blocked.ms, target);
       reportPeak(`peak memory (VmHWM), cold matrix ${n}`);
       if (n === Math.max(...SIZES)) await benchStreaming(blocked.value, n);
     }
