@@ -45,6 +45,8 @@ export interface SimilarityRowsTask {
   from: number;
   to: number;
   out: Float64Array;
+  /** leave the cells of `out` that already hold a number (pairs known from a cache) */
+  keepKnown?: boolean;
 }
 
 export type TreeRootingTask = { kind: 'NONE' } | { kind: 'MIDPOINT' } | { kind: 'OUTGROUP'; outgroup: string };
@@ -145,8 +147,8 @@ export const tasks = {
     similarityLayout(parsePopulations(populations), true),
 
   /** Fills rows [from, to) of `out`; answers how many rows it did. */
-  similarityRows: ({ layout, from, to, out }: SimilarityRowsTask): number => {
-    similarityRows(layout, from, to, out);
+  similarityRows: ({ layout, from, to, out, keepKnown }: SimilarityRowsTask): number => {
+    similarityRows(layout, from, to, out, keepKnown);
     return to - from;
   },
 

@@ -22,7 +22,10 @@ export function worthBlocking(n: number, unknownPairs: number): boolean {
   return n >= BLOCKED_MIN_MODELS && unknownPairs >= (n * (n - 1)) / 4;
 }
 
-/** S for the populations (JSON array, row order) in shared memory; `known` pairs are kept as given. */
+/**
+ * S for the populations (JSON array, row order) in shared memory; `known` pairs are kept as given
+ * (NaN: unknown). A `known` in shared memory is filled in place and returned.
+ */
 export async function blockedSimilarity(
   compute: Pick<Compute, 'run' | 'workers'>,
   populations: string,
@@ -33,10 +36,14 @@ export async function blockedSimilarity(
   if (known && known.length !== n * n) {
     throw new RangeError(`known must hold n*n = ${n * n} values, got ${known.length}`);
   }
-  const out = new Float64Array(new SharedArrayBuffer(8 * n * n));
+  // known pairs in shared memory are completed in place: no second n x n matrix (800 MB at 10,000)
+  const inPlace = known !== undefined && known.buffer instanceof SharedArrayBuffer;
+  const out = inPlace ? known : new Float64Array(new SharedArrayBuffer(8 * n * n));
   const ranges = balancedRowRanges(n, Math.max(1, compute.workers) * RANGES_PER_WORKER);
-  await Promise.all(ranges.map(([from, to]) => compute.run('similarityRows', { layout, from, to, out })));
-  if (known) {
+  await Promise.all(
+    ranges.map(([from, to]) => compute.run('similarityRows', { layout, from, to, out, keepKnown: inPlace })),
+  );
+  if (known && !inPlace) {
     for (let k = 0; k < known.length; k++) if (!Number.isNaN(known[k])) out[k] = known[k];
   }
   return out;

@@ -37,15 +37,23 @@ it('blockedSimilarity equals the single-task matrix within 1e-12, in shared memo
   expect(compute.runs.filter((t) => t === 'similarityRows').length).toBeGreaterThanOrEqual(4);
 });
 
-it('blockedSimilarity keeps the known pairs exactly as given', async () => {
+it('blockedSimilarity keeps the known pairs exactly as given, filling shared known values in place', async () => {
   const n = counts.length;
-  const known = new Float64Array(n * n).fill(NaN);
+  const known = new Float64Array(new SharedArrayBuffer(8 * n * n)).fill(NaN);
   known[1 * n + 2] = 0.25;
   known[2 * n + 1] = 0.25;
   const s = await blockedSimilarity(recording(1), populations, known);
+  // no second n x n matrix: at 10,000 models that is 800 MB saved
+  expect(s).toBe(known);
   expect(s[1 * n + 2]).toBe(0.25);
   expect(s[2 * n + 1]).toBe(0.25);
   expect(Math.abs(s[1 * n + 3] - neiSimilarityMatrix(counts)[1 * n + 3])).toBeLessThanOrEqual(1e-12);
+  // a plain known array is copied from, not written
+  const plain = Float64Array.from(known.fill(NaN));
+  plain[3 * n + 4] = plain[4 * n + 3] = 0.5;
+  const t = await blockedSimilarity(recording(1), populations, plain);
+  expect(t).not.toBe(plain);
+  expect([t[3 * n + 4], t[4 * n + 3], plain[1]]).toEqual([0.5, 0.5, NaN]);
   await expect(blockedSimilarity(recording(1), populations, new Float64Array(3))).rejects.toThrow(/n\*n/);
 });
 

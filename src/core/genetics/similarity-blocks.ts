@@ -115,9 +115,16 @@ export function layoutOf(sp: SparsePopulations, shared = false): SimilarityLayou
 /**
  * Fills rows [from, to) of the upper triangle of S (j >= i) and their mirror images (j, i) in
  * the row-major n x n `out`. Disjoint row ranges write disjoint cells, so threads sharing `out`
- * need no lock.
+ * need no lock. With `keepKnown`, a pair whose cell (i, j) already holds a number (not NaN) is
+ * left as it is: `out` can be the matrix of pairs known from a cache, completed in place.
  */
-export function similarityRows(layout: SimilarityLayout, from: number, to: number, out: Float64Array): void {
+export function similarityRows(
+  layout: SimilarityLayout,
+  from: number,
+  to: number,
+  out: Float64Array,
+  keepKnown = false,
+): void {
   const { n } = layout;
   if (out.length !== n * n) throw new RangeError(`out must hold n*n = ${n * n} values, got ${out.length}`);
   if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= n)) {
@@ -133,6 +140,7 @@ export function similarityRows(layout: SimilarityLayout, from: number, to: numbe
       const row = acc.subarray((i - r0) * n, (i - r0 + 1) * n);
       out[i * n + i] = layout.probed[i];
       for (let j = i + 1; j < n; j++) {
+        if (keepKnown && !Number.isNaN(out[i * n + j])) continue;
         // S_ij = J_ij / sqrt(J_i J_j), the norms over the genes i and j share
         const v = similarityFromSums(row[j], restrictedNorm(layout, i, j), restrictedNorm(layout, j, i));
         out[i * n + j] = v;
