@@ -8,6 +8,7 @@
  *   BENCH=hubmatrix npm run bench
  *   BENCH=hubmatrix BENCH_HUB_MODELS=1000,2000 npm run bench     other sizes
  *   BENCH=hubmatrix PHYLOLM_WORKERS=0 npm run bench               on the main thread, not niced
+ *   BENCH=hubmatrix BENCH_HUB_STREAM=0 npm run bench              without the streaming half
  *
  * What is measured: populations are built in memory from the seeded synthetic probes
  * (bench/synthetic.ts, counted by the core's countAlleles, not timed) and handed over as the
@@ -72,11 +73,15 @@ export async function benchHubMatrix(): Promise<void> {
         report(`cold matrix, single-task kernel (reference), ${n}`, single.ms);
       }
       resetPeak();
+      const cpu = process.cpuUsage();
       const blocked = await time(() => blockedSimilarity(pool, populations));
       const target = n === 10_000 ? 60_000 : undefined;
       report(`cold matrix, blocked on ${Math.max(1, workers)} thread(s), ${n}`, blocked.ms, target);
+      // CPU time of every thread of the process: what the work costs whatever else the machine runs
+      const used = process.cpuUsage(cpu);
+      report(`  CPU time of that (all threads, user + system)`, (used.user + used.system) / 1000);
       reportPeak(`peak memory (VmHWM), cold matrix ${n}`);
-      if (n === Math.max(...SIZES)) await benchStreaming(blocked.value, n);
+      if (n === Math.max(...SIZES) && process.env.BENCH_HUB_STREAM !== '0') await benchStreaming(blocked.value, n);
     }
   } finally {
     await pool.close();
