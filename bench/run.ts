@@ -8,11 +8,13 @@
  *   BENCH=probing-cost npm run bench   one model's probing cost: reference, batch (estimate and a job run
  *     through the fake batch server), adaptive, designed genome (bench/probing-cost*.ts).
  *   BENCH=nj npm run bench   NJ at 1,000 to 10,000 taxa beside R ape::nj (bench/nj.bench.ts).
+ *   BENCH=hubmatrix npm run bench   cold matrices of 1,000 to 10,000 models, the 10,000-model file streamed.
  */
 import 'reflect-metadata';
 import { benchDashboard } from './dashboard.bench';
 import { benchDistances } from './distances.bench';
 import { benchExports } from './exports.bench';
+import { benchHubMatrix } from './hubmatrix.bench';
 import { benchIdentity } from './identity.bench';
 import { benchLoad } from './load.bench';
 import { benchNj } from './nj.bench';
@@ -31,6 +33,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   dashboard: benchDashboard,
   distances: benchDistances,
   exports: benchExports,
+  hubmatrix: benchHubMatrix,
   identity: benchIdentity,
   load: benchLoad,
   nj: benchNj,

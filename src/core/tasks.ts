@@ -13,6 +13,7 @@ import type { AlleleCounts } from './genetics/population';
 import { countAlleles } from './genetics/population';
 import { samplesPerGene } from './genetics/coverage';
 import { neiDistance, neiSimilarity, neiSimilarityMatrix } from './genetics/nei';
+import { type SimilarityLayout, similarityLayout, similarityRows } from './genetics/similarity-blocks';
 import { thinTo } from './genetics/thin';
 import { formatNewick } from './format/newick';
 import { bootstrapSupport } from './tree/bootstrap';
@@ -34,6 +35,19 @@ import { comparePopulations, type Comparison } from './identity/compare';
 export interface SimilarityTask {
   populations: string;
   known?: Float64Array;
+}
+
+/**
+ * Rows [from, to) of a big matrix by the blocked sparse product (genetics/similarity-blocks.ts),
+ * written into `out` (n x n, shared memory): several such tasks fill one matrix in parallel.
+ */
+export interface SimilarityRowsTask {
+  layout: SimilarityLayout;
+  from: number;
+  to: number;
+  out: Float64Array;
+  /** leave the cells of `out` that already hold a number (pairs known from a cache) */
+  keepKnown?: boolean;
 }
 
 export type TreeRootingTask = { kind: 'NONE' } | { kind: 'MIDPOINT' } | { kind: 'OUTGROUP'; outgroup: string };
@@ -141,6 +155,16 @@ export interface CompareTask {
 export const tasks = {
   similarity: ({ populations, known }: SimilarityTask): Float64Array =>
     neiSimilarityMatrix(parsePopulations(populations), known),
+
+  /** The populations (JSON array) laid out for `similarityRows`, in shared memory. */
+  similarityLayout: ({ populations }: { populations: string }): SimilarityLayout =>
+    similarityLayout(parsePopulations(populations), true),
+
+  /** Fills rows [from, to) of `out`; answers how many rows it did. */
+  similarityRows: ({ layout, from, to, out, keepKnown }: SimilarityRowsTask): number => {
+    similarityRows(layout, from, to, out, keepKnown);
+    return to - from;
+  },
 
   tree: ({ similarity, names, method, rooting, bootstrap }: TreeTask): TreeResult => {
     const build = getTreeBuilder(method);

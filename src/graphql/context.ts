@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
+import type { DistanceMatrixView } from '../services/distance.service';
 import type { Genome } from './genome/genome.type';
 import type { Model, Score } from './model/model.type';
 
@@ -17,6 +18,11 @@ export interface Context {
    */
   authorization?: string;
   logger?: Logger;
+  /**
+   * Told each distance matrix the operation resolves: the export routes stream a matrix file from
+   * the very matrix their query computed (src/server/matrix-stream.ts), without asking twice.
+   */
+  onMatrix?: (view: DistanceMatrixView) => void;
   loaders: {
     model: DataLoader<number, Model>;
     genome: DataLoader<number, Genome>;

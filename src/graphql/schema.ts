@@ -2,7 +2,14 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { DistanceResolver, PhylipNameResolver } from './distance/distance.resolver';
+import {
+  DistancePairResolver,
+  DistanceResolver,
+  DistanceRowResolver,
+  MatrixNeighborResolver,
+  NearestModelsResolver,
+  PhylipNameResolver,
+} from './distance/distance.resolver';
 import { DriftAlertResolver, DriftResolver } from './drift/drift.resolver';
 import { IdentityResolver } from './identity/identity.resolver';
 import {
@@ -32,6 +39,10 @@ export const resolvers = [
   SampleResolver,
   DistanceResolver,
   PhylipNameResolver,
+  DistanceRowResolver,
+  DistancePairResolver,
+  MatrixNeighborResolver,
+  NearestModelsResolver,
   IdentityResolver,
   DriftResolver,
   DriftAlertResolver,

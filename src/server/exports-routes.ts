@@ -4,6 +4,12 @@
  *   /trees/<genome>.svg | .nwk | .nex | .json     models, method, root, outgroup, bootstrap,
  *                                                 layout and lengths (.svg) in the query string
  *   /matrices/<genome>.phy | .csv | .names.csv    models, digits (.phy) in the query string
+ *   /matrices/<genome>.bin                        models, values, precision: the binary layout
+ *
+ * `.phy` and `.bin` are streamed (matrix-stream.ts): their query asks only for the matrix's
+ * `fingerprint` (the gate, the cost model and the errors are the same), then the file is written
+ * a block of rows at a time from the matrix that query computed, so a 10,000-model matrix never
+ * becomes one string.
  *
  * `<genome>` is a genome's id or name (URL-encoded). Each route is one GraphQL query over the
  * same fields a GraphQL client would ask for (`tree { newick nexus json svg }`,
@@ -11,6 +17,9 @@
  * the same services and their caches, and fails with the same error codes. This module only
  * translates a URL into that query; http-server.ts runs it and sends the answer.
  */
+import { MAX_PHYLIP_DIGITS } from '../services/distance.service';
+import type { MatrixPrecision, MatrixValues } from '../services/matrix-files';
+
 export interface ExportOperation {
   query: string;
   variables: Record<string, unknown>;
@@ -20,7 +29,15 @@ export interface ExportOperation {
   contentType: string;
   /** the name a browser saves the file under */
   filename: string;
+  /** `attachment` for a binary file, `inline` for text */
+  disposition: 'inline' | 'attachment';
+  /** a matrix file streamed from the matrix the query resolves, instead of the field's text */
+  stream?: MatrixFile;
 }
+
+/** What a streamed matrix file holds. */
+export type MatrixFile =
+  { format: 'phylip'; digits: number } | { format: 'binary'; values: MatrixValues; precision: MatrixPrecision };
 
 export interface ExportRefusal {
   status: number;
@@ -47,13 +64,14 @@ const TREE_FORMATS: Record<string, Format> = {
 };
 
 const MATRIX_FORMATS: Record<string, Format> = {
-  phy: { field: 'phylip', arguments: { digits: 'Int!' }, contentType: 'text/plain; charset=utf-8' },
+  phy: { field: 'fingerprint', contentType: 'text/plain; charset=utf-8' },
+  bin: { field: 'fingerprint', contentType: 'application/octet-stream' },
   csv: { field: 'csv', contentType: 'text/csv; charset=utf-8; header=present' },
   'names.csv': { field: 'phylipNamesCsv', contentType: 'text/csv; charset=utf-8; header=present' },
 };
 
 const TREE_PARAMETERS = ['models', 'method', 'root', 'outgroup', 'bootstrap', 'layout', 'lengths'];
-const MATRIX_PARAMETERS = ['models', 'digits'];
+const MATRIX_PARAMETERS = ['models', 'digits', 'values', 'precision'];
 
 /** Whether the path is one of the export routes (then `exportOperation` answers for it). */
 export function isExportPath(pathname: string): boolean {
@@ -93,17 +111,19 @@ export function exportOperation(url: URL): ExportOperation | ExportRefusal {
   const selection = extra.length ? `${field}(${extra.map(([name]) => `${name}: $${name}`).join(', ')})` : field;
   const filename = `${safeFilename(genome)}.${extension}`;
   if (kind === 'matrices') {
-    const digits = integer(url.searchParams, 'digits', 6);
-    if (typeof digits !== 'number') return digits;
+    const stream = matrixFile(extension, url.searchParams);
+    if (stream && 'status' in stream) return stream;
     return {
       query:
         `query PhyloLMExport($genome: ID!, $models: [ID!]${declarations}) ` +
         `{ distanceMatrix(genome: $genome, models: $models) { ${selection} } }`,
-      variables: { genome, models, ...(extra.length ? { digits } : {}) },
+      variables: { genome, models },
       root: 'distanceMatrix',
       field,
       contentType,
       filename,
+      disposition: extension === 'bin' ? 'attachment' : 'inline',
+      stream,
     };
   }
   const bootstrap = integer(url.searchParams, 'bootstrap', 0);
@@ -132,6 +152,33 @@ export function exportOperation(url: URL): ExportOperation | ExportRefusal {
     field,
     contentType,
     filename,
+    disposition: 'inline',
+  };
+}
+
+/** The streamed file of a matrix extension and its parameters (undefined: not streamed). */
+function matrixFile(extension: string, params: URLSearchParams): MatrixFile | ExportRefusal | undefined {
+  if (extension !== 'bin' && (params.has('values') || params.has('precision'))) {
+    return badInput('values and precision apply to .bin only');
+  }
+  if (extension !== 'phy' && params.has('digits')) return badInput('digits applies to .phy only');
+  if (extension === 'phy') {
+    const digits = integer(params, 'digits', 6);
+    if (typeof digits !== 'number') return digits;
+    if (digits > MAX_PHYLIP_DIGITS) {
+      return badInput(`digits must be an integer from 0 to ${MAX_PHYLIP_DIGITS}, got ${digits}`);
+    }
+    return { format: 'phylip', digits };
+  }
+  if (extension !== 'bin') return undefined;
+  const values = choice(params, 'values', ['DISTANCE', 'SIMILARITY'], 'DISTANCE');
+  const precision = choice(params, 'precision', ['64', '32'], '64');
+  if (typeof values !== 'string') return values;
+  if (typeof precision !== 'string') return precision;
+  return {
+    format: 'binary',
+    values: values.toLowerCase() as MatrixValues,
+    precision: Number(precision) as MatrixPrecision,
   };
 }
 

@@ -18,6 +18,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { OperationTypeNode } from 'graphql';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
+import type { DistanceMatrixView } from '../services/distance.service';
 import { bearerMatches, createContext, type Context } from '../graphql/context';
 import { createFormatError } from '../graphql/errors';
 import { getSchema } from '../graphql/schema';
@@ -30,6 +31,7 @@ import { CorsPolicy } from './cors';
 import { mayBeCrossSiteRequest } from './csrf';
 import { etagOf, ifNoneMatchHits } from './etag';
 import { exportOperation, isExportPath, statusOfCode } from './exports-routes';
+import { sendMatrixFile } from './matrix-stream';
 import { gatedApolloOptions } from './gate-plugin';
 import { httpOperationsPlugin } from './http-operations';
 import { jsonDepthExceeds } from './json-depth';
@@ -314,6 +316,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     const context = createContext(services, req.headers.authorization, logger);
     attachRecord(context, record);
+    let matrix: DistanceMatrixView | undefined;
+    if (operation.stream) context.onMatrix = (view) => (matrix = view);
     const response = await apollo.executeOperation(request, { contextValue: context });
     const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
     const data = result?.data as Record<string, Record<string, unknown> | null> | null | undefined;
@@ -324,10 +328,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       sendJson(res, statusOfCode(typeof code === 'string' ? code : undefined), { errors }, corsHeaders);
       return;
     }
+    if (operation.stream && matrix) {
+      // a matrix file is written a block at a time, never held whole (nor in the response cache)
+      await sendMatrixFile(req, res, services, { ...operation, stream: operation.stream }, matrix, corsHeaders);
+      return;
+    }
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     const headers: [string, string][] = [
       ['content-type', operation.contentType],
-      ['content-disposition', `inline; filename="${operation.filename}"`],
+      ['content-disposition', `${operation.disposition}; filename="${operation.filename}"`],
     ];
     const body = Buffer.from(text);
     const entry: CachedResponse = { headers, body, etag: etagOf(body), encoded: {} };

@@ -10,8 +10,10 @@
 import { csvField, formatCsvMatrix } from '../core/format/csv';
 import { formatPhylipDistances, phylipNameTable } from '../core/format/phylip';
 import { countUnknownPairs, neiSimilarityMatrix } from '../core/genetics/nei';
+import { binaryBlocks, phylipBlocks, type MatrixPrecision, type MatrixValues } from './matrix-files';
 import { distancesOf, populationsJson } from '../core/tasks';
 import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store';
+import { blockedSimilarity, worthBlocking } from './blocked-similarity';
 import { float64Codec } from './codecs';
 import type { ObservedCompute } from './compute';
 import { ComputationCache, type Dependencies } from './computation-cache';
@@ -20,6 +22,16 @@ import { fingerprint } from './fingerprint';
 import type { EvidenceService, Exclusion, ModelEvidence, Selection, ThresholdRequest } from './evidence.service';
 import type { GenomeService } from './genome.service';
 import type { ModelService } from './model.service';
+import {
+  matrixRows,
+  nearestNeighbors,
+  thresholdPairs,
+  type MatrixPair,
+  type MatrixRow,
+  type ModelNeighbors,
+  type PairThreshold,
+} from './matrix-pages';
+import type { Page, PageRequest } from './page';
 import { requireIntIn } from './validate';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
 import { SingleFlight } from './single-flight';
@@ -47,6 +59,8 @@ export interface MatrixRequest extends ThresholdRequest {
   genome: string;
   models?: readonly string[] | null;
   alleleLength?: number;
+  /** the answer holds the whole matrix: refused early over MAX_WHOLE_MODELS models */
+  whole?: boolean;
 }
 
 /** A matrix as the API shows it. */
@@ -68,7 +82,13 @@ export interface DistanceMatrixView {
 export const MAX_ALLELE_LENGTH = 64;
 
 /** Decimals a PHYLIP matrix may show: 17 is past a double's precision for distances >= 0.1. */
-const MAX_PHYLIP_DIGITS = 17;
+export const MAX_PHYLIP_DIGITS = 17;
+
+/**
+ * Most models a whole-matrix answer may have: 9 million numbers, under 200 MB of JSON per field,
+ * so two such fields stay below V8's largest string (2^29 characters).
+ */
+export const MAX_WHOLE_MODELS = 3_000;
 
 /** How many recently used matrices may donate pairs to a new one. */
 const DONORS = 4;
@@ -102,6 +122,7 @@ export class DistanceService {
     const thresholds = this.evidence.thresholds(request);
     const models = await this.models.selected(request.models);
     const selection = await this.evidence.select(genome, models, thresholds);
+    if (request.whole) this.requireWholeAnswer(selection.included.length);
     const matrix = await this.similarityOf(genome, requireIncluded(genome, selection), request.alleleLength);
     return {
       matrix,
@@ -122,6 +143,58 @@ export class DistanceService {
     requireIntIn('digits', digits, 0, MAX_PHYLIP_DIGITS);
     const names = await this.models.names(matrix.modelIds);
     return formatPhylipDistances(names, distancesOf(matrix.similarity), digits);
+  }
+
+  /** The PHYLIP text `phylip` gives, in blocks of rows, for streaming (matrix-files.ts). */
+  async phylipFile(matrix: SimilarityMatrix, digits: number): Promise<Iterable<string>> {
+    requireIntIn('digits', digits, 0, MAX_PHYLIP_DIGITS);
+    const names = await this.models.names(matrix.modelIds);
+    return phylipBlocks(
+      matrix,
+      phylipNameTable(names).map((e) => e.short),
+      digits,
+    );
+  }
+
+  /** The matrix in the documented binary layout, in blocks of rows, for streaming (matrix-files.ts). */
+  async binaryFile(
+    matrix: SimilarityMatrix,
+    values: MatrixValues,
+    precision: MatrixPrecision,
+  ): Promise<Iterable<Buffer>> {
+    const names = await this.models.names(matrix.modelIds);
+    const models = matrix.modelIds.map((id, i) => ({ id, name: names[i] }));
+    return binaryBlocks(matrix, models, values, precision);
+  }
+
+  /**
+   * Refuses a whole-matrix answer (`similarity`, `distance`, `knownDistance`, `phylip`, `csv`)
+   * over MAX_WHOLE_MODELS models, before the matrix is computed: GraphQL answers are one JSON
+   * string, and 10,000 models' 100 million numbers are more than a string may hold.
+   */
+  requireWholeAnswer(models: number): void {
+    if (models <= MAX_WHOLE_MODELS) return;
+    throw badInput(
+      `a matrix of ${models.toLocaleString('en-US')} models is too big to answer whole ` +
+        `(at most ${MAX_WHOLE_MODELS.toLocaleString('en-US')}); ask distanceMatrix for rows(offset, count), ` +
+        'pairs(minSimilarity | maxDistance) or nearest(k), or download the whole matrix from ' +
+        'GET /matrices/<genome>.bin or .phy, which stream it',
+    );
+  }
+
+  /** Rows [offset, offset + count) of a matrix (matrix-pages.ts). */
+  rows(view: DistanceMatrixView, offset: number, count: number): MatrixRow[] {
+    return matrixRows(view.matrix, offset, count);
+  }
+
+  /** One page of the pairs past a similarity or distance threshold (matrix-pages.ts). */
+  pairs(view: DistanceMatrixView, threshold: PairThreshold, page: PageRequest): Promise<Page<MatrixPair>> {
+    return thresholdPairs(view.matrix, view.unknownPairs, threshold, page);
+  }
+
+  /** The k nearest other models of rows [offset, offset + count) (matrix-pages.ts). */
+  nearest(view: DistanceMatrixView, k: number, offset: number, count?: number | null): ModelNeighbors[] {
+    return nearestNeighbors(view.matrix, view.unknownPairs, k, offset, count);
   }
 
   /** The distance matrix as CSV (RFC 4180), rows and columns named by model name. */
@@ -213,7 +286,10 @@ export class DistanceService {
     }
     const { dependencies, known, unknownPairs } = reuse;
     const populations = populationsJson(texts.map((p) => p.json));
-    const similarity = await this.compute.run('similarity', { populations, known });
+    // many models, mostly unknown: the blocked product shared out among the pool's threads
+    const similarity = worthBlocking(texts.length, unknownPairs)
+      ? await blockedSimilarity(this.compute, populations, known)
+      : await this.compute.run('similarity', { populations, known });
     return this.cached(cache, genome, dependencies, similarity, unknownPairs, alleleLength);
   }
 

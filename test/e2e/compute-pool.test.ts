@@ -8,6 +8,7 @@ import { countAlleles } from '../../src/core/genetics/population';
 import { createRandom } from '../../src/core/random';
 import { populationsJson } from '../../src/core/tasks';
 import { createWorkerPool } from '../../src/compute/pool';
+import { blockedSimilarity } from '../../src/services/blocked-similarity';
 import { inlineCompute, type Compute } from '../../src/services/compute';
 import { dataOf, startTestApp } from '../helpers/app';
 
@@ -66,6 +67,14 @@ it('computes the same matrix, tree with bootstrap, prediction, evaluation, recou
     genes: GENES,
     perGene: Array.from({ length: 15 * GENES }, () => 6),
   });
+});
+
+it('fills one shared matrix from several threads with the blocked product, equal to the inline matrix', async () => {
+  const s = await blockedSimilarity(pool, rows);
+  const t = await inline.run('similarity', { populations: rows });
+  expect(Object.prototype.toString.call(s.buffer)).toBe('[object SharedArrayBuffer]');
+  expect(s.length).toBe(t.length);
+  for (let k = 0; k < t.length; k++) expect(Math.abs(s[k] - t[k])).toBeLessThanOrEqual(1e-12);
 });
 
 it('gives a core input error back as a PhyloInputError with its message', async () => {

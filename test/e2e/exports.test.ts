@@ -116,6 +116,50 @@ describe('/matrices/<genome>.<format>', () => {
     expect(distanceMatrix.phylipNames.map((p: { short: string }) => p.short)).toEqual(short);
   });
 
+  it('.phy is streamed (chunked, no whole-body length), byte for byte the GraphQL phylip, with an ETag', async () => {
+    const phy = await get('/matrices/zoo%20g.phy?digits=9');
+    expect(phy.status).toBe(200);
+    expect(phy.headers['transfer-encoding']).toBe('chunked');
+    expect(phy.headers['content-length']).toBeUndefined();
+    const { distanceMatrix } = dataOf(await app.gql(`{ distanceMatrix(genome: "zoo g") { phylip(digits: 9) } }`));
+    expect(phy.text).toBe(distanceMatrix.phylip);
+    const again = await get('/matrices/zoo%20g.phy?digits=9', { 'if-none-match': phy.headers.etag as string });
+    expect(again.status).toBe(304);
+    expect((await get('/matrices/zoo%20g.phy?digits=8')).headers.etag).not.toBe(phy.headers.etag);
+  });
+
+  it('.bin parses back by its documented layout to the same models and numbers as GraphQL', async () => {
+    const { distanceMatrix: m } = dataOf(
+      await app.gql(`{ distanceMatrix(genome: "zoo g") { models { id name } distance similarity } }`),
+    );
+    const read = (bytes: Buffer) => {
+      expect(bytes.subarray(0, 8).toString('latin1')).toBe('PHYLOLMM');
+      const [version, n, size, kind, length] = [8, 12, 16, 20, 24].map((at) => bytes.readUInt32LE(at));
+      const start = 28 + length;
+      expect(start % 8).toBe(0);
+      const names = JSON.parse(bytes.subarray(28, start).toString('utf8'));
+      const values = Array.from({ length: n * n }, (_, k) =>
+        size === 8 ? bytes.readDoubleLE(start + 8 * k) : bytes.readFloatLE(start + 4 * k),
+      );
+      expect(bytes.byteLength).toBe(start + n * n * size);
+      return { version, n, size, kind, names, values };
+    };
+    const bin = await get('/matrices/zoo%20g.bin');
+    expect(bin.status).toBe(200);
+    expect(bin.headers['content-type']).toBe('application/octet-stream');
+    expect(bin.headers['content-disposition']).toBe('attachment; filename="zoo_g.bin"');
+    const d = read(bin.body);
+    expect(d).toMatchObject({ version: 1, n: HOSTILE.length, size: 8, kind: 0 });
+    expect(d.names).toEqual(m.models);
+    expect(d.values).toEqual(m.distance.flat());
+    const s = read((await get('/matrices/zoo%20g.bin?values=similarity&precision=32')).body);
+    expect(s).toMatchObject({ size: 4, kind: 1 });
+    expect(s.values).toEqual(m.similarity.flat().map(Math.fround));
+    const head = await httpRequest(base, { path: '/matrices/zoo%20g.bin', method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body.byteLength).toBe(0);
+  });
+
   it('.csv has a header row and one row per model, names as stored', async () => {
     const csv = await get('/matrices/zoo%20g.csv');
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
@@ -135,6 +179,10 @@ describe('export errors', () => {
     ['/trees/zoo%20g.nwk?models=nobody,a_b,x', 404, 'NOT_FOUND', 'nobody'],
     ['/trees/zoo%20g.nwk?root=outgroup', 400, 'BAD_USER_INPUT', 'outgroup'],
     ['/matrices/zoo%20g.phy?digits=40', 400, 'BAD_USER_INPUT', 'digits'],
+    ['/matrices/zoo%20g.bin?precision=16', 400, 'BAD_USER_INPUT', 'precision must be one of 64, 32'],
+    ['/matrices/zoo%20g.bin?values=both', 400, 'BAD_USER_INPUT', 'values must be one of distance, similarity'],
+    ['/matrices/zoo%20g.csv?precision=32', 400, 'BAD_USER_INPUT', 'values and precision apply to .bin only'],
+    ['/matrices/nope.bin', 404, 'NOT_FOUND', 'genome'],
   ])('%s answers %d %s', async (path, status, code, fragment) => {
     const answer = await get(path);
     expect(answer.status).toBe(status);

@@ -66,6 +66,31 @@ describe('refused: work that would take minutes or exhaust memory', () => {
   });
 });
 
+describe('paging a big matrix costs by the page asked, not by the whole answer', () => {
+  const base = () => cost(`{ distanceMatrix(genome: "1") { fingerprint } }`, figures(10_000, 128)).cost;
+  const extra = (selection: string) =>
+    cost(`{ distanceMatrix(genome: "1") { ${selection} } }`, figures(10_000, 128)).cost - base();
+
+  it('rows cost their numbers: 100 rows of 10,000 are cheap, every row costs like the whole matrix', () => {
+    const page = extra('rows(offset: 500, count: 100) { index model { name } distance similarity }');
+    expect(page).toBeGreaterThanOrEqual(2 * 0.5 * 100 * 10_000);
+    expect(page).toBeLessThan(LIMIT / 4);
+    expect(extra('rows(count: 10000) { distance }')).toBeGreaterThan(LIMIT);
+    // past the end: only the rows that exist count
+    expect(extra('rows(offset: 9990, count: 100) { distance }')).toBeLessThan(extra('rows(count: 100) { distance }'));
+  });
+
+  it('pairs cost a scan of the matrix plus their page; nearest a scan of its rows plus k per row', () => {
+    const pairs = extra('pairs(minSimilarity: 0.9, first: 1000) { nodes { a { name } b { name } distance } }');
+    expect(pairs).toBeGreaterThan(extra('pairs(minSimilarity: 0.9, first: 10) { nodes { distance } }'));
+    expect(pairs).toBeLessThan(LIMIT / 4);
+    const nearest = extra('nearest(k: 10, count: 1000) { model { name } neighbors { model { name } distance } }');
+    expect(nearest).toBeGreaterThan(1000 * 10);
+    expect(nearest).toBeGreaterThan(extra('nearest(k: 10, count: 10) { neighbors { distance } }'));
+    expect(nearest).toBeLessThan(LIMIT / 4);
+  });
+});
+
 describe('allowed: what the README and the tests ask', () => {
   it.each([
     [

@@ -32,6 +32,33 @@ export function formatPhylipDistances(names: readonly string[], distance: Distan
   return lines.join('\n') + '\n';
 }
 
+/**
+ * The same text in pieces, for a matrix too big to hold as one string: `phylipHeader(n)`, then
+ * `phylipRows` over consecutive row ranges. `short` are the PHYLIP names (`phylipNames`), `row(i)`
+ * row i of a symmetric distance matrix with a zero diagonal (not checked here: the caller's
+ * matrix is symmetric by construction).
+ */
+export function phylipHeader(n: number): string {
+  return String(n).padStart(5) + '\n';
+}
+
+export function phylipRows(
+  short: readonly string[],
+  row: (i: number) => ArrayLike<number>,
+  from: number,
+  to: number,
+  digits: number,
+): string {
+  let text = '';
+  for (let i = from; i < to; i++) {
+    const values = row(i);
+    const cells = new Array<string>(values.length);
+    for (let j = 0; j < values.length; j++) cells[j] = values[j].toFixed(digits);
+    text += short[i].padEnd(STRICT_NAME_WIDTH) + '  ' + cells.join('  ') + '\n';
+  }
+  return text;
+}
+
 /** One row per taxon: the PHYLIP name and the full name it stands for. */
 export interface PhylipName {
   short: string;

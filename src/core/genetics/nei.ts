@@ -223,7 +223,11 @@ function store(sp: SparsePopulations, s: Float64Array, i: number, j: number, jab
 }
 
 /** J_a restricted to the genes b also has (plain J_a when both have every gene). */
-function restrictedNorm(sp: SparsePopulations, a: number, b: number): number {
+export function restrictedNorm(
+  sp: Pick<SparsePopulations, 'complete' | 'norm' | 'genes' | 'geneNorm'>,
+  a: number,
+  b: number,
+): number {
   const { complete, norm, genes, geneNorm } = sp;
   if (complete[a] && complete[b]) return norm[a];
   let sum = 0;

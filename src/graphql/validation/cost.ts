@@ -28,6 +28,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { MAX_NEAREST_CELLS, MAX_NEAREST_K, PAIR_PAGE } from '../../services/matrix-pages';
 import { BOOTSTRAP_BUDGET } from '../../services/tree.service';
 import { alleleLengthsOf } from '../../services/prediction.service';
 
@@ -41,6 +42,8 @@ export const WEIGHTS = {
   cell: 0.5,
   /** one model's counts on one gene: loading, encoding, resampling (memory-bound on big genomes) */
   modelGene: 1,
+  /** one number of a cached matrix read while looking for pairs or nearest neighbors */
+  scanCell: 0.005,
   /** one gene of one Nei pair */
   pairGene: 0.02,
   /** NJ or UPGMA, per n^3 */
@@ -328,6 +331,42 @@ function costOf(
     case 'DistanceMatrix.distance':
     case 'DistanceMatrix.knownDistance':
       return { self: WEIGHTS.cell * (scope.n ?? 0) ** 2, each: 1 };
+    case 'DistanceMatrix.rows': {
+      const n = scope.n ?? 0;
+      const offset = typeof args.offset === 'number' ? Math.max(0, args.offset) : 0;
+      const rows = typeof args.count === 'number' ? Math.max(0, Math.min(args.count, n - offset)) : 0;
+      return { self: WEIGHTS.field, each: rows, scope: { key: `n=${n}`, n }, detail: `${rows} rows of ${n}` };
+    }
+    case 'DistanceRow.similarity':
+    case 'DistanceRow.distance':
+      return { self: WEIGHTS.cell * (scope.n ?? 0), each: 1 };
+    case 'DistanceMatrix.pairs': {
+      const n = scope.n ?? 0;
+      const first =
+        typeof args.first === 'number' && args.first > 0 ? Math.min(args.first, PAIR_PAGE.max) : PAIR_PAGE.default;
+      return {
+        self: WEIGHTS.scanCell * ((n * n) / 2),
+        each: 1,
+        scope: { key: `size=${first}`, size: first },
+        detail: `pairs of ${n} models, ${first} a page`,
+      };
+    }
+    case 'DistanceMatrix.nearest': {
+      const n = scope.n ?? 0;
+      const k = typeof args.k === 'number' ? Math.max(0, Math.min(args.k, MAX_NEAREST_K)) : 0;
+      const offset = typeof args.offset === 'number' ? Math.max(0, args.offset) : 0;
+      const fallback = Math.floor(MAX_NEAREST_CELLS / Math.max(1, k));
+      const count = typeof args.count === 'number' ? args.count : fallback;
+      const rows = Math.max(0, Math.min(count, n - offset));
+      return {
+        self: WEIGHTS.scanCell * rows * n,
+        each: rows,
+        scope: { key: `size=${k}`, size: k },
+        detail: `${k} nearest of ${rows} models`,
+      };
+    }
+    case 'NearestModels.neighbors':
+      return { self: WEIGHTS.field, each: scope.size ?? 0 };
     case 'DistanceMatrix.coverage':
     case 'DistanceMatrix.excluded':
     case 'DistanceMatrix.unknownPairs':

@@ -1,4 +1,5 @@
 import { formatPhylipDistances, phylipNameTable, PhyloInputError } from '../../../src/core';
+import { phylipHeader, phylipRows } from '../../../src/core/format/phylip';
 
 describe('formatPhylipDistances', () => {
   it('formatPhylipDistances writes the strict layout when names fit in 10 characters', () => {
@@ -43,5 +44,19 @@ describe('formatPhylipDistances', () => {
   ])('formatPhylipDistances rejects %j', (d, fragment) => {
     expect(() => formatPhylipDistances(['a', 'b'], d)).toThrow(PhyloInputError);
     expect(() => formatPhylipDistances(['a', 'b'], d)).toThrow(fragment);
+  });
+});
+
+describe('phylipHeader and phylipRows (the same text, a block of rows at a time)', () => {
+  it('phylipHeader + phylipRows over any row blocks equals formatPhylipDistances', () => {
+    const names = ['gpt-4o mini 2024', 'gpt-4o mini 2025', 'a b', 'a_b', 'z'];
+    const n = names.length;
+    const d = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) d[i * n + j] = d[j * n + i] = (i * 7 + j * 3) / 11;
+    const whole = formatPhylipDistances(names, d, 5);
+    const short = phylipNameTable(names).map((e) => e.short);
+    const row = (i: number) => d.subarray(i * n, (i + 1) * n);
+    expect(phylipHeader(n) + phylipRows(short, row, 0, n, 5)).toBe(whole);
+    expect(phylipHeader(n) + phylipRows(short, row, 0, 2, 5) + phylipRows(short, row, 2, n, 5)).toBe(whole);
   });
 });
