@@ -9,7 +9,7 @@
  * Wall time is the figure; CPU time is printed beside it because the machine may be shared.
  */
 import { createRandom } from '../src/core/random';
-import { parseNewick } from '../src/core/format/newick';
+import { formatNewick, parseNewick } from '../src/core/format/newick';
 import { neighborJoining } from '../src/core/tree/neighbor-joining';
 import { robinsonFoulds } from '../src/core/tree/robinson-foulds';
 import type { Tree } from '../src/core/tree/tree';
@@ -37,6 +37,7 @@ export async function benchNj(): Promise<void> {
       report(`NJ (bounded search), ${n} taxa [cpu ${fast.cpuMs.toFixed(0)} ms]`, fast.ms, target);
       wall.push([n, fast.ms]);
       cpu.push([n, fast.cpuMs]);
+      if (n === Math.max(...sizes) && kind === 'tree-like') reportAnswerSize(fast.value);
       if (ape) {
         report(`R ape::nj, same ${n} taxa (ratio to ours ${(ape.ms / fast.ms).toFixed(1)}x, target >= 3x)`, ape.ms);
         const rf = robinsonFoulds(fast.value, parseNewick(ape.newick)).distance;
@@ -56,6 +57,29 @@ export async function benchNj(): Promise<void> {
   }
   const peak = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`peak resident memory of this process: ${peak.toFixed(0)} MB\n`);
+}
+
+/**
+ * The size of a `tree { newick nodes { id parent model { id name } branchLength } }` answer for
+ * this tree, as JSON (issue 14: a tree answer for 10,000 leaves stays within a few hundred MB).
+ */
+function reportAnswerSize(tree: Tree): void {
+  const answer = JSON.stringify({
+    data: {
+      tree: {
+        newick: formatNewick(tree),
+        nodes: tree.nodes.map((node) => ({
+          id: String(node.id),
+          parent: node.parent === null ? null : String(node.parent),
+          model: node.taxon === null ? null : { id: String(node.taxon + 1), name: node.name },
+          branchLength: node.branchLength,
+        })),
+      },
+    },
+  });
+  process.stdout.write(
+    `  tree answer (newick and nodes) for ${tree.nodes.filter((n) => n.taxon !== null).length} leaves: ${(answer.length / 1e6).toFixed(1)} MB of JSON\n`,
+  );
 }
 
 function timed(run: () => Tree): { ms: number; cpuMs: number; value: Tree } {
