@@ -10,6 +10,7 @@
  * the server counts them (core countAlleles), so the figures are the server's.
  *   BENCH=prediction-evidence npm run bench      (ZOO_SEEDS=16 by default; fewer runs faster)
  */
+import { sampleModel } from '../test/helpers/zoo-populations';
 import { createSimulatedProvider, simulatedZoo } from '../plugins/simulated';
 import {
   evaluatePredictor,
@@ -38,20 +39,7 @@ export async function zooSet(seed: number): Promise<SampledSet> {
   const models = zoo.models.filter((m) => m.id !== ZOO_TARGET);
   const samples = [];
   for (const m of models) {
-    const out: { gene: number; text: string }[] = [];
-    for (const [gene, prompt] of genes.entries()) {
-      const { texts } = await provider.doSample({
-        model: m.id,
-        mode: m.mode,
-        prompt,
-        n: SAMPLES,
-        temperature: 0.7,
-        topP: 1,
-        maxTokens: 5,
-        sampleOffset: 0,
-      });
-      for (const text of texts) out.push({ gene, text });
-    }
+    const out = (await sampleModel(provider, m, genes, SAMPLES)).samples;
     samples.push(out);
   }
   return {

@@ -88,7 +88,7 @@ export class SqliteStore implements Store {
    * Read on every request the response cache could answer (its key includes the revision):
    * through the query builder this was about a third of the server's time on a cache hit.
    */
-  private readonly selectDataRevision: Statement<[string], { value: number } | undefined>;
+  private readonly selectMetaValue: Statement<[string], { value: number } | undefined>;
   /**
    * Lookups made on every request that names a model or a genome, and the revisions the cost
    * model reads for every matrix or tree: prepared once. Through the query builder, SQLite
@@ -99,7 +99,7 @@ export class SqliteStore implements Store {
   constructor(handle: DatabaseHandle) {
     this.db = handle.db;
     this.sqlite = handle.sqlite;
-    this.selectDataRevision = handle.sqlite.prepare('SELECT value FROM meta WHERE key = ?');
+    this.selectMetaValue = handle.sqlite.prepare('SELECT value FROM meta WHERE key = ?');
     this.blobWriter = handle.blobWriter;
     this.lookups = preparedLookups(handle.db);
     this.insertSample = handle.sqlite.prepare(
@@ -130,11 +130,11 @@ export class SqliteStore implements Store {
   }
 
   async populationsRevision(): Promise<number> {
-    return this.selectDataRevision.get(POPULATIONS_REVISION)?.value ?? 0;
+    return this.selectMetaValue.get(POPULATIONS_REVISION)?.value ?? 0;
   }
 
   private readDataRevision(): number {
-    return this.selectDataRevision.get(DATA_REVISION)?.value ?? 0;
+    return this.selectMetaValue.get(DATA_REVISION)?.value ?? 0;
   }
 
   /** Called inside every transaction that changes user data (and with the populations' key, them). */

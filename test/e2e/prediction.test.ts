@@ -5,6 +5,7 @@
  * prediction and its neighbours, caching and invalidation, bad input (clear error, nothing
  * written), and prints the leave-one-family-out table of every predictor.
  */
+import { sampleModel } from '../helpers/zoo-populations';
 import { BENCHMARKS, createSimulatedProvider, simulatedZoo } from '../../plugins/simulated';
 import type { GenomeRow, ModelRow } from '../../src/db/store';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app';
@@ -46,20 +47,7 @@ beforeAll(async () => {
       mode: m.mode,
     });
     byName.set(m.id, model);
-    const completions = [];
-    for (const [gene, prompt] of genes.entries()) {
-      const { texts } = await provider.doSample({
-        model: m.id,
-        mode: m.mode,
-        prompt,
-        n: SAMPLES,
-        temperature: 0.7,
-        topP: 1,
-        maxTokens: 5,
-        sampleOffset: 0,
-      });
-      completions.push(...texts.map((text, sample) => ({ gene, sample, text })));
-    }
+    const completions = (await sampleModel(provider, m, genes, SAMPLES)).samples;
     await services.samples.append(model, genome, completions, 'PROBED');
   }
   const table = Object.fromEntries(

@@ -17,7 +17,7 @@ import { stoppingDecision, type StoppingRuleOptions } from '../../src/core/adapt
 import { roundTargets } from '../../src/core/adaptive/rounds';
 import type { Provider } from '../../src/providers/provider';
 
-export const REFERENCE_SAMPLING = { temperature: 0.7, topP: 1, maxTokens: 5 } as const;
+import { sampleModel } from './zoo-populations';
 
 export interface AdaptiveZooResult {
   seed: number;
@@ -103,22 +103,8 @@ async function sampleInto(
   n: number,
   counts: AlleleCounts,
 ): Promise<number> {
-  let tokens = 0;
-  for (const [gene, prompt] of genes.entries()) {
-    const { texts, usage } = await provider.doSample({
-      model: model.id,
-      mode: model.mode ?? 'COMPLETION',
-      prompt,
-      n,
-      sampleOffset: offset,
-      ...REFERENCE_SAMPLING,
-    });
-    addCounts(
-      counts,
-      texts.map((text) => ({ gene, text })),
-    );
-    tokens += usage.promptTokens + usage.completionTokens;
-  }
+  const { samples, tokens } = await sampleModel(provider, model, genes, n, offset);
+  addCounts(counts, samples);
   return tokens;
 }
 

@@ -5,38 +5,16 @@
  * at, and the report of where, why and what it saved. Services in process with the offline
  * simulated provider and a queue that only records what it is given (as job-turns.test.ts).
  */
-import type { ChangeFeed } from '../../src/services/change-feed';
-import type { JobHandler, JobQueue } from '../../src/services/probing/job-queue';
 import { jobView } from '../../src/services/probing/job.service';
 import { startGraphQL, type GraphQLHarness } from '../helpers/graphql';
-
-class RecordingQueue implements JobQueue {
-  handler: JobHandler | undefined;
-  async enqueue() {}
-  async take(handler: JobHandler) {
-    this.handler = handler;
-  }
-  async cancel() {}
-  async stop() {}
-  async adopt() {
-    return 0;
-  }
-}
+import { RecordingQueue, yieldingFeed } from '../helpers/job-turns';
 
 const GENES = Array.from({ length: 12 }, (_, g) => `${g} * ${g + 3} =`);
 const N = 16;
 
 let api: GraphQLHarness;
 const queue = new RecordingQueue();
-let yieldTurn = new AbortController();
-let changes = -1_000_000;
-const feed: ChangeFeed = {
-  jobChanged: () => {
-    if (++changes === 3) yieldTurn.abort();
-  },
-  onJob: () => undefined,
-  close: async () => undefined,
-};
+const { feed, arm, free } = yieldingFeed(3);
 
 beforeAll(async () => {
   api = await startGraphQL({ services: { feed, probing: { queue, concurrency: 2 } } });
@@ -63,15 +41,12 @@ it('a yielded adaptive turn resumes where it was and stops at the same round', a
     adaptiveOptions: { firstRound: 4, targetStandardError: 10 },
   });
 
-  changes = 0;
-  expect(await queue.handler!(job.id, new AbortController().signal, yieldTurn.signal)).toBe('unfinished');
+  expect(await queue.handler!(job.id, new AbortController().signal, arm())).toBe('unfinished');
   const paused = (await services.store.getJob(job.id))!;
   expect(paused.status).toBe('RUNNING');
   expect(paused.completed).toBeLessThan(GENES.length * 4);
 
-  yieldTurn = new AbortController();
-  changes = -1_000_000;
-  expect(await queue.handler!(job.id, new AbortController().signal, yieldTurn.signal)).toBe('finished');
+  expect(await queue.handler!(job.id, new AbortController().signal, free())).toBe('finished');
   const done = jobView((await services.store.getJob(job.id))!);
   expect(done).toMatchObject({
     status: 'SUCCEEDED',

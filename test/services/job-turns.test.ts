@@ -5,41 +5,17 @@
  * samples per gene. Services in process with the offline simulated provider and a queue that
  * only records what it is given.
  */
-import type { ChangeFeed } from '../../src/services/change-feed';
-import type { JobHandler, JobQueue } from '../../src/services/probing/job-queue';
 import { startGraphQL, type GraphQLHarness } from '../helpers/graphql';
-
-class RecordingQueue implements JobQueue {
-  handler: JobHandler | undefined;
-  readonly enqueued: number[] = [];
-  async enqueue(jobId: number) {
-    this.enqueued.push(jobId);
-  }
-  async take(handler: JobHandler) {
-    this.handler = handler;
-  }
-  async cancel() {}
-  async stop() {}
-  async adopt() {
-    return 0;
-  }
-}
+import { RecordingQueue, yieldingFeed } from '../helpers/job-turns';
 
 const GENES = Array.from({ length: 12 }, (_, g) => `${g} + ${g} =`);
 const N = 4;
 
 let api: GraphQLHarness;
 const queue = new RecordingQueue();
-/** aborted on the job's third change: the claim, then two stored answers */
-let yieldTurn = new AbortController();
-let changes = 0;
-const feed: ChangeFeed = {
-  jobChanged: () => {
-    if (++changes === 3) yieldTurn.abort();
-  },
-  onJob: () => undefined,
-  close: async () => undefined,
-};
+/** the turn yields on the job's third change: the claim, then two stored answers */
+const { feed, arm, free } = yieldingFeed(3);
+const firstTurn = arm();
 
 beforeAll(async () => {
   api = await startGraphQL({ services: { feed, probing: { queue, concurrency: 2 } } });
@@ -65,7 +41,7 @@ it('a yielded turn stores what was in flight and leaves the rest to the next tur
   expect(queue.enqueued).toEqual([job.id]);
   expect((await services.store.getJob(job.id))?.status).toBe('QUEUED');
 
-  const first = await queue.handler!(job.id, new AbortController().signal, yieldTurn.signal);
+  const first = await queue.handler!(job.id, new AbortController().signal, firstTurn);
   expect(first).toBe('unfinished');
   const paused = (await services.store.getJob(job.id))!;
   expect(paused.status).toBe('RUNNING');
@@ -74,9 +50,7 @@ it('a yielded turn stores what was in flight and leaves the rest to the next tur
   expect(paused.completed).toBeLessThan(GENES.length * N);
   expect(paused.completed % N).toBe(0);
 
-  yieldTurn = new AbortController();
-  changes = -1_000_000;
-  const second = await queue.handler!(job.id, new AbortController().signal, yieldTurn.signal);
+  const second = await queue.handler!(job.id, new AbortController().signal, free());
   expect(second).toBe('finished');
   const done = (await services.store.getJob(job.id))!;
   expect(done).toMatchObject({ status: 'SUCCEEDED', completed: GENES.length * N });

@@ -29,28 +29,17 @@ import { restrictedNorm, similarityFromSums } from './nei';
 import type { AlleleCounts } from './population';
 import { type SparsePopulations, toSparse } from './sparse-populations';
 
-/** The populations laid out for blocked products: dense shared alleles, sparse rare ones. */
-export interface SimilarityLayout {
-  n: number;
-  genes: number;
+/**
+ * The populations laid out for blocked products: dense shared alleles, sparse rare ones. The CSR
+ * and CSC arrays are those of `SparsePopulations` (every column; the products skip the entries of
+ * dense columns through `denseColumn`).
+ */
+export interface SimilarityLayout extends Omit<SparsePopulations, 'geneCount'> {
   /** dense columns: row-major n x width */
   width: number;
   dense: Float64Array;
-  /** rare columns, CSR (row entries of dense columns are skipped through `denseColumn`) */
-  rowPtr: Int32Array;
-  rowCol: Int32Array;
-  rowP: Float64Array;
-  rowPos: Int32Array;
-  /** rare columns, CSC, carriers ascending */
-  colPtr: Int32Array;
-  colRow: Int32Array;
-  colP: Float64Array;
   /** 1 for a column held in `dense` */
   denseColumn: Uint8Array;
-  /** geneNorm[i*G+g] = sum_a P_i(a|g)^2, or -1 when gene g is missing for i */
-  geneNorm: Float64Array;
-  norm: Float64Array;
-  complete: Uint8Array;
   /** 1 when model i has at least one gene with probes (its S with itself is then 1) */
   probed: Uint8Array;
 }
