@@ -28,12 +28,16 @@ import type { AlleleView, Hyperparameter } from './prediction/types';
 import { comparePopulations, type Comparison } from './identity/compare';
 
 /**
- * Populations in matrix row order, as one JSON array of AlleleCounts (`populationsJson`), and
- * pairs already known (NaN: unknown). One string rather than one per model: posting 2,000
- * strings to a worker cost the event loop 80 ms, one string of the same text a single copy.
+ * Populations in row order as one JSON array of AlleleCounts: a string (`populationsJson`), or
+ * its UTF-8 bytes, which the services write into shared memory for many models
+ * (services/packed-populations.ts) so posting them to a worker copies nothing. One array rather
+ * than one text per model: posting 2,000 strings to a worker cost the event loop 80 ms.
  */
+export type PopulationsJson = string | Uint8Array;
+
+/** Populations in matrix row order and pairs already known (NaN: unknown). */
 export interface SimilarityTask {
-  populations: string;
+  populations: PopulationsJson;
   known?: Float64Array;
 }
 
@@ -157,7 +161,7 @@ export const tasks = {
     neiSimilarityMatrix(parsePopulations(populations), known),
 
   /** The populations (JSON array) laid out for `similarityRows`, in shared memory. */
-  similarityLayout: ({ populations }: { populations: string }): SimilarityLayout =>
+  similarityLayout: ({ populations }: { populations: PopulationsJson }): SimilarityLayout =>
     similarityLayout(parsePopulations(populations), true),
 
   /** Fills rows [from, to) of `out`; answers how many rows it did. */
@@ -220,7 +224,7 @@ export const tasks = {
    * Samples per gene of many populations at once (genetics/coverage.ts): what the evidence
    * thresholds read. Parsing 2,000 populations is tens of milliseconds, so it leaves the event loop too.
    */
-  coverage: ({ populations }: { populations: string }): CoverageResult => {
+  coverage: ({ populations }: { populations: PopulationsJson }): CoverageResult => {
     const parsed = parsePopulations(populations);
     const genes = parsed.length === 0 ? 0 : parsed[0].length;
     const perGene = new Int32Array(parsed.length * genes);
@@ -259,9 +263,11 @@ export function populationsJson(texts: readonly string[]): string {
   return `[${texts.join(',')}]`;
 }
 
-function parsePopulations(json: string): AlleleCounts[] {
-  return JSON.parse(json) as AlleleCounts[];
+function parsePopulations(json: PopulationsJson): AlleleCounts[] {
+  return JSON.parse(typeof json === 'string' ? json : utf8.decode(json)) as AlleleCounts[];
 }
+
+const utf8 = new TextDecoder();
 
 /** D = -ln(max(S, 1e-10)) for every entry (method.md). */
 export function distancesOf(similarity: Float64Array): Float64Array {

@@ -39,7 +39,7 @@ import { Metrics } from './metrics';
 import { PersistedQueries } from './persisted-queries';
 import { attachRecord, elapsedMs, type RequestRecord } from './request-record';
 import { isCleanAnswer, ResponseCache, type CachedResponse } from './response-cache';
-import { TurnMemo } from './turn-memo';
+import { SharedRead } from './shared-read';
 import { StaticFiles, wantsGraphiQL } from './static-files';
 import { startWebSocketServer } from './websocket';
 
@@ -141,7 +141,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const admission = new Admission(options.maxInflight ?? 256, options.maxQueue ?? 1024);
   const metrics = options.metrics ?? new Metrics();
   metrics.observe(services, admission);
-  const dataRevision = new TurnMemo(() => services.dataRevision());
+  const dataRevision = new SharedRead(() => services.dataRevision());
   const web = options.webRoot ? new StaticFiles(options.webRoot) : undefined;
 
   httpServer.on('request', (req, res) => {
@@ -385,12 +385,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       );
       return;
     }
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
     let body: unknown = raw;
-    if ((headers.get('content-type') ?? '').includes('json') && raw.length > 0) {
+    if ((req.headers['content-type'] ?? '').includes('json') && raw.length > 0) {
       try {
         body = JSON.parse(raw);
       } catch {
@@ -433,7 +429,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // be cross-site goes to Apollo, which refuses it.
     const key = mayBeCrossSiteRequest(req.headers)
       ? null
-      : cache.keyOf(req.method === 'POST' ? body : null, url.search, await dataRevision.get());
+      : cache.keyOf(req.method === 'POST' ? body : null, url.search, await dataRevision.get(record.start));
     const cached = key ? cache.get(key) : undefined;
     if (key) record.cache = cached ? 'hit' : 'miss';
     if (cached && key) {
@@ -441,6 +437,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
 
+    // built only past the cache: a cached answer never needs Apollo's view of the headers
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => {

@@ -9,6 +9,7 @@
  * most pairs are unknown, which `worthBlocking` decides.
  */
 import { balancedRowRanges } from '../core/genetics/similarity-blocks';
+import type { PopulationsJson } from '../core/tasks';
 import type { Compute } from './compute';
 
 /** Below this many models one task of the incremental kernel is as fast and simpler. */
@@ -23,12 +24,12 @@ export function worthBlocking(n: number, unknownPairs: number): boolean {
 }
 
 /**
- * S for the populations (JSON array, row order) in shared memory; `known` pairs are kept as given
+ * S for the populations (JSON array, row order; packed-populations.ts) in shared memory; `known` pairs are kept as given
  * (NaN: unknown). A `known` in shared memory is filled in place and returned.
  */
 export async function blockedSimilarity(
   compute: Pick<Compute, 'run' | 'workers'>,
-  populations: string,
+  populations: PopulationsJson,
   known?: Float64Array,
 ): Promise<Float64Array> {
   const layout = await compute.run('similarityLayout', { populations });

@@ -11,7 +11,7 @@ import { csvField, formatCsvMatrix } from '../core/format/csv';
 import { formatPhylipDistances, phylipNameTable } from '../core/format/phylip';
 import { countUnknownPairs, neiSimilarityMatrix } from '../core/genetics/nei';
 import { binaryBlocks, phylipBlocks, type MatrixPrecision, type MatrixValues } from './matrix-files';
-import { distancesOf, populationsJson } from '../core/tasks';
+import { distancesOf } from '../core/tasks';
 import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store';
 import { blockedSimilarity, worthBlocking } from './blocked-similarity';
 import { float64Codec } from './codecs';
@@ -31,6 +31,7 @@ import {
   type ModelNeighbors,
   type PairThreshold,
 } from './matrix-pages';
+import { packPopulations } from './packed-populations';
 import type { Page, PageRequest } from './page';
 import { requireIntIn } from './validate';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
@@ -285,7 +286,7 @@ export class DistanceService {
       reuse = await this.reusable(cache, genome.id, texts);
     }
     const { dependencies, known, unknownPairs } = reuse;
-    const populations = populationsJson(texts.map((p) => p.json));
+    const populations = await packPopulations(texts.map((p) => p.json));
     // many models, mostly unknown: the blocked product shared out among the pool's threads
     const similarity = worthBlocking(texts.length, unknownPairs)
       ? await blockedSimilarity(this.compute, populations, known)

@@ -6,7 +6,8 @@
  * Coverages are computed from the stored populations and kept in memory by population revision,
  * so a matrix of many models pays for them once per new sample batch. The counting is a compute
  * task (core/tasks.ts `coverage`): a cold matrix of 2,000 models parses every population, and on
- * the event loop that alone held `/healthz` for hundreds of milliseconds.
+ * the event loop that alone held `/healthz` for hundreds of milliseconds. The populations reach
+ * it in shared memory (packed-populations.ts), not as one joined string.
  */
 import {
   type Coverage,
@@ -17,12 +18,13 @@ import {
   pairsSharingNoGene,
   shortfall,
 } from '../core/genetics/coverage';
-import { populationsJson } from '../core/tasks';
 import type { GenomeRow, ModelRow, PopulationRevision } from '../db/store';
 import type { Compute } from './compute';
 import { badInput } from './errors';
 import { LruCache } from './lru-cache';
+import { packPopulations } from './packed-populations';
 import { ALLELE_LENGTH, type PopulationService } from './population.service';
+import { pace } from './time-slice';
 
 export { DEFAULT_THRESHOLDS, type Coverage, type EvidenceThresholds };
 
@@ -84,8 +86,10 @@ export class EvidenceService {
     const missing = revisions.filter((r) => this.known.get(`${genome.id}:${r.modelId}`)?.revision !== r.revision);
     if (missing.length > 0) {
       const texts = await this.populations.textsOf(genome, missing, ALLELE_LENGTH);
-      const counted = await this.compute.run('coverage', { populations: populationsJson(texts.map((t) => t.json)) });
-      texts.forEach((text, i) => {
+      const populations = await packPopulations(texts.map((t) => t.json));
+      const counted = await this.compute.run('coverage', { populations });
+      for (const [i, text] of texts.entries()) {
+        if (i % 256 === 255) await pace(); // medians for thousands of models
         const perGene = counted.perGene.slice(i * counted.genes, (i + 1) * counted.genes);
         this.known.set(`${genome.id}:${text.modelId}`, {
           modelId: text.modelId,
@@ -94,7 +98,7 @@ export class EvidenceService {
           mask: geneMask(perGene),
           perGene,
         });
-      });
+      }
     }
     return revisions.map((r) => {
       const found = this.known.get(`${genome.id}:${r.modelId}`);
