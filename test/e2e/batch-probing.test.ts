@@ -6,7 +6,9 @@
  */
 import { rm } from 'node:fs/promises';
 import { dataOf, startTestApp, type TestApp } from '../helpers/app';
+import { httpRequest } from '../helpers/http';
 import { createTestDatabase, describeWithPostgres } from '../helpers/postgres';
+import { parsePrometheusText, sampleValue } from '../helpers/prometheus';
 import {
   completeAtOnce,
   startFakeAnthropicBatch,
@@ -178,6 +180,17 @@ describe.each(PROVIDERS)('batch probing through $provider', (pc) => {
     expect(linesOf(s.fake.batches[1])).toEqual(linesOf(s.fake.batches[0]).filter(failing));
     expect(job.warnings.join('\n')).toMatch(/failed in batch .*; retried in a new batch/);
     expectExactSamples(await samplesOf(s));
+    // each batch line is one provider request in /metrics, as a direct request is
+    const families = parsePrometheusText((await httpRequest(s.app.url, { path: '/metrics' })).text);
+    const requests = (outcome: string) =>
+      sampleValue(families, 'phylolm_provider_requests_total', 'phylolm_provider_requests_total', {
+        provider: pc.provider,
+        outcome,
+      });
+    const failed = linesOf(s.fake.batches[0]).filter(failing).length;
+    expect(failed).toBeGreaterThan(0);
+    expect(requests('error')).toBe(failed);
+    expect(requests('ok')).toBe(s.fake.batches[0].lines.length - failed + s.fake.batches[1].lines.length);
   });
 
   it('an expired batch: the answered lines are kept and the rest go into a new batch', async () => {

@@ -33,6 +33,7 @@ import {
 } from './batch-state';
 import { planRequests, type ProbeRequestPlan } from './probe-plan';
 import type { Target } from './probe-target';
+import { noTelemetry, type Telemetry } from '../telemetry';
 
 export interface BatchRunOptions {
   /** time between two status polls of a batch in flight */
@@ -41,6 +42,8 @@ export interface BatchRunOptions {
   maxBatches: number;
   /** retries of each provider call (submit, status, results) */
   retry: RetryOptions;
+  /** each line read counts as one provider request, as a direct request does (/metrics) */
+  telemetry?: Telemetry;
 }
 
 export interface BatchRun {
@@ -129,6 +132,8 @@ export class BatchRunner {
   ): Promise<void> {
     const requests = new Map(plannedRequests(batch).map((r) => [customIdOf(r), r]));
     const stored = again ? await this.storedIndices(run) : undefined;
+    const telemetry = this.options.telemetry ?? noTelemetry;
+    const provider = run.target.provider.id;
     let failed = 0;
     let lastError = '';
     for await (const line of api.results(batch.id, run.signal)) {
@@ -138,9 +143,12 @@ export class BatchRunner {
       if ('error' in line) {
         failed++;
         lastError = line.error;
+        telemetry.providerRequest(provider, 'error');
         continue;
       }
       if (stored?.has(`${request.gene}:${request.offset}`)) continue;
+      // counted when stored, with its tokens (job-runner.ts): a line read again is not counted twice
+      telemetry.providerRequest(provider, 'ok');
       // stored even when the job was stopped meanwhile: the answer is paid for
       await run.store(request, line.result, api.priceFactor);
     }

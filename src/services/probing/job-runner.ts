@@ -94,6 +94,7 @@ export class JobRunner {
       pollMs: options.batchPollMs ?? DEFAULT_BATCH_POLL_MS,
       maxBatches: options.rounds ?? 3,
       retry: { ...DEFAULT_RETRY, ...options.retry },
+      telemetry: options.telemetry,
     });
   }
 
