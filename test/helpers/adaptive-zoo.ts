@@ -25,7 +25,7 @@ export interface AdaptiveZooResult {
   rf: number;
   /**
    * splits of the full-plan tree that the full plan reproduces (in most of 9 trees from fresh
-   * N = 32 draws), and how many of them the adaptive tree lacks
+   * N = 32 draws), and how many of them the adaptive tree lacks (both 0 when run without redraws)
    */
   supported: number;
   lost: number;
@@ -42,6 +42,8 @@ export async function runAdaptiveZoo(
   genes: readonly string[],
   rule: Omit<StoppingRuleOptions, 'seed'>,
   plan = { samplesPerGene: 32, firstRound: 4 },
+  /** fresh full-plan draws that decide which splits the full plan reproduces (0: strict topology only) */
+  redrawCount = 9,
 ): Promise<AdaptiveZooResult> {
   const provider = createSimulatedProvider({ seed });
   const models = await provider.listModels();
@@ -75,7 +77,7 @@ export async function runAdaptiveZoo(
   const fullTree = njTree(full, names);
   const adaptiveTree = njTree(counts, names);
   const redraws: Tree[] = [];
-  for (let k = 1; k <= 9; k++) {
+  for (let k = 1; k <= redrawCount; k++) {
     const pops: AlleleCounts[] = models.map(() => new Array(genes.length).fill(null));
     for (const [i, model] of models.entries()) {
       await sampleInto(provider, model, genes, k * plan.samplesPerGene, plan.samplesPerGene, pops[i]);
@@ -85,7 +87,8 @@ export async function runAdaptiveZoo(
   return {
     seed,
     rf: robinsonFoulds(fullTree, adaptiveTree).distance,
-    ...reproducedSplitsLost(fullTree, redraws, adaptiveTree),
+    // without redraws nothing says which splits the full plan reproduces: strict topology only
+    ...(redraws.length > 0 ? reproducedSplitsLost(fullTree, redraws, adaptiveTree) : { supported: 0, lost: 0 }),
     tokensFull,
     tokensAdaptive,
     samplesFull: models.length * genes.length * plan.samplesPerGene,
