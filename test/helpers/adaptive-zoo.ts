@@ -141,3 +141,38 @@ export function reproducedSplitsLost(
   }
   return { supported, lost };
 }
+
+/**
+ * A bound on what any stopping rule can save while keeping the full plan's strict topology: the
+ * zoo's star-shaped triples (a base model and its two fine-tunes, which NJ resolves by sampling
+ * noise) are sampled in full, every other model stops at `othersAt` samples per gene, each in a
+ * single round (no round costs an extra prompt). A rule cannot know which models sit in a triple,
+ * and stopping any of them early re-draws that triple's resolution.
+ */
+export async function tripleOracle(
+  seed: number,
+  genes: readonly string[],
+  othersAt: number,
+  samplesPerGene = 32,
+): Promise<{ rf: number; tokensFull: number; tokensOracle: number }> {
+  const provider = createSimulatedProvider({ seed });
+  const models = await provider.listModels();
+  const children = new Map<string, number>();
+  const sampled = new Set(models.map((m) => m.id));
+  // fine-tunes per sampled base model (a family's ancestors are not sampled)
+  for (const m of models)
+    if (m.parent && sampled.has(m.parent)) children.set(m.parent, (children.get(m.parent) ?? 0) + 1);
+  const inTriple = models.map(
+    (m) => (children.get(m.id) ?? 0) >= 2 || (m.parent !== null && (children.get(m.parent) ?? 0) >= 2),
+  );
+  const full: AlleleCounts[] = models.map(() => new Array(genes.length).fill(null));
+  const oracle: AlleleCounts[] = models.map(() => new Array(genes.length).fill(null));
+  let tokensFull = 0;
+  let tokensOracle = 0;
+  for (const [i, model] of models.entries()) {
+    tokensFull += await sampleInto(provider, model, genes, 0, samplesPerGene, full[i]);
+    tokensOracle += await sampleInto(provider, model, genes, 0, inTriple[i] ? samplesPerGene : othersAt, oracle[i]);
+  }
+  const names = models.map((m) => m.id);
+  return { rf: robinsonFoulds(njTree(full, names), njTree(oracle, names)).distance, tokensFull, tokensOracle };
+}
