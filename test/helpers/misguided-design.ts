@@ -5,7 +5,7 @@
  * same size keep (`misguidedRandomSubsets`). A family-level split is an edge
  * of the tree with models of one family only, at least two, on one side: a whole family (none is
  * whole in the full tree: with 3 samples per gene its families are not clades) or a group
- * within one. Used by the probing-cost bench.
+ * within one. Used by test/core/genome-design/misguided-design.test.ts and the probing-cost bench.
  */
 import { countAlleles, type AlleleCounts } from '../../src/core/genetics/population';
 import { selectGenes } from '../../src/core/genome-design/select-genes';
