@@ -15,8 +15,10 @@
  * cannot be combined (rounds decide from the previous round's answers), so no row does. The designed genome is chosen on
  * the zoo (seed 0, all 25 models at N = 32).
  *
- * Also printed: the zoo figures behind the adaptive row (topology kept, savings per seed), and
- * the MisguidedAttention 13-gene design's family-level splits.
+ * Also printed: the zoo figures behind the adaptive row (topology kept, savings per seed), other
+ * adaptive settings and the bound a strict topology puts on savings, the zoo design against
+ * random gene subsets in both readings, and the MisguidedAttention designs' family-level splits
+ * against random subsets of 13, 26 and 39 genes.
  */
 import { ANTHROPIC_CAPABILITIES } from '../plugins/anthropic/catalog';
 import { OPENAI_CAPABILITIES } from '../plugins/openai/catalog';
@@ -26,9 +28,14 @@ import { builtinGenes, findBuiltinGenome } from '../src/genomes/builtin';
 import { costOf, type ProviderCapabilities } from '../src/providers/provider';
 import { DEFAULT_ADAPTIVE } from '../src/services/probing/adaptive';
 import { estimateTokens } from '../src/services/probing/token-estimate';
-import { runAdaptiveZoo, type AdaptiveZooResult } from '../test/helpers/adaptive-zoo';
-import { misguidedDesign } from '../test/helpers/misguided-design';
+import { runAdaptiveZoo, tripleOracle, type AdaptiveZooResult } from '../test/helpers/adaptive-zoo';
+import { misguidedDesign, misguidedRandomSubsets } from '../test/helpers/misguided-design';
+import { DESIGN_FAMILIES, heldOutReadings, meanAndSpread, randomSubsetReadings } from '../test/helpers/zoo-design';
 import { zooPopulations } from '../test/helpers/zoo-populations';
+
+/** zoo seeds the figures are reported on, and the seeds settings were chosen on */
+const EVALUATION_SEEDS = Array.from({ length: 10 }, (_, k) => k);
+const TUNING_SEEDS = Array.from({ length: 10 }, (_, k) => 100 + k);
 
 const N = 32;
 const MAX_TOKENS = 5;
@@ -129,6 +136,9 @@ export async function benchProbingPlans(): Promise<void> {
       `tokens saved: mean ${(100 * (savings.reduce((s, x) => s + x, 0) / savings.length)).toFixed(1)}%, worst ${(100 * Math.min(...savings)).toFixed(1)}%`,
   );
 
+  await adaptiveSettingsTable(genes, zoo, out);
+  await zooDesignTable(genes, out);
+
   const ma = misguidedDesign(13);
   out(
     `\nMisguidedAttention, 13 of 52 genes chosen on ${ma.designFamilies.join(', ')}; held out: ${ma.heldOutFamilies.join(', ')}`,
@@ -140,4 +150,96 @@ export async function benchProbingPlans(): Promise<void> {
     `  family-level splits of the full tree kept by the design: ${ma.splits.filter((s) => s.kept).length} of ${ma.splits.length}`,
   );
   for (const s of ma.splits) out(`    ${s.kept ? 'kept' : 'lost'}  ${s.family}: ${s.models.join(', ')}`);
+  for (const size of [13, 26, 39]) {
+    const random = misguidedRandomSubsets(size, 100, 1);
+    out(
+      `  ${size} genes: the design keeps ${misguidedDesign(size).splits.filter((s) => s.kept).length} of ${random.splits}; ` +
+        `100 random subsets keep ${random.mean.toFixed(2)} on average, ${random.max} at most, all ${random.splits} in ${(100 * random.allKept).toFixed(0)}%`,
+    );
+  }
+}
+
+/**
+ * Strict topology (RF 0 against the full plan) and token savings of adaptive settings on the
+ * tuning seeds and the evaluation seeds, and the bound of `tripleOracle`: what keeping every
+ * star-shaped triple at the full plan leaves to save.
+ */
+async function adaptiveSettingsTable(
+  genes: readonly string[],
+  evaluated: readonly AdaptiveZooResult[],
+  out: (line: string) => void,
+): Promise<void> {
+  const { firstRound, ...rule } = DEFAULT_ADAPTIVE;
+  const summary = (rs: readonly { rf: number; saving: number }[]): string => {
+    const s = rs.map((r) => r.saving);
+    return (
+      `strict topology ${rs.filter((r) => r.rf === 0).length}/${rs.length}, tokens saved mean ` +
+      `${(100 * (s.reduce((a, x) => a + x, 0) / s.length)).toFixed(1)}%, worst ${(100 * Math.min(...s)).toFixed(1)}%`
+    );
+  };
+  const run = async (seeds: readonly number[], first: number) => {
+    const rs: { rf: number; saving: number }[] = [];
+    for (const seed of seeds) {
+      const r = await runAdaptiveZoo(seed, genes, rule, { samplesPerGene: N, firstRound: first }, 0);
+      rs.push({ rf: r.rf, saving: 1 - r.tokensAdaptive / r.tokensFull });
+    }
+    return rs;
+  };
+  out('\nadaptive settings on the zoo (tuning seeds 100-109 | evaluation seeds 0-9):');
+  const byDefault = evaluated.map((r) => ({ rf: r.rf, saving: 1 - r.tokensAdaptive / r.tokensFull }));
+  out(`  default, firstRound ${firstRound}: ${summary(await run(TUNING_SEEDS, firstRound))} | ${summary(byDefault)}`);
+  out(`  firstRound 16:   ${summary(await run(TUNING_SEEDS, 16))} | ${summary(await run(EVALUATION_SEEDS, 16))}`);
+  for (const othersAt of [8, 16]) {
+    const bound = async (seeds: readonly number[]) => {
+      const rs: { rf: number; saving: number }[] = [];
+      for (const seed of seeds) {
+        const r = await tripleOracle(seed, genes, othersAt, N);
+        rs.push({ rf: r.rf, saving: 1 - r.tokensOracle / r.tokensFull });
+      }
+      return rs;
+    };
+    out(
+      `  bound: triples at ${N}, the others at ${othersAt}, one round: ${summary(await bound(TUNING_SEEDS))} | ${summary(await bound(EVALUATION_SEEDS))}`,
+    );
+  }
+}
+
+/**
+ * The 32-gene design on three zoo families against 50 random 32-gene subsets, both readings of
+ * test/helpers/zoo-design.ts, and the same greedy selection run on all 25 models (in-sample: the
+ * most a design could reach if it saw the held-out models).
+ */
+async function zooDesignTable(genes: readonly string[], out: (line: string) => void): Promise<void> {
+  out(
+    '\n32-gene design on llama, mistral, qwen; Spearman with the full genome, held out gemma and gpt (toAll / within):',
+  );
+  const rows: { designed: number[]; random: number[]; inSample: number[] } = { designed: [], random: [], inSample: [] };
+  for (const seed of EVALUATION_SEEDS) {
+    const zoo = await zooPopulations(seed, genes);
+    const heldOut = zoo.families.map((f) => !DESIGN_FAMILIES.has(f));
+    const designed = heldOutReadings(
+      zoo.pops,
+      selectGenes(
+        zoo.pops.filter((_, i) => !heldOut[i]),
+        32,
+      ).genes,
+      heldOut,
+    );
+    const random = randomSubsetReadings(zoo.pops, heldOut, 32, 50, seed);
+    const toAll = meanAndSpread(random.map((r) => r.toAll));
+    const within = meanAndSpread(random.map((r) => r.within));
+    const inSample = heldOutReadings(zoo.pops, selectGenes(zoo.pops, 32).genes, heldOut);
+    rows.designed.push(designed.toAll);
+    rows.random.push(toAll.mean);
+    rows.inSample.push(inSample.toAll);
+    out(
+      `  seed ${seed}: designed ${designed.toAll.toFixed(3)} / ${designed.within.toFixed(3)}; random ${toAll.mean.toFixed(3)} ± ${toAll.sd.toFixed(3)} / ` +
+        `${within.mean.toFixed(3)} ± ${within.sd.toFixed(3)}; in-sample (all 25 models) ${inSample.toAll.toFixed(3)} / ${inSample.within.toFixed(3)}`,
+    );
+  }
+  const mean = (xs: number[]) => (xs.reduce((s, x) => s + x, 0) / xs.length).toFixed(3);
+  out(
+    `  toAll means: designed ${mean(rows.designed)}, random ${mean(rows.random)}, in-sample ${mean(rows.inSample)}; ` +
+      `designed above the random mean in ${rows.designed.filter((d, k) => d > rows.random[k]).length}/10 seeds`,
+  );
 }

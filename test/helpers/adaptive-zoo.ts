@@ -25,7 +25,7 @@ export interface AdaptiveZooResult {
   rf: number;
   /**
    * splits of the full-plan tree that the full plan reproduces (in most of 9 trees from fresh
-   * N = 32 draws), and how many of them the adaptive tree lacks
+   * N = 32 draws), and how many of them the adaptive tree lacks (both 0 when run without redraws)
    */
   supported: number;
   lost: number;
@@ -42,6 +42,8 @@ export async function runAdaptiveZoo(
   genes: readonly string[],
   rule: Omit<StoppingRuleOptions, 'seed'>,
   plan = { samplesPerGene: 32, firstRound: 4 },
+  /** fresh full-plan draws that decide which splits the full plan reproduces (0: strict topology only) */
+  redrawCount = 9,
 ): Promise<AdaptiveZooResult> {
   const provider = createSimulatedProvider({ seed });
   const models = await provider.listModels();
@@ -75,7 +77,7 @@ export async function runAdaptiveZoo(
   const fullTree = njTree(full, names);
   const adaptiveTree = njTree(counts, names);
   const redraws: Tree[] = [];
-  for (let k = 1; k <= 9; k++) {
+  for (let k = 1; k <= redrawCount; k++) {
     const pops: AlleleCounts[] = models.map(() => new Array(genes.length).fill(null));
     for (const [i, model] of models.entries()) {
       await sampleInto(provider, model, genes, k * plan.samplesPerGene, plan.samplesPerGene, pops[i]);
@@ -85,7 +87,8 @@ export async function runAdaptiveZoo(
   return {
     seed,
     rf: robinsonFoulds(fullTree, adaptiveTree).distance,
-    ...reproducedSplitsLost(fullTree, redraws, adaptiveTree),
+    // without redraws nothing says which splits the full plan reproduces: strict topology only
+    ...(redraws.length > 0 ? reproducedSplitsLost(fullTree, redraws, adaptiveTree) : { supported: 0, lost: 0 }),
     tokensFull,
     tokensAdaptive,
     samplesFull: models.length * genes.length * plan.samplesPerGene,
@@ -137,4 +140,39 @@ export function reproducedSplitsLost(
     if (!theirs.has(key)) lost++;
   }
   return { supported, lost };
+}
+
+/**
+ * A bound on what any stopping rule can save while keeping the full plan's strict topology: the
+ * zoo's star-shaped triples (a base model and its two fine-tunes, which NJ resolves by sampling
+ * noise) are sampled in full, every other model stops at `othersAt` samples per gene, each in a
+ * single round (no round costs an extra prompt). A rule cannot know which models sit in a triple,
+ * and stopping any of them early re-draws that triple's resolution.
+ */
+export async function tripleOracle(
+  seed: number,
+  genes: readonly string[],
+  othersAt: number,
+  samplesPerGene = 32,
+): Promise<{ rf: number; tokensFull: number; tokensOracle: number }> {
+  const provider = createSimulatedProvider({ seed });
+  const models = await provider.listModels();
+  const children = new Map<string, number>();
+  const sampled = new Set(models.map((m) => m.id));
+  // fine-tunes per sampled base model (a family's ancestors are not sampled)
+  for (const m of models)
+    if (m.parent && sampled.has(m.parent)) children.set(m.parent, (children.get(m.parent) ?? 0) + 1);
+  const inTriple = models.map(
+    (m) => (children.get(m.id) ?? 0) >= 2 || (m.parent !== null && (children.get(m.parent) ?? 0) >= 2),
+  );
+  const full: AlleleCounts[] = models.map(() => new Array(genes.length).fill(null));
+  const oracle: AlleleCounts[] = models.map(() => new Array(genes.length).fill(null));
+  let tokensFull = 0;
+  let tokensOracle = 0;
+  for (const [i, model] of models.entries()) {
+    tokensFull += await sampleInto(provider, model, genes, 0, samplesPerGene, full[i]);
+    tokensOracle += await sampleInto(provider, model, genes, 0, inTriple[i] ? samplesPerGene : othersAt, oracle[i]);
+  }
+  const names = models.map((m) => m.id);
+  return { rf: robinsonFoulds(njTree(full, names), njTree(oracle, names)).distance, tokensFull, tokensOracle };
 }

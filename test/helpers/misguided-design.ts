@@ -1,14 +1,15 @@
 /**
  * Issue 13, what must be true 3 on real data: a 13-gene design from the 52 genes of the
  * MisguidedAttention fixture (59 models), chosen on half of the families, and which family-level
- * splits of the full data's NJ tree over the other half it keeps. A family-level split is an edge
+ * splits of the full data's NJ tree over the other half it keeps, and what random subsets of the
+ * same size keep (`misguidedRandomSubsets`). A family-level split is an edge
  * of the tree with models of one family only, at least two, on one side: a whole family (none is
  * whole in the full tree: with 3 samples per gene its families are not clades) or a group
- * within one. Shared by test/core/genome-design/misguided-design.test.ts and the
- * probing-cost bench.
+ * within one. Used by test/core/genome-design/misguided-design.test.ts and the probing-cost bench.
  */
 import { countAlleles, type AlleleCounts } from '../../src/core/genetics/population';
 import { selectGenes } from '../../src/core/genome-design/select-genes';
+import { createRandom, sampleIndices } from '../../src/core/random';
 import { leaves, postorder } from '../../src/core/tree/traversal';
 import type { Tree } from '../../src/core/tree/tree';
 import { fixtureCompletions, fixtureGenes, fixtureModels } from './misguided-attention';
@@ -24,7 +25,8 @@ export interface MisguidedDesign {
   genes: number[];
 }
 
-export function misguidedDesign(size = 13): MisguidedDesign {
+/** The fixture split in design and held-out families, and the full data's tree over the held-out ones. */
+function misguidedHalves() {
   const genes = fixtureGenes();
   const geneIndex = new Map(genes.map((g, i) => [g.id, i]));
   const models = fixtureModels();
@@ -36,29 +38,73 @@ export function misguidedDesign(size = 13): MisguidedDesign {
   const heldOutFamilies = families.filter((_, i) => i % 2 === 1);
   const designFamilies = families.filter((_, i) => i % 2 === 0);
   const held = models.map((m) => heldOutFamilies.includes(m.family));
-  const design = selectGenes(
-    pops.filter((_, i) => !held[i]),
-    size,
-  );
   const heldPops = pops.filter((_, i) => held[i]);
   const heldModels = models.filter((_, i) => held[i]);
   const names = heldModels.map((m) => m.name);
   const full = njTree(heldPops, names);
-  const small = njTree(
-    heldPops.map((pop) => design.genes.map((g) => pop[g])),
-    names,
-  );
   const family = new Map(heldModels.map((m) => [m.name, m.family]));
-  const splits = familySides(full, family).map((side) => ({
-    family: family.get(side[0])!,
-    models: side,
-    kept: hasSplit(small, new Set(side)),
-  }));
-  const wholeFamilies = heldOutFamilies.filter((f) => {
-    const members = new Set(heldModels.filter((m) => m.family === f).map((m) => m.name));
-    return members.size >= 2 && hasSplit(full, members);
+  const sides = familySides(full, family);
+  /** the family-level splits of the full tree that the tree on `chosen` genes keeps */
+  const kept = (chosen: readonly number[]): boolean[] => {
+    const small = njTree(
+      heldPops.map((pop) => chosen.map((g) => pop[g])),
+      names,
+    );
+    return sides.map((side) => hasSplit(small, new Set(side)));
+  };
+  return {
+    geneCount: genes.length,
+    designPops: pops.filter((_, i) => !held[i]),
+    designFamilies,
+    heldOutFamilies,
+    heldModels,
+    full,
+    family,
+    sides,
+    kept,
+  };
+}
+
+export function misguidedDesign(size = 13): MisguidedDesign {
+  const halves = misguidedHalves();
+  const design = selectGenes(halves.designPops, size);
+  const kept = halves.kept(design.genes);
+  const splits = halves.sides.map((side, k) => ({ family: halves.family.get(side[0])!, models: side, kept: kept[k] }));
+  const wholeFamilies = halves.heldOutFamilies.filter((f) => {
+    const members = new Set(halves.heldModels.filter((m) => m.family === f).map((m) => m.name));
+    return members.size >= 2 && hasSplit(halves.full, members);
   });
-  return { designFamilies, heldOutFamilies, splits, wholeFamilies, genes: design.genes };
+  return {
+    designFamilies: halves.designFamilies,
+    heldOutFamilies: halves.heldOutFamilies,
+    splits,
+    wholeFamilies,
+    genes: design.genes,
+  };
+}
+
+/**
+ * What `count` random subsets of `size` genes keep of the same family-level splits (seeded): the
+ * mean and most kept, and the share keeping all of them, i.e. whether a design of that size could
+ * keep every split at all.
+ */
+export function misguidedRandomSubsets(
+  size: number,
+  count: number,
+  seed: number,
+): { splits: number; mean: number; max: number; allKept: number } {
+  const halves = misguidedHalves();
+  const random = createRandom(seed);
+  const kept = Array.from(
+    { length: count },
+    () => halves.kept(sampleIndices(random, halves.geneCount, size)).filter(Boolean).length,
+  );
+  return {
+    splits: halves.sides.length,
+    mean: kept.reduce((s, k) => s + k, 0) / count,
+    max: Math.max(...kept),
+    allKept: kept.filter((k) => k === halves.sides.length).length / count,
+  };
 }
 
 /** Whether some edge of `tree` has exactly `members` on one side (as a node's leaves below it, or all but them). */

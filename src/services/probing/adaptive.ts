@@ -31,7 +31,8 @@ export interface AdaptiveSettings {
  * sampling"): rounds of 8, 16, 32 (a round of 4 costs one more prompt per gene than it saves
  * there), the tree rule at 0.95 over 100 replicates, and the precision rule off: a standard
  * error small enough to keep the tree (0.03 in Nei's D) saved nothing, and 0.04-0.045 lost a
- * split of the full plan's tree in 3 to 5 seeds of 10.
+ * split of the full plan's tree in 3 to 5 seeds of 10. `firstRound: 16` keeps the full plan's
+ * strict topology more often (9 of 10 evaluation seeds against 7) and saves less (26.6% against 44.4%).
  */
 export const DEFAULT_ADAPTIVE: AdaptiveSettings = {
   firstRound: 8,

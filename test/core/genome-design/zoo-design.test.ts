@@ -1,36 +1,32 @@
 /**
  * Issue 13, what must be true 3 (zoo): a 32-gene genome designed from math-owm-128 on three of
- * the zoo's five families, judged on the other two (pairs with at least one held-out model).
+ * the zoo's five families, judged on the other two, in both readings of test/helpers/zoo-design.ts:
+ * `toAll` (every pair with a held-out model: placing new models among the known ones) and
+ * `within` (pairs of held-out models only).
  *
- * Measured (README "Smaller genomes"): the design reproduces its own models' distances with
- * Spearman >= 0.95, but the held-out families' only at 0.70-0.82 over seeds 0-2, no better than
- * 32 genes drawn at random (0.5-0.8): the issue's bar of 0.95 is NOT met. On the zoo every gene
- * is an independent draw of the same drift process, so which 32 genes order the held-out
- * families' distances best is chance; a fresh N = 32 draw of all 128 genes reaches 0.98.
- * This test holds what is true: the in-sample fit, and a held-out agreement well above none.
+ * Measured on seeds 0-9 (`BENCH=probing-cost npm run bench`, README "Smaller genomes"):
+ * - greedy design, toAll: 0.65-0.93 (mean 0.75); 50 random 32-gene subsets: mean 0.59-0.80 per
+ *   seed (overall 0.71), spread about 0.09; the design beats the random mean in 8 of 10 seeds;
+ * - greedy design, within: 0.81-0.95 (mean 0.90), random subsets about 0.92: no better;
+ * - the issue's 0.95 is NOT met in either reading. It is out of reach on the zoo: the same greedy
+ *   selection run on ALL 25 models (the held-out ones included, so in-sample) reaches only
+ *   0.92-0.98 in the toAll reading; every zoo gene is an independent draw of one drift process,
+ *   so the deep, between-family distances that make up most toAll pairs are ordered by which
+ *   genes are kept, and no choice made without the held-out models can know their order.
+ *   Noise-aware rankings tried instead of greedy Spearman (Nei's G_ST and D_ST over the design
+ *   models, per-gene item-total correlation) did no better (toAll mean 0.70-0.73 on seeds 0-9, greedy 0.75).
+ * This test asserts what holds on seeds 0-2: the in-sample fit, toAll >= 0.6 and above the mean
+ * of 50 random subsets of the same size, and within >= 0.8.
  */
-import { neiDistance, neiSimilarityMatrix } from '../../../src/core/genetics/nei';
-import type { AlleleCounts } from '../../../src/core/genetics/population';
-import { spearman } from '../../../src/core/genome-design/correlation';
 import { selectGenes } from '../../../src/core/genome-design/select-genes';
 import { builtinGenes, findBuiltinGenome } from '../../../src/genomes/builtin';
+import { DESIGN_FAMILIES, heldOutReadings, meanAndSpread, randomSubsetReadings } from '../../helpers/zoo-design';
 import { zooPopulations } from '../../helpers/zoo-populations';
 
 const GENES = builtinGenes(findBuiltinGenome('math-owm-128')!).map((g) => g.text);
-const DESIGN_FAMILIES = new Set(['llama', 'mistral', 'qwen']);
-
-/** Distances over pairs (i < j) with at least one held-out model, in a fixed order. */
-function heldOutDistances(pops: readonly AlleleCounts[], heldOut: readonly boolean[]): number[] {
-  const n = pops.length;
-  const s = neiSimilarityMatrix(pops);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++)
-    for (let j = i + 1; j < n; j++) if (heldOut[i] || heldOut[j]) out.push(neiDistance(s[i * n + j]));
-  return out;
-}
 
 it.each([0, 1, 2])(
-  'zoo seed %i: 32 designed genes keep the held-out families’ distances (Spearman >= 0.95)',
+  'zoo seed %i: 32 designed genes fit their own families and place the held-out ones better than random genes',
   async (seed) => {
     const zoo = await zooPopulations(seed, GENES);
     const design = zoo.pops.filter((_, i) => DESIGN_FAMILIES.has(zoo.families[i]));
@@ -38,8 +34,10 @@ it.each([0, 1, 2])(
     expect(heldOut.filter(Boolean)).toHaveLength(10);
     const { genes, spearman: fit } = selectGenes(design, 32);
     expect(fit).toBeGreaterThanOrEqual(0.95);
-    const subset = zoo.pops.map((pop) => genes.map((g) => pop[g]));
-    const rho = spearman(heldOutDistances(subset, heldOut), heldOutDistances(zoo.pops, heldOut));
-    expect(rho).toBeGreaterThanOrEqual(0.6);
+    const designed = heldOutReadings(zoo.pops, genes, heldOut);
+    const random = meanAndSpread(randomSubsetReadings(zoo.pops, heldOut, 32, 50, seed).map((r) => r.toAll));
+    expect(designed.toAll).toBeGreaterThanOrEqual(0.6);
+    expect(designed.toAll).toBeGreaterThan(random.mean);
+    expect(designed.within).toBeGreaterThanOrEqual(0.8);
   },
 );
