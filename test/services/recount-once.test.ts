@@ -54,10 +54,11 @@ it('a cold multi-length prediction reads each model raw samples once, then never
   read.mockRestore();
 
   // each length's populations are its own count of the raw samples
-  const rows = at12.dependencies.map(([modelId, revision]) => ({ modelId, revision }));
+  const rows = await h.services.populations.revisions(g.id);
+  expect(rows.map((r) => r.modelId)).toEqual(at12.modelIds);
   for (const length of lengths) {
     const texts = await h.services.populations.textsOf(g, rows, length);
-    texts.forEach((t, i) => {
+    texts.forEach((t) => {
       const m = models.indexOf(String(t.modelId));
       expect(JSON.parse(t.json)).toEqual(JSON.parse(JSON.stringify(countAlleles(GENES, completions(m), length))));
     });
