@@ -100,7 +100,9 @@ export async function benchPredictionEvidence(): Promise<void> {
   for (const variant of ZOO_VARIANTS) zoos.set(variant, await zooRows(variant));
 
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const head = ZOO_VARIANTS.map((v) => `zoo ${v}: mean r | mean MAE | mean coverage | seeds with lower MAE / higher r than ensemble`);
+  const head = ZOO_VARIANTS.map(
+    (v) => `zoo ${v}: mean r | mean MAE | mean coverage | seeds with lower MAE / higher r than ensemble`,
+  );
   process.stdout.write(
     `\n| predictor | MisguidedAttention r | MAE | coverage | ${head.join(' | ')} |\n|${'---|'.repeat(4 + 4 * ZOO_VARIANTS.length)}\n`,
   );

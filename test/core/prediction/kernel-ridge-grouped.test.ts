@@ -41,7 +41,8 @@ function lossByFullInverse(l: Float64Array, m: number, alpha: Float64Array, bloc
 function kernel(d: Float64Array, n: number, ell: number, lambda: number): Float64Array {
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) a[i * n + j] = Math.exp(-(d[i * n + j] + d[j * n + i]) / (2 * ell)) + (i === j ? lambda : 0);
+    for (let j = 0; j < n; j++)
+      a[i * n + j] = Math.exp(-(d[i * n + j] + d[j * n + i]) / (2 * ell)) + (i === j ? lambda : 0);
   return a;
 }
 
@@ -83,7 +84,17 @@ describe('grouped closed-form loss of kernel ridge from L^-1', () => {
     const m = 4;
     const l = new Float64Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
     const alpha = new Float64Array([1, 2, 3, 4]);
-    expect(leaveGroupOutLoss(l, m, alpha, [[0, 1], [2, 3]])).toBeCloseTo(30, 12);
-    expect(lossByFullInverse(l, m, alpha, [[0, 1], [2, 3]])).toBeCloseTo(30, 12);
+    expect(
+      leaveGroupOutLoss(l, m, alpha, [
+        [0, 1],
+        [2, 3],
+      ]),
+    ).toBeCloseTo(30, 12);
+    expect(
+      lossByFullInverse(l, m, alpha, [
+        [0, 1],
+        [2, 3],
+      ]),
+    ).toBeCloseTo(30, 12);
   });
 });
