@@ -83,13 +83,21 @@ function word(random: () => number, syllables: number): string {
 /** HEAD completions for a gene, each 3 words, first words distinct in their first 4 letters. */
 export function geneCandidates(seed: number, gene: string): string[] {
   const random = keyedRandom('candidates', seed, hashString(gene));
+  return distinctCandidates(
+    random,
+    (first) => ` ${first} ${word(random, 1 + Math.floor(random() * 2))} ${word(random, 2)}`,
+  );
+}
+
+/** HEAD texts `complete(first)`, each first word distinct from the others in its first 4 letters. */
+function distinctCandidates(random: () => number, complete: (first: string) => string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   while (out.length < HEAD) {
     const first = word(random, 2 + Math.floor(random() * 2));
     if (seen.has(first.slice(0, 4))) continue;
     seen.add(first.slice(0, 4));
-    out.push(` ${first} ${word(random, 1 + Math.floor(random() * 2))} ${word(random, 2)}`);
+    out.push(complete(first));
   }
   return out;
 }
@@ -127,16 +135,10 @@ export function geneOpenedCandidates(seed: number, gene: string): string[] {
     const opener = OPENERS[Math.floor(random() * OPENERS.length)];
     if (!openers.includes(opener)) openers.push(opener);
   }
-  const seen = new Set<string>();
-  const out: string[] = [];
-  while (out.length < HEAD) {
-    const first = word(random, 2 + Math.floor(random() * 2));
-    if (seen.has(first.slice(0, 4))) continue;
-    seen.add(first.slice(0, 4));
+  return distinctCandidates(random, (first) => {
     const opener = openers[Math.floor(random() * openers.length)];
-    out.push(` ${opener} ${first} ${word(random, 1 + Math.floor(random() * 2))} ${word(random, 2)}`);
-  }
-  return out;
+    return ` ${opener} ${first} ${word(random, 1 + Math.floor(random() * 2))} ${word(random, 2)}`;
+  });
 }
 
 /** The gene's HEAD candidates in the given variant. */
