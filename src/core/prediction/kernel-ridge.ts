@@ -143,8 +143,12 @@ function chooseHyperparameters(
   const blocks = groupBlocks(groups);
   let best = { ell: med, lambda: 1, loss: Infinity };
   for (const f of ELL_FACTORS) {
+    // K for this ell once (its m^2 / 2 exps), then K + lambda I for each lambda: the same matrices as before
+    const kernel = regularisedKernel(d, n, subset, f * med, 0);
     for (const lambda of LAMBDAS) {
-      const l = cholesky(regularisedKernel(d, n, subset, f * med, lambda), m);
+      const a = kernel.slice();
+      for (let i = 0; i < m; i++) a[i * m + i] += lambda;
+      const l = cholesky(a, m);
       if (l === null) continue;
       const alpha = choleskySolve(l, m, rs);
       const loss = blocks === null ? leaveOneOutLoss(l, m, alpha) : leaveGroupOutLoss(l, m, alpha, blocks);
