@@ -221,14 +221,25 @@ export function leaveGroupOutLoss(l: Float64Array, m: number, alpha: Float64Arra
         sub[c * b + a] = dot;
       }
     }
-    const lg = cholesky(sub, b);
-    if (lg === null) return Infinity;
-    const eg = choleskySolve(
-      lg,
-      b,
-      g.map((i) => alpha[i]),
-    );
-    for (let a = 0; a < b; a++) loss += eg[a] * eg[a];
+    loss += blockLoss(sub, g, alpha);
   }
+  return loss;
+}
+
+/**
+ * |e_G|^2 with e_G = ([A^-1]_GG)^-1 alpha_G, given `sub` = [A^-1]_GG (|G| x |G|); Infinity when
+ * that block is not positive definite (the pair is then ruled out, as a failed Cholesky of K is).
+ */
+export function blockLoss(sub: Float64Array, g: readonly number[], alpha: Float64Array): number {
+  const b = g.length;
+  const lg = cholesky(sub, b);
+  if (lg === null) return Infinity;
+  const eg = choleskySolve(
+    lg,
+    b,
+    g.map((i) => alpha[i]),
+  );
+  let loss = 0;
+  for (let a = 0; a < b; a++) loss += eg[a] * eg[a];
   return loss;
 }

@@ -5,13 +5,13 @@
  * data's kernels at every allele length and every (ell, lambda) of the grid: the same losses,
  * hence the same hyperparameters chosen.
  */
-import { ELL_FACTORS, LAMBDAS, leaveGroupOutLoss } from '../../../src/core/prediction/kernel-ridge';
+import { blockLoss, ELL_FACTORS, LAMBDAS, leaveGroupOutLoss } from '../../../src/core/prediction/kernel-ridge';
 import { cholesky, choleskySolve } from '../../../src/core/prediction/linalg';
 import { medianOffDiagonal } from '../../../src/core/prediction/types';
 import { TUNED_ALLELE_LENGTHS } from '../../../src/core/prediction/tuned';
 import { labelledSet, misguidedAttention } from '../../helpers/allele-views';
 
-/** The loss as it was computed before: A^-1 column by column (m solves), then each block. */
+/** The loss as it was computed before: A^-1 column by column (m solves), then each block's loss. */
 function lossByFullInverse(l: Float64Array, m: number, alpha: Float64Array, blocks: number[][]): number {
   const inv = new Float64Array(m * m);
   const e = new Float64Array(m);
@@ -25,14 +25,7 @@ function lossByFullInverse(l: Float64Array, m: number, alpha: Float64Array, bloc
     const b = g.length;
     const sub = new Float64Array(b * b);
     g.forEach((i, a) => g.forEach((j, c) => (sub[a * b + c] = inv[i * m + j])));
-    const lg = cholesky(sub, b);
-    if (lg === null) return Infinity;
-    const eg = choleskySolve(
-      lg,
-      b,
-      g.map((i) => alpha[i]),
-    );
-    for (let a = 0; a < b; a++) loss += eg[a] * eg[a];
+    loss += blockLoss(sub, g, alpha);
   }
   return loss;
 }
