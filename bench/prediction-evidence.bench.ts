@@ -5,13 +5,16 @@
  *   - MisguidedAttention, real data: 58 scored LLMs in 16 families, 52 prompts, about 3 samples
  *     of 64 characters per prompt (test/fixtures/misguided-attention), judge score;
  *   - the simulated zoo, seeds 0 to ZOO_SEEDS - 1: 25 models in 5 families on math-owm-128 with
- *     32 samples per gene, ARC, the end-to-end test's target model left out (n 24).
+ *     32 samples per gene, ARC, the end-to-end test's target model left out (n 24), in both of
+ *     its text variants: `classic` (candidates differ from their first characters on) and
+ *     `long-alleles` (candidates share a few chat openers and differ after them,
+ *     plugins/simulated/alleles.ts), the case longer alleles are meant for.
  * Populations are counted at every allele length `tuned` chooses among, from the raw texts, as
  * the server counts them (core countAlleles), so the figures are the server's.
  *   BENCH=prediction-evidence npm run bench      (ZOO_SEEDS=16 by default; fewer runs faster)
  */
 import { sampleModel } from '../test/helpers/zoo-populations';
-import { createSimulatedProvider, simulatedZoo } from '../plugins/simulated';
+import { createSimulatedProvider, simulatedZoo, ZOO_VARIANTS, type ZooVariant } from '../plugins/simulated';
 import {
   evaluatePredictor,
   type Evaluation,
@@ -32,10 +35,10 @@ const COMPARED = ['ensemble', 'multiscale', 'tuned', 'knn', 'kernel-ridge', 'ref
   predictorNames.includes(n),
 );
 
-export async function zooSet(seed: number): Promise<SampledSet> {
+export async function zooSet(seed: number, variant: ZooVariant = 'classic'): Promise<SampledSet> {
   const zoo = simulatedZoo(seed);
   const genes = builtinGenes(findBuiltinGenome('math-owm-128')!).map((g) => g.text);
-  const provider = createSimulatedProvider({ seed });
+  const provider = createSimulatedProvider({ seed, variant });
   const models = zoo.models.filter((m) => m.id !== ZOO_TARGET);
   const samples = [];
   for (const m of models) {
@@ -93,30 +96,42 @@ export async function benchPredictionEvidence(): Promise<void> {
   });
   process.stdout.write(`MisguidedAttention, ensemble at one other allele length: ${sweep.join('; ')}\n`);
 
+  const zoos = new Map<ZooVariant, Map<string, Evaluation[]>>();
+  for (const variant of ZOO_VARIANTS) zoos.set(variant, await zooRows(variant));
+
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const head = ZOO_VARIANTS.map(
+    (v) => `zoo ${v}: mean r | mean MAE | mean coverage | seeds with lower MAE / higher r than ensemble`,
+  );
+  process.stdout.write(
+    `\n| predictor | MisguidedAttention r | MAE | coverage | ${head.join(' | ')} |\n|${'---|'.repeat(4 + 4 * ZOO_VARIANTS.length)}\n`,
+  );
+  for (const name of COMPARED) {
+    const m = maRows.get(name)!;
+    const cells = ZOO_VARIANTS.map((v) => {
+      const z = zoos.get(v)!.get(name)!;
+      const base = zoos.get(v)!.get('ensemble')!;
+      const maeWins = z.filter((e, s) => e.mae < base[s].mae).length;
+      const rWins = z.filter((e, s) => e.pearson > base[s].pearson).length;
+      return `${f3(mean(z.map((e) => e.pearson)))} | ${f3(mean(z.map((e) => e.mae)))} | ${f3(mean(z.map((e) => e.coverage)))} | ${name === 'ensemble' ? '-' : `${maeWins} / ${rWins} of ${z.length}`}`;
+    });
+    process.stdout.write(`| ${name} | ${f3(m.pearson)} | ${f3(m.mae)} | ${f3(m.coverage)} | ${cells.join(' | ')} |\n`);
+  }
+}
+
+/** Every compared predictor on zoo seeds 0 .. ZOO_SEEDS - 1 of one variant, a line per seed. */
+async function zooRows(variant: ZooVariant): Promise<Map<string, Evaluation[]>> {
   const zoo = new Map<string, Evaluation[]>(COMPARED.map((n) => [n, []]));
   for (let seed = 0; seed < ZOO_SEEDS; seed++) {
-    const set = labelledSet(await zooSet(seed), TUNED_ALLELE_LENGTHS);
+    const set = labelledSet(await zooSet(seed, variant), TUNED_ALLELE_LENGTHS);
     const line: string[] = [];
     for (const name of COMPARED) {
       const e = evaluateAsServer(name, set);
       zoo.get(name)!.push(e);
       line.push(`${name} ${f3(e.pearson)}/${f3(e.mae)}/${f3(e.coverage)}`);
     }
-    process.stdout.write(`zoo seed ${String(seed).padStart(2)} (r/MAE/coverage): ${line.join('  ')}\n`);
+    process.stdout.write(`zoo ${variant} seed ${String(seed).padStart(2)} (r/MAE/coverage): ${line.join('  ')}\n`);
     process.stdout.write(`  tuned chose: ${chosenLengths(zoo.get('tuned')!.at(-1)!)}\n`);
   }
-
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const base = zoo.get('ensemble')!;
-  process.stdout.write(
-    `\n| predictor | MisguidedAttention r | MAE | coverage | zoo seeds 0-${ZOO_SEEDS - 1}, mean r | mean MAE | mean coverage | seeds with lower MAE than ensemble |\n|---|---|---|---|---|---|---|---|\n`,
-  );
-  for (const name of COMPARED) {
-    const m = maRows.get(name)!;
-    const z = zoo.get(name)!;
-    const wins = z.filter((e, s) => e.mae < base[s].mae).length;
-    process.stdout.write(
-      `| ${name} | ${f3(m.pearson)} | ${f3(m.mae)} | ${f3(m.coverage)} | ${f3(mean(z.map((e) => e.pearson)))} | ${f3(mean(z.map((e) => e.mae)))} | ${f3(mean(z.map((e) => e.coverage)))} | ${name === 'ensemble' ? '-' : `${wins} of ${z.length}`} |\n`,
-    );
-  }
+  return zoo;
 }

@@ -83,15 +83,67 @@ function word(random: () => number, syllables: number): string {
 /** HEAD completions for a gene, each 3 words, first words distinct in their first 4 letters. */
 export function geneCandidates(seed: number, gene: string): string[] {
   const random = keyedRandom('candidates', seed, hashString(gene));
+  return distinctCandidates(
+    random,
+    (first) => ` ${first} ${word(random, 1 + Math.floor(random() * 2))} ${word(random, 2)}`,
+  );
+}
+
+/** HEAD texts `complete(first)`, each first word distinct from the others in its first 4 letters. */
+function distinctCandidates(random: () => number, complete: (first: string) => string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   while (out.length < HEAD) {
     const first = word(random, 2 + Math.floor(random() * 2));
     if (seen.has(first.slice(0, 4))) continue;
     seen.add(first.slice(0, 4));
-    out.push(` ${first} ${word(random, 1 + Math.floor(random() * 2))} ${word(random, 2)}`);
+    out.push(complete(first));
   }
   return out;
+}
+
+/**
+ * The zoo's text variants. `classic` (the default, and what every zoo figure so far is measured
+ * on): each candidate opens with its own word, so the first 4 characters already tell the
+ * candidates apart. `long-alleles`: the candidates open with a few shared chat openers and differ
+ * only after them (geneOpenedCandidates), so the first 4 characters carry less than 12-16 do.
+ */
+export type ZooVariant = 'classic' | 'long-alleles';
+export const ZOO_VARIANTS: readonly ZooVariant[] = ['classic', 'long-alleles'];
+
+/**
+ * Openers chat models use before the part of the answer that differs ("The", "Okay", "Sure",
+ * "To solve", ...). Their lengths differ on purpose: after "The " the 4-character allele holds
+ * nothing of the rest, after "So " one letter, after "To solve " even 8 characters hold nothing.
+ */
+export const OPENERS = ['The', 'So', 'Okay', 'Sure', 'To solve', 'Let me', 'Well', 'First'] as const;
+/** openers per gene: its HEAD candidates share them, so 4 characters split them into at most this many alleles */
+export const OPENERS_PER_GENE = 2;
+
+/**
+ * HEAD completions for a gene in the `long-alleles` variant: each opens with one of the gene's
+ * OPENERS_PER_GENE openers (drawn from OPENERS) followed by a word distinct in its first 4
+ * letters from every other candidate's, then two more words. Under the reference rule (4
+ * characters) the candidates collapse into at most OPENERS_PER_GENE alleles (plus partial
+ * letters after short openers); from about 12 characters on every candidate is its own allele.
+ * Keyed apart from the classic candidates, so turning the variant on changes nothing else.
+ */
+export function geneOpenedCandidates(seed: number, gene: string): string[] {
+  const random = keyedRandom('candidates-opened', seed, hashString(gene));
+  const openers: string[] = [];
+  while (openers.length < OPENERS_PER_GENE) {
+    const opener = OPENERS[Math.floor(random() * OPENERS.length)];
+    if (!openers.includes(opener)) openers.push(opener);
+  }
+  return distinctCandidates(random, (first) => {
+    const opener = openers[Math.floor(random() * openers.length)];
+    return ` ${opener} ${first} ${word(random, 1 + Math.floor(random() * 2))} ${word(random, 2)}`;
+  });
+}
+
+/** The gene's HEAD candidates in the given variant. */
+export function candidatesOf(variant: ZooVariant, seed: number, gene: string): string[] {
+  return variant === 'long-alleles' ? geneOpenedCandidates(seed, gene) : geneCandidates(seed, gene);
 }
 
 /** A fresh tail completion for one sample. */

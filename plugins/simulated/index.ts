@@ -8,8 +8,13 @@
  * whether or not it was killed and resumed. Without `sampleOffset` the provider continues a
  * per-instance counter, so repeated calls still draw fresh samples.
  *
- * Text length: a completion is 3 words; `maxTokens` keeps the first maxTokens words (one word
- * standing in for one token).
+ * Text length: a completion is 3 words (up to 5 in the `long-alleles` variant, whose openers
+ * come first); `maxTokens` keeps the first maxTokens words (one word standing in for one token).
+ *
+ * Variant (`variant`, alleles.ts): `classic` by default; `long-alleles` makes each gene's
+ * candidates share a few chat openers ("The", "Okay", "To solve", ...) and differ only after
+ * them, as real chat models do, so longer alleles carry information the reference 4 characters
+ * miss. Tree, capabilities, scores and logits are the same in both variants; only the texts differ.
  */
 import {
   assertValidSampleRequest,
@@ -22,11 +27,22 @@ import {
 import { ProviderError } from '../../src/providers/errors';
 import { createRandom, hashString, mix32 } from '../../src/core/random';
 import { zooNodes, type ZooNode } from './zoo';
-import { HEAD, alleleLogits, draw, geneCandidates, samplingDistribution, tailCompletion } from './alleles';
+import {
+  HEAD,
+  ZOO_VARIANTS,
+  alleleLogits,
+  candidatesOf,
+  draw,
+  samplingDistribution,
+  tailCompletion,
+  type ZooVariant,
+} from './alleles';
 
 export interface SimulatedProviderOptions {
   /** selects the zoo (branch lengths, alleles, scores); default 0 */
   seed?: number;
+  /** the candidates' texts: `classic` (default) or `long-alleles` (shared openers first) */
+  variant?: ZooVariant;
 }
 
 const ID = 'simulated';
@@ -43,6 +59,12 @@ export const SIMULATED_CAPABILITIES: ProviderCapabilities = {
 
 export function createSimulatedProvider(options: SimulatedProviderOptions = {}): Provider {
   const seed = options.seed ?? 0;
+  const variant = options.variant ?? 'classic';
+  if (!ZOO_VARIANTS.includes(variant)) {
+    throw new RangeError(`simulated: unknown zoo variant "${variant}"; known: ${ZOO_VARIANTS.join(', ')}`);
+  }
+  /** words in the longest completion: 3, plus the longest opener's 2 in the long-alleles variant */
+  const mostWords = variant === 'long-alleles' ? 5 : 3;
   const nodes = zooNodes(seed);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const logitCache = new Map<string, Float64Array>();
@@ -83,7 +105,7 @@ export function createSimulatedProvider(options: SimulatedProviderOptions = {}):
     const offset = request.sampleOffset ?? counters.get(key) ?? 0;
     counters.set(key, offset + n);
     const logits = cached(logitCache, key, () => alleleLogits(seed, byId, request.model, request.mode, request.prompt));
-    const candidates = cached(candidateCache, request.prompt, () => geneCandidates(seed, request.prompt));
+    const candidates = cached(candidateCache, request.prompt, () => candidatesOf(variant, seed, request.prompt));
     const p = samplingDistribution(logits, request.temperature, request.topP);
     const base = hashString(`${seed}\u001f${key}\u001f${request.seed ?? ''}`);
     const texts: string[] = [];
@@ -92,12 +114,12 @@ export function createSimulatedProvider(options: SimulatedProviderOptions = {}):
       const random = createRandom(mix32(base ^ Math.imul(offset + i + 1, 0x9e3779b1)));
       const k = draw(p, random());
       const text = k === HEAD ? tailCompletion(random) : candidates[k];
-      texts.push(truncateWords(text, request.maxTokens));
+      texts.push(truncateWords(text, request.maxTokens, mostWords));
     }
     const promptTokens = Math.ceil(request.prompt.length / 4);
     return {
       texts,
-      usage: { promptTokens, completionTokens: n * Math.min(3, request.maxTokens), requests: 1 },
+      usage: { promptTokens, completionTokens: n * Math.min(mostWords, request.maxTokens), requests: 1 },
       warnings: [],
     };
   }
@@ -118,11 +140,12 @@ function modelInfo(node: ZooNode): ProviderModelInfo {
 }
 
 /** Keeps the first `words` space-led words, so " ab cd ef" with 2 gives " ab cd". */
-function truncateWords(text: string, words: number): string {
-  // Completions have 3 words, so the common case (reference maxTokens 5) needs no work.
-  if (words >= 3) return text;
+function truncateWords(text: string, words: number, mostWords: number): string {
+  // Completions have at most `mostWords` words, so the common case (reference maxTokens 5) needs no work.
+  if (words >= mostWords) return text;
   const parts = text.match(/\s*\S+/g) ?? [];
   return parts.slice(0, words).join('');
 }
 
 export { simulatedZoo, BENCHMARKS, type Benchmark, type SimulatedZoo, type ZooModel } from './zoo';
+export { ZOO_VARIANTS, type ZooVariant } from './alleles';

@@ -143,6 +143,14 @@ export interface RecountTask {
   texts: readonly string[];
 }
 
+/** One model's raw samples, counted under several allele lengths at once (read once, counted once per length). */
+export interface RecountLengthsTask {
+  geneCount: number;
+  alleleLengths: readonly number[];
+  genes: readonly number[];
+  texts: readonly string[];
+}
+
 /** Samples on each gene of each population, row after row (n x genes), from their JSON array. */
 export interface CoverageResult {
   genes: number;
@@ -245,6 +253,15 @@ export const tasks = {
         alleleLength,
       ),
     ),
+
+  /**
+   * `recount` for several allele lengths from the one copy of the samples: AlleleCounts as JSON
+   * text per length, in the order of `alleleLengths`. The samples cross to the worker once.
+   */
+  recountLengths: ({ geneCount, alleleLengths, genes, texts }: RecountLengthsTask): string[] => {
+    const samples = genes.map((gene, i) => ({ gene, text: texts[i] }));
+    return alleleLengths.map((length) => JSON.stringify(countAlleles(geneCount, samples, length)));
+  },
 };
 
 export type Tasks = typeof tasks;

@@ -218,22 +218,26 @@ export class DistanceService {
 
   /**
    * S for the given models (in that order), or for every model with samples on the genome, with
-   * alleles of `alleleLength` code points (default: the reference 4).
+   * alleles of `alleleLength` code points (default: the reference 4). `alongWith`: the other
+   * lengths the caller asks for next; raw samples read to recount this one are counted under
+   * those too (PopulationService.textsOf), so a set of lengths reads each model's samples once.
    */
   async similarity(
     genome: GenomeRow,
     models?: readonly ModelRow[],
     alleleLength: number = ALLELE_LENGTH,
+    alongWith: readonly number[] = [],
   ): Promise<SimilarityMatrix> {
     requireIntIn('alleleLength', alleleLength, 1, MAX_ALLELE_LENGTH);
-    return this.similarityOf(genome, await this.evidence.revisionsFor(genome, models), alleleLength);
+    return this.similarityOf(genome, await this.evidence.revisionsFor(genome, models), alleleLength, alongWith);
   }
 
-  /** S for the given populations, in that order. */
+  /** S for the given populations, in that order (`alongWith` as for `similarity`). */
   async similarityOf(
     genome: GenomeRow,
     revisions: readonly PopulationRevision[],
     alleleLength: number = ALLELE_LENGTH,
+    alongWith: readonly number[] = [],
   ): Promise<SimilarityMatrix> {
     requireIntIn('alleleLength', alleleLength, 1, MAX_ALLELE_LENGTH);
     const cache = this.cacheFor(alleleLength);
@@ -252,7 +256,7 @@ export class DistanceService {
       };
     }
 
-    return this.flights.run(key, () => this.build(genome, revisions, alleleLength, cache));
+    return this.flights.run(key, () => this.build(genome, revisions, alleleLength, cache, alongWith));
   }
 
   /**
@@ -265,6 +269,7 @@ export class DistanceService {
     revisions: readonly PopulationRevision[],
     alleleLength: number,
     cache: ComputationCache<Float64Array>,
+    alongWith: readonly number[],
   ): Promise<SimilarityMatrix> {
     const warm = alleleLength === ALLELE_LENGTH ? this.populations.warm(genome.id, revisions) : undefined;
     let reuse: Awaited<ReturnType<typeof this.reusable>> | undefined;
@@ -281,7 +286,7 @@ export class DistanceService {
     }
     // read anew: the populations read may be newer than `revisions`, and the result is keyed on
     // them; the donated pairs found for the warm rows still hold when the revisions did not move
-    const texts = await this.populations.textsOf(genome, revisions, alleleLength);
+    const texts = await this.populations.textsOf(genome, revisions, alleleLength, alongWith);
     if (!reuse || texts.some((t, i) => t.revision !== warm![i].revision || t.modelId !== warm![i].modelId)) {
       reuse = await this.reusable(cache, genome.id, texts);
     }

@@ -51,6 +51,13 @@ export class PopulationService {
   );
   /** populations under other allele lengths (JSON text), by genome, model, revision and length */
   private readonly otherLengths = new LruCache<string>(512 * 1024 * 1024, (json) => 2 * json.length);
+  /**
+   * Recounts under way, by the same key as `otherLengths`: one read of a model's raw samples
+   * serves every length it was counted for, so a caller asking for another of those lengths
+   * meanwhile (the views of one prediction are built in parallel) waits for it instead of
+   * reading the samples again. Entries leave when the count lands in `otherLengths`.
+   */
+  private readonly counting = new Map<string, Promise<string>>();
 
   constructor(
     private readonly store: Store,
@@ -63,13 +70,16 @@ export class PopulationService {
    * length; other lengths are re-counted from the raw samples by a compute task and kept in
    * memory by revision. Store reads go a chunk at a time, so a cold matrix of thousands of models
    * never holds the event loop for one long read. Revisions are the ones actually read (see `load`).
+   * `alongWith`: other lengths the caller is about to ask for too (a predictor's allele lengths);
+   * a model whose raw samples are read for `alleleLength` is counted under those as well.
    */
   async textsOf(
     genome: { id: number; geneCount: number },
     wanted: readonly PopulationRevision[],
     alleleLength: number,
+    alongWith: readonly number[] = [],
   ): Promise<PopulationText[]> {
-    if (alleleLength !== ALLELE_LENGTH) return this.recounted(genome, wanted, alleleLength);
+    if (alleleLength !== ALLELE_LENGTH) return this.recounted(genome, wanted, alleleLength, alongWith);
     const found = new Map<number, PopulationText>();
     const missing: number[] = [];
     for (const r of wanted) {
@@ -94,39 +104,76 @@ export class PopulationService {
   /**
    * Populations under another allele length than the stored one (the 4 of the reference is a
    * choice; researchers test others). Counted from the raw samples, which is why samples are
-   * kept in full: read here a model at a time, counted by a compute task.
+   * kept in full: read here a model at a time, counted by a compute task under `alleleLength`
+   * and every `alongWith` length not in memory or being counted already (one read, one task for
+   * all of them; each length's populations are still cached apart).
    */
   private async recounted(
     genome: { id: number; geneCount: number },
     wanted: readonly PopulationRevision[],
     alleleLength: number,
+    alongWith: readonly number[],
   ): Promise<PopulationText[]> {
     const counting: Promise<PopulationText>[] = [];
     for (const r of wanted) {
-      const key = `${genome.id}:${r.modelId}:${r.revision}:${alleleLength}`;
-      const cached = this.otherLengths.get(key);
-      if (cached !== undefined) {
-        counting.push(Promise.resolve({ modelId: r.modelId, revision: r.revision, json: cached }));
-        continue;
+      const keyOf = (length: number) => `${genome.id}:${r.modelId}:${r.revision}:${length}`;
+      const key = keyOf(alleleLength);
+      let json: string | Promise<string> | undefined = this.otherLengths.get(key) ?? this.counting.get(key);
+      if (json === undefined) {
+        const started = this.recount(genome, r, alleleLength, alongWith, keyOf);
+        json = started.json;
+        // reads go one model at a time, a turn of the event loop apart; the counts run on meanwhile
+        await started.read;
       }
-      await pace();
-      const samples = await this.store.sampleTexts(r.modelId, genome.id);
-      const counted = this.compute
-        .run('recount', {
-          geneCount: genome.geneCount,
-          alleleLength,
-          genes: samples.map((s) => s.gene),
-          texts: samples.map((s) => s.text),
-        })
-        .then((json) => {
-          this.otherLengths.set(key, json);
-          return { modelId: r.modelId, revision: r.revision, json };
-        });
+      const text = Promise.resolve(json).then((t) => ({ modelId: r.modelId, revision: r.revision, json: t }));
       // awaited below with the others; this only keeps an early failure from counting as unhandled
-      counted.catch(() => undefined);
-      counting.push(counted);
+      text.catch(() => undefined);
+      counting.push(text);
     }
     return Promise.all(counting);
+  }
+
+  /**
+   * Reads one model's raw samples and counts them under `alleleLength` and the `alongWith`
+   * lengths nobody has counted yet, registering every one of them in `counting` before the read
+   * starts. `read` settles once the samples are read (the counting goes on in the pool), so the
+   * caller can pace its reads without waiting for the counts; `json` is the `alleleLength` count.
+   */
+  private recount(
+    genome: { id: number; geneCount: number },
+    r: PopulationRevision,
+    alleleLength: number,
+    alongWith: readonly number[],
+    keyOf: (length: number) => string,
+  ): { read: Promise<unknown>; json: Promise<string> } {
+    const lengths = [alleleLength];
+    for (const l of alongWith) {
+      if (l === ALLELE_LENGTH || lengths.includes(l)) continue;
+      if (this.otherLengths.get(keyOf(l)) === undefined && !this.counting.has(keyOf(l))) lengths.push(l);
+    }
+    const read = pace().then(() => this.store.sampleTexts(r.modelId, genome.id));
+    const counted = read.then((samples) =>
+      this.compute.run('recountLengths', {
+        geneCount: genome.geneCount,
+        alleleLengths: lengths,
+        genes: samples.map((s) => s.gene),
+        texts: samples.map((s) => s.text),
+      }),
+    );
+    const mine = lengths.map((length, i) => {
+      const json = counted.then((all) => all[i]);
+      this.counting.set(keyOf(length), json);
+      json.then(
+        (text) => {
+          this.otherLengths.set(keyOf(length), text);
+          this.counting.delete(keyOf(length));
+        },
+        // a failed count is forgotten (the next caller reads again); the caller that asked sees the error
+        () => this.counting.delete(keyOf(length)),
+      );
+      return json;
+    });
+    return { read, json: mine[0] };
   }
 
   /**

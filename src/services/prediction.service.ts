@@ -169,9 +169,12 @@ export class PredictionService {
       excluded.map((e) => e.modelId).join(','),
     );
     return this.predictions.getOrCompute(key, async () => {
+      const lengths = views.map((v) => v.alleleLength);
       const texts = async (alleleLength: number) =>
         populationsJson(
-          (await this.populations.textsOf(genome, dependenciesRows(dependencies), alleleLength)).map((p) => p.json),
+          (await this.populations.textsOf(genome, dependenciesRows(dependencies), alleleLength, lengths)).map(
+            (p) => p.json,
+          ),
         );
       const thinTo = thin
         ? {
@@ -364,7 +367,8 @@ export class PredictionService {
   private async viewsOf(genome: GenomeRow, matrix: SimilarityMatrix, method: string): Promise<SimilarityMatrix[]> {
     const lengths = alleleLengthsOf(method);
     const rows = dependenciesRows(matrix.dependencies);
-    const views = await Promise.all(lengths.map((l) => this.distances.similarityOf(genome, rows, l)));
+    // built in parallel, each model's raw samples read once for all the lengths (alongWith)
+    const views = await Promise.all(lengths.map((l) => this.distances.similarityOf(genome, rows, l, lengths)));
     for (const v of views) {
       // rows are named by model id in the same order; a differing order would mix models up
       if (v.modelIds.some((id, i) => id !== matrix.modelIds[i]))

@@ -36,7 +36,7 @@ beforeAll(() => {
 });
 afterAll(() => pool.close());
 
-it('computes the same matrix, tree with bootstrap, prediction, evaluation, recount and coverage as the inline path', async () => {
+it('computes the same matrix, tree with bootstrap, prediction, evaluation, recounts and coverage as the inline path', async () => {
   const [s, t] = [
     await pool.run('similarity', { populations: rows }),
     await inline.run('similarity', { populations: rows }),
@@ -62,6 +62,11 @@ it('computes the same matrix, tree with bootstrap, prediction, evaluation, recou
   expect(await pool.run('evaluate', evaluation)).toEqual(await inline.run('evaluate', evaluation));
   const recount = { geneCount: 2, alleleLength: 2, genes: [0, 0, 1], texts: ['abcd', 'abzz', 'xy'] };
   expect(JSON.parse(await pool.run('recount', recount))).toEqual([{ ab: 2 }, { xy: 1 }]);
+  const lengths = { geneCount: 2, alleleLengths: [2, 3], genes: [0, 0, 1], texts: ['abcd', 'abzz', 'xy'] };
+  expect((await pool.run('recountLengths', lengths)).map((json) => JSON.parse(json))).toEqual([
+    [{ ab: 2 }, { xy: 1 }],
+    [{ abc: 1, abz: 1 }, { xy: 1 }],
+  ]);
   const coverage = await pool.run('coverage', { populations: rows });
   expect({ genes: coverage.genes, perGene: [...coverage.perGene] }).toEqual({
     genes: GENES,

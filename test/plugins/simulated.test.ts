@@ -2,7 +2,14 @@ import { createSimulatedProvider, simulatedZoo, BENCHMARKS } from '../../plugins
 import { ProviderError } from '../../src/providers/errors';
 import type { Provider, SampleRequest } from '../../src/providers/provider';
 import { alleleOf } from '../../src/core/alleles/allele';
-import { HEAD, alleleLogits, samplingDistribution } from '../../plugins/simulated/alleles';
+import {
+  HEAD,
+  OPENERS,
+  OPENERS_PER_GENE,
+  alleleLogits,
+  candidatesOf,
+  samplingDistribution,
+} from '../../plugins/simulated/alleles';
 import { zooNodes } from '../../plugins/simulated/zoo';
 import { REFERENCE, defineProviderContractSuite } from './provider-contract';
 
@@ -229,6 +236,45 @@ describe('createSimulatedProvider', () => {
     for (const t of texts) expect(alleleOf(t)).toHaveLength(4);
     const short = await p.doSample(req('gpt-j-6b', GENES[3], { maxTokens: 1 }));
     for (const t of short.texts) expect(t.trim().split(/\s+/)).toHaveLength(1);
+  });
+
+  it('the long-alleles variant opens every candidate with one of a few shared openers, so 4 characters tell fewer apart than 12', () => {
+    const genes = GENES.slice(0, 40);
+    const distinct = (variant: 'classic' | 'long-alleles', length: number): number =>
+      genes.reduce((n, g) => n + new Set(candidatesOf(variant, 1, g).map((t) => alleleOf(t, length))).size, 0) /
+      genes.length;
+    // classic: each candidate is its own allele from the first 4 characters on
+    expect(distinct('classic', 4)).toBe(HEAD);
+    // long alleles: every candidate's first word is an opener, at most OPENERS_PER_GENE per gene
+    for (const g of genes) {
+      const openers = new Set(candidatesOf('long-alleles', 1, g).map((t) => t.trim().split(' ')[0]));
+      expect(openers.size).toBeLessThanOrEqual(OPENERS_PER_GENE);
+      for (const o of openers) expect(OPENERS.some((x) => x.startsWith(o))).toBe(true);
+    }
+    expect(distinct('long-alleles', 4)).toBeLessThan(HEAD / 2);
+    expect(distinct('long-alleles', 8)).toBeGreaterThan(distinct('long-alleles', 4));
+    expect(distinct('long-alleles', 16)).toBe(HEAD);
+  });
+
+  it('the long-alleles variant draws the same candidates as classic (same logits), only their texts differ', async () => {
+    const classic = createSimulatedProvider({ seed: 1 });
+    const long = createSimulatedProvider({ seed: 1, variant: 'long-alleles' });
+    for (const gene of GENES.slice(0, 8)) {
+      const a = (await classic.doSample(req('qwen-2-7b', gene, { sampleOffset: 0 }))).texts;
+      const b = (await long.doSample(req('qwen-2-7b', gene, { sampleOffset: 0 }))).texts;
+      const rank = (texts: string[], candidates: string[]) => texts.map((t) => candidates.indexOf(t));
+      const ra = rank(a, candidatesOf('classic', 1, gene));
+      const rb = rank(b, candidatesOf('long-alleles', 1, gene));
+      expect(rb).toEqual(ra);
+      // tail draws (-1) are fresh words in both; head draws exist
+      expect(ra.some((k) => k >= 0)).toBe(true);
+    }
+    const short = await long.doSample(req('qwen-2-7b', GENES[0], { maxTokens: 2 }));
+    for (const t of short.texts) expect(t.trim().split(/\s+/)).toHaveLength(2);
+  });
+
+  it('an unknown zoo variant is refused with the known ones named', () => {
+    expect(() => createSimulatedProvider({ variant: 'longer' as never })).toThrow(/classic, long-alleles/);
   });
 
   it('relatives have more similar allele distributions than strangers (Nei identity)', async () => {
