@@ -1,10 +1,14 @@
 /**
- * Writes (and lists) cached computations from a worker thread with its own SQLite connection. The driver is
+ * Writes, reads and lists cached computations from a worker thread with its own SQLite connection. The driver is
  * synchronous: storing a 2,000-model matrix (32 MB) held the event loop for about half a second,
  * long after the matrix itself was computed off it. Every computation write (store and drop)
  * goes through this one thread, so they queue behind each other there instead of one waiting
  * for another's lock on the event loop (`busy_timeout` sleeps the waiting thread). WAL lets this
  * connection write while the main one reads.
+ *
+ * Payloads are read here too, and moved to the main thread without a copy: reading a cached
+ * 2,000-model matrix on the event loop (to reuse its pairs in a smaller matrix) held it for 140
+ * ms, and the collection that followed for as long again (bench/responsiveness.bench.ts).
  *
  * The list of a kind's entries (for pruning) is read here as well: SQLite orders by `used_at`,
  * which a row stores after its payload, so listing a few cached matrices walks every page of
@@ -15,7 +19,7 @@
  * file and runs the same under ts-jest as from dist/.
  */
 import { Worker } from 'node:worker_threads';
-import type { NewComputation } from './store';
+import type { ComputationRow, NewComputation } from './store';
 
 const SCRIPT = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -34,9 +38,26 @@ const remove = db.transaction((keys) => {
 const index = db.prepare(
   'SELECT key, dependencies FROM computations WHERE genome_id = ? AND kind = ? ORDER BY used_at DESC');
 const touch = db.prepare('UPDATE computations SET used_at = ? WHERE key = ?');
-parentPort.on('message', ({ id, entry, usedAt, deleteKeys, indexOf, touchKey }) => {
+const columns = 'key, kind, genome_id AS genomeId, dependencies, payload, created_at AS createdAt, used_at AS usedAt';
+const one = db.prepare('SELECT ' + columns + ' FROM computations WHERE key = ?');
+const recent = db.prepare(
+  'SELECT ' + columns + ' FROM computations WHERE genome_id = ? AND kind = ? ORDER BY used_at DESC LIMIT ?');
+// rows go back with their payloads moved, not copied (a buffer the driver shares is copied first)
+function answer(id, rows) {
+  const moved = [];
+  for (const row of rows) {
+    const p = row.payload;
+    const whole = p.byteOffset === 0 && p.byteLength === p.buffer.byteLength;
+    row.payload = whole ? p.buffer : p.buffer.slice(p.byteOffset, p.byteOffset + p.byteLength);
+    moved.push(row.payload);
+  }
+  parentPort.postMessage({ id, rows }, moved);
+}
+parentPort.on('message', ({ id, entry, usedAt, deleteKeys, indexOf, touchKey, getKey, recentOf }) => {
   try {
     if (indexOf) return parentPort.postMessage({ id, rows: index.all(indexOf.genomeId, indexOf.kind) });
+    if (getKey !== undefined) return answer(id, [one.get(getKey)].filter(Boolean));
+    if (recentOf) return answer(id, recent.all(recentOf.genomeId, recentOf.kind, recentOf.limit));
     if (touchKey) touch.run(usedAt, touchKey);
     else if (deleteKeys) remove(deleteKeys);
     else {
@@ -50,12 +71,21 @@ parentPort.on('message', ({ id, entry, usedAt, deleteKeys, indexOf, touchKey }) 
 });
 `;
 
+/** A computation row as the blob thread reads it; the payload moved here, not copied. */
+type ThreadRow = Omit<ComputationRow, 'payload'> & { payload: ArrayBuffer };
+
+const withBuffer = (row: ThreadRow): ComputationRow => ({ ...row, payload: Buffer.from(row.payload) });
+
 export interface BlobWriter {
   put(entry: NewComputation, usedAt: string): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;
   touch(key: string, usedAt: string): Promise<void>;
   /** keys and dependencies of a kind's entries on a genome, most recently used first */
   index(genomeId: number, kind: string): Promise<{ key: string; dependencies: string }[]>;
+  /** one entry with its payload */
+  get(key: string): Promise<ComputationRow | undefined>;
+  /** a kind's entries on a genome with their payloads, most recently used first */
+  recent(genomeId: number, kind: string, limit: number): Promise<ComputationRow[]>;
   close(): Promise<void>;
 }
 
@@ -71,7 +101,7 @@ export function createBlobWriter(path: string): BlobWriter {
       const call = waiting.get(id);
       waiting.delete(id);
       if (error === undefined) call?.resolve(rows);
-      else call?.reject(new Error(`storing a computation: ${error}`));
+      else call?.reject(new Error(`cached computations (blob thread): ${error}`));
       if (waiting.size === 0) w.unref();
     });
     w.on('error', (error) => {
@@ -98,6 +128,9 @@ export function createBlobWriter(path: string): BlobWriter {
     delete: (keys) => send({ deleteKeys: [...keys] }),
     touch: (key, usedAt) => send({ touchKey: key, usedAt }),
     index: (genomeId, kind) => send({ indexOf: { genomeId, kind } }),
+    get: async (key) => (await send<ThreadRow[]>({ getKey: key })).map(withBuffer)[0],
+    recent: async (genomeId, kind, limit) =>
+      (await send<ThreadRow[]>({ recentOf: { genomeId, kind, limit } })).map(withBuffer),
     async close() {
       await worker?.terminate();
       worker = undefined;

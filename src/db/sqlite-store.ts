@@ -660,10 +660,12 @@ export class SqliteStore implements Store {
   }
 
   async getComputation(key: string): Promise<ComputationRow | undefined> {
+    if (this.blobWriter) return this.blobWriter.get(key);
     return this.db.select().from(computations).where(eq(computations.key, key)).get();
   }
 
   async recentComputations(genomeId: number, kind: string, limit: number): Promise<ComputationRow[]> {
+    if (this.blobWriter) return this.blobWriter.recent(genomeId, kind, limit);
     return this.db
       .select()
       .from(computations)

@@ -87,3 +87,31 @@ it('reports a write the database refuses (no such genome)', async () => {
     store.putComputation({ key: 'orphan', kind: 'k', genomeId: genomeId + 99, dependencies: '[]', payload }),
   ).rejects.toThrow(/FOREIGN KEY/);
 });
+
+it('reads payloads off the event loop, byte for byte, with every column as the main connection has it', async () => {
+  const payload = Buffer.alloc(4 * MB);
+  for (let i = 0; i < payload.length; i += 4096) payload[i] = i % 251;
+  await store.putComputation({ key: 'read', kind: 'k', genomeId, dependencies: '[[3,4]]', payload });
+  let row: Awaited<ReturnType<SqliteStore['getComputation']>>;
+  expect(await loopTurnedDuring(async () => void (row = await store.getComputation('read')))).toBe(true);
+  expect(Buffer.compare(row!.payload, payload)).toBe(0);
+  expect(row).toMatchObject({ key: 'read', kind: 'k', genomeId, dependencies: '[[3,4]]' });
+  expect(row!.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+  expect(row!.usedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+  expect(await store.getComputation('absent')).toBeUndefined();
+});
+
+it('reads the most recently used entries of a kind off the event loop, small payloads too', async () => {
+  for (const key of ['x', 'y', 'z']) {
+    await store.putComputation({ key, kind: 'r', genomeId, dependencies: '[]', payload: Buffer.from(key) });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // used_at has millisecond resolution
+  }
+  let rows: Awaited<ReturnType<SqliteStore['recentComputations']>> = [];
+  expect(await loopTurnedDuring(async () => void (rows = await store.recentComputations(genomeId, 'r', 2)))).toBe(
+    true,
+  );
+  expect(rows.map((r) => [r.key, r.payload.toString()])).toEqual([
+    ['z', 'z'],
+    ['y', 'y'],
+  ]);
+});
