@@ -15,10 +15,13 @@ import { runTask, type TaskName } from '../core/tasks';
  * the event loop over the computations, so /healthz and small requests keep answering.
  */
 const WORKER_NICE = 10;
-try {
-  setPriority(WORKER_NICE);
-} catch {
-  // not permitted, or not Linux: computations run at the process's priority
+// elsewhere (macOS) the same call would lower the whole process, event loop included
+if (process.platform === 'linux') {
+  try {
+    setPriority(WORKER_NICE);
+  } catch {
+    // not permitted: computations run at the process's priority
+  }
 }
 
 export interface WorkerRequest {
