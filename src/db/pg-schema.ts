@@ -20,7 +20,6 @@ import {
   boolean,
   customType,
   doublePrecision,
-  foreignKey,
   index,
   integer,
   pgTable,
@@ -99,7 +98,12 @@ export const samples = pgTable(
   'samples',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
-    modelId: modelRef(),
+    // No foreign keys on purpose (SQLite has them): PostgreSQL checks a foreign key row by row,
+    // with a trigger per inserted row per key, which was half the time of a bulk import (issue
+    // 10). postgres-store.ts keeps the same guarantees per batch instead: appendSamples takes a
+    // KEY SHARE lock on the model and genome rows and checks the gene indices against the
+    // genome's gene count; deleteModel and deleteGenome delete the samples themselves.
+    modelId: integer('model_id').notNull(),
     genomeId: integer('genome_id').notNull(),
     geneIndex: integer('gene_index').notNull(),
     sampleIndex: integer('sample_index').notNull(),
@@ -110,9 +114,6 @@ export const samples = pgTable(
   },
   (t) => [
     uniqueIndex('samples_identity_unique').on(t.modelId, t.genomeId, t.geneIndex, t.sampleIndex),
-    foreignKey({ columns: [t.genomeId, t.geneIndex], foreignColumns: [genes.genomeId, genes.index] }).onDelete(
-      'cascade',
-    ),
   ],
 );
 

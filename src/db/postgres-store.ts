@@ -170,7 +170,10 @@ export class PostgresStore implements Store {
 
   async deleteModel(id: number): Promise<void> {
     await this.db.transaction(async (tx) => {
+      // the model row first: its lock waits for appends holding KEY SHARE on it and turns later
+      // ones away, so the samples delete below sees every sample ever stored for it
       await tx.delete(models).where(eq(models.id, id));
+      await tx.delete(samples).where(eq(samples.modelId, id));
       await this.bumpDataRevision(tx);
       await this.bumpDataRevision(tx, POPULATIONS_REVISION);
     });
@@ -261,7 +264,9 @@ export class PostgresStore implements Store {
 
   async deleteGenome(id: number): Promise<void> {
     await this.db.transaction(async (tx) => {
+      // genome row first, as in deleteModel
       await tx.delete(genomes).where(eq(genomes.id, id));
+      await tx.delete(samples).where(eq(samples.genomeId, id));
       await this.bumpDataRevision(tx);
       await this.bumpDataRevision(tx, POPULATIONS_REVISION);
     });
@@ -305,6 +310,7 @@ export class PostgresStore implements Store {
     return this.db.transaction(async (tx) => {
       // one writer per population at a time (see the head of this file)
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${modelId}::int4, ${genomeId}::int4)`);
+      await this.checkSampleKeys(tx, modelId, genomeId, input.samples);
       const next = input.samples.some((s) => s.sampleIndex === undefined)
         ? await this.nextSampleIndices(tx, modelId, genomeId)
         : new Map<number, number>();
@@ -373,6 +379,31 @@ export class PostgresStore implements Store {
       await this.bumpDataRevision(tx, POPULATIONS_REVISION);
       return { accepted: inserted.length, rejected: texts.length - inserted.length, population };
     });
+  }
+
+  /**
+   * What the foreign keys of `samples` check in SQLite, once per batch instead of once per row
+   * (pg-schema.ts, samples): the model and genome exist, and every gene index is one of the
+   * genome's genes (created with it, 0 to gene count - 1, never changed). KEY SHARE is the lock a
+   * foreign key check takes: it lets other appends through and holds a concurrent deleteModel or
+   * deleteGenome until this transaction ends, and that delete then removes these samples too.
+   */
+  private async checkSampleKeys(
+    tx: Tx,
+    modelId: number,
+    genomeId: number,
+    batch: AppendSamplesInput['samples'],
+  ): Promise<void> {
+    const [model] = await tx.select({ id: models.id }).from(models).where(eq(models.id, modelId)).for('key share');
+    if (!model) throw new Error(`appendSamples: there is no model ${modelId}`);
+    const [genome] = await tx
+      .select({ geneCount: genomes.geneCount })
+      .from(genomes)
+      .where(eq(genomes.id, genomeId))
+      .for('key share');
+    if (!genome) throw new Error(`appendSamples: there is no genome ${genomeId}`);
+    const outside = batch.find((s) => !Number.isInteger(s.gene) || s.gene < 0 || s.gene >= genome.geneCount);
+    if (outside) throw new Error(`appendSamples: genome ${genomeId} has no gene ${outside.gene}`);
   }
 
   private async recordRequest(

@@ -102,6 +102,41 @@ describeWithPostgres('PostgreSQL store', () => {
       expect(population.revision).toBe(Math.max(...ids));
     });
 
+    it('a model deleted while an append to it is under way takes those samples too (samples have no foreign keys)', async () => {
+      const model = await store.createModel(modelInput('m'));
+      const genome = await store.createGenome({ name: 'g', fingerprint: 'fp', genes: ['a', 'b'] });
+      const input = (text: string) => ({
+        modelId: model.id,
+        genomeId: genome.id,
+        source: 'IMPORTED' as const,
+        samples: [{ gene: 1, text }],
+        updatePopulation: () => ({ counts: '{}', alleleLength: 1 }),
+      });
+      await store.appendSamples(input('first'));
+      // A third connection holds the population row, so the next append stops after inserting its
+      // samples, at its population upsert, holding its KEY SHARE lock on the model.
+      const holder = new Pool({ connectionString: database.url, max: 1 });
+      const held = await holder.connect();
+      try {
+        await held.query('BEGIN');
+        await held.query('SELECT 1 FROM populations WHERE model_id = $1 FOR UPDATE', [model.id]);
+        const appending = store.appendSamples(input('second'));
+        await waitForLockWaiters(held, 1);
+        const deleting = store.deleteModel(model.id);
+        await waitForLockWaiters(held, 2);
+        await held.query('COMMIT');
+        await appending;
+        await deleting;
+      } finally {
+        held.release();
+        await holder.end();
+      }
+      const { rows } = await handle.pool.query('SELECT count(*)::int AS n FROM samples WHERE model_id = $1', [model.id]);
+      expect(rows[0].n).toBe(0);
+      // and an append to the deleted model is refused, not stored without its model
+      await expect(store.appendSamples(input('third'))).rejects.toThrow(`there is no model ${model.id}`);
+    });
+
     it('a read-only database gives StorageErrors on writes, reads go on, and health() says why', async () => {
       // one connection, so that the session made read-only below is the one every write uses
       second = await openPostgres(database.url, { poolSize: 1 });
@@ -172,3 +207,15 @@ describeWithPostgres('PostgreSQL store', () => {
     });
   });
 });
+
+/** Waits until `count` other sessions of this database wait for a lock (at most 10 s). */
+async function waitForLockWaiters(client: { query: Pool['query'] }, count: number): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    if (rows[0].n >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`fewer than ${count} sessions waited for a lock`);
+}

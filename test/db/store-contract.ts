@@ -453,6 +453,32 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.dataRevision()).toBe(revision);
       });
 
+      it('samples of an unknown model, genome or gene are refused whole: nothing stored, nothing counted', async () => {
+        const { model, genome } = await modelAndGenome();
+        await append(store, model.id, genome.id, [{ gene: 0, text: 'kept' }]);
+        const revision = await store.dataRevision();
+        const before = await store.getPopulations(genome.id);
+        const missingModel = model.id + 100;
+        const missingGenome = genome.id + 100;
+        for (const [modelId, genomeId, gene] of [
+          [missingModel, genome.id, 0],
+          [model.id, missingGenome, 0],
+          // gene 3 is one past the genome's last gene; the valid first sample must not stay behind
+          [model.id, genome.id, 3],
+        ]) {
+          await expect(
+            append(store, modelId, genomeId, [
+              { gene: 0, text: 'lost' },
+              { gene, text: 'lost' },
+            ]),
+          ).rejects.toThrow();
+        }
+        expect(await store.sampleTexts(model.id, genome.id)).toEqual([{ gene: 0, text: 'kept' }]);
+        expect(await store.sampleTexts(missingModel, genome.id)).toEqual([]);
+        expect(await store.getPopulations(genome.id)).toEqual(before);
+        expect(await store.dataRevision()).toBe(revision);
+      });
+
       it("records a job's request and advances its counters with the samples", async () => {
         const { model, genome } = await modelAndGenome();
         const created = await store.createJob(job(model.id, genome.id));
