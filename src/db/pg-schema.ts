@@ -112,9 +112,7 @@ export const samples = pgTable(
     jobId: integer('job_id'),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex('samples_identity_unique').on(t.modelId, t.genomeId, t.geneIndex, t.sampleIndex),
-  ],
+  (t) => [uniqueIndex('samples_identity_unique').on(t.modelId, t.genomeId, t.geneIndex, t.sampleIndex)],
 );
 
 export const populations = pgTable(
@@ -140,6 +138,18 @@ export const scores = pgTable(
   },
   (t) => [primaryKey({ columns: [t.modelId, t.benchmark] }), index('scores_benchmark_idx').on(t.benchmark)],
 );
+
+/**
+ * Who is computing a cold cached result right now (issue 10): a process about to compute the
+ * entry `key` of `computations` claims it here first; another process asked for the same key
+ * waits for the stored row instead of computing it too. `until` (epoch ms) bounds the claim, so
+ * a claimer that died holds nobody up for longer (ComputeClaims, src/services/compute-claims.ts).
+ */
+export const computationClaims = pgTable('computation_claims', {
+  key: text('key').primaryKey(),
+  owner: text('owner').notNull(),
+  until: bigint('until', { mode: 'number' }).notNull(),
+});
 
 /**
  * Declared score ranges of benchmarks (issue 12): a benchmark without a row has the range [0, 1].

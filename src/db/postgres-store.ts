@@ -19,6 +19,7 @@ import type * as sqliteSchema from './schema';
 import type { PgDb, PostgresHandle } from './postgres-client';
 import {
   benchmarkRanges,
+  computationClaims,
   computations,
   driftAlerts,
   genes,
@@ -755,6 +756,30 @@ export class PostgresStore implements Store {
       await this.db.delete(computations).where(inArray(computations.key, chunk));
       return [];
     });
+  }
+
+  async claimComputation(key: string, owner: string, now: number, until: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await tx.delete(computationClaims).where(sql`${computationClaims.until} < ${now}`);
+      // one statement: a concurrent claim of the same key waits for this row's lock and then
+      // re-checks the WHERE clause on the committed row (as claimJob), so one claimant wins
+      const won = await tx
+        .insert(computationClaims)
+        .values({ key, owner, until })
+        .onConflictDoUpdate({
+          target: computationClaims.key,
+          set: { owner, until },
+          setWhere: sql`${computationClaims.owner} = ${owner} OR ${computationClaims.until} < ${now}`,
+        })
+        .returning({ key: computationClaims.key });
+      return won.length === 1;
+    });
+  }
+
+  async releaseComputation(key: string, owner: string): Promise<void> {
+    await this.db
+      .delete(computationClaims)
+      .where(and(eq(computationClaims.key, key), eq(computationClaims.owner, owner)));
   }
 }
 

@@ -57,6 +57,8 @@ const WRITES: ReadonlySet<keyof Store> = new Set<keyof Store>([
   'putComputation',
   'touchComputation',
   'deleteComputations',
+  'claimComputation',
+  'releaseComputation',
 ]);
 
 /**

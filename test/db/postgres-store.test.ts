@@ -131,7 +131,9 @@ describeWithPostgres('PostgreSQL store', () => {
         held.release();
         await holder.end();
       }
-      const { rows } = await handle.pool.query('SELECT count(*)::int AS n FROM samples WHERE model_id = $1', [model.id]);
+      const { rows } = await handle.pool.query('SELECT count(*)::int AS n FROM samples WHERE model_id = $1', [
+        model.id,
+      ]);
       expect(rows[0].n).toBe(0);
       // and an append to the deleted model is refused, not stored without its model
       await expect(store.appendSamples(input('third'))).rejects.toThrow(`there is no model ${model.id}`);

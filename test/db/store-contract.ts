@@ -943,6 +943,37 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.deleteComputations([]);
         expect((await store.computationIndex(genome.id, 'distances/v1')).map((c) => c.key)).toEqual(['b']);
       });
+
+      it('claimComputation: one live claim per key; the holder may renew; expiry or release frees it', async () => {
+        const T = 1_000_000;
+        const revision = await store.dataRevision();
+        expect(await store.claimComputation('k', 'A', T, T + 100)).toBe(true);
+        expect(await store.claimComputation('k', 'B', T + 50, T + 150)).toBe(false);
+        // another key is another claim
+        expect(await store.claimComputation('other', 'B', T + 50, T + 150)).toBe(true);
+        // the holder renews; the renewed claim holds past the first one's end
+        expect(await store.claimComputation('k', 'A', T + 60, T + 300)).toBe(true);
+        expect(await store.claimComputation('k', 'B', T + 200, T + 400)).toBe(false);
+        // expired (A died): B takes it over, and A no longer holds it
+        expect(await store.claimComputation('k', 'B', T + 301, T + 500)).toBe(true);
+        expect(await store.claimComputation('k', 'A', T + 302, T + 600)).toBe(false);
+        // a release by a non-holder changes nothing; the holder's release frees it at once
+        await store.releaseComputation('k', 'A');
+        expect(await store.claimComputation('k', 'C', T + 303, T + 700)).toBe(false);
+        await store.releaseComputation('k', 'B');
+        expect(await store.claimComputation('k', 'C', T + 304, T + 700)).toBe(true);
+        await store.releaseComputation('missing', 'A');
+        // claims are not data
+        expect(await store.dataRevision()).toBe(revision);
+      });
+
+      it('claimComputation: of several claiming one key at once, exactly one wins', async () => {
+        const T = 2_000_000;
+        const wins = await Promise.all(
+          ['A', 'B', 'C', 'D'].map((owner) => store.claimComputation('same', owner, T, T + 1_000)),
+        );
+        expect(wins.filter(Boolean)).toHaveLength(1);
+      });
     });
 
     describe('data revision', () => {
