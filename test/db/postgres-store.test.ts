@@ -6,6 +6,7 @@
 import { Pool } from 'pg';
 import { openPostgres, type PostgresHandle } from '../../src/db/postgres-client';
 import { PostgresStore } from '../../src/db/postgres-store';
+import { openStore } from '../../src/db/open-store';
 import { resilientStore } from '../../src/db/resilient-store';
 import { asStorageError, StorageError } from '../../src/db/storage-errors';
 import { UnstorableTextError } from '../../src/db/store';
@@ -29,7 +30,7 @@ describeWithPostgres('PostgreSQL store', () => {
 
   describeStoreContract('PostgreSQL, through the retrying store the server uses', async () => {
     await emptyAllTables(database.url);
-    return { store: resilientStore(store, store.faults), close: () => undefined };
+    return { store: resilientStore(store, store.faults, undefined, { queueWrites: false }), close: () => undefined };
   });
 
   describe('across connections', () => {
@@ -100,6 +101,45 @@ describeWithPostgres('PostgreSQL store', () => {
       expect(Object.fromEntries(stats)).toEqual({ 0: { count: 20, nextIndex: 20 }, 1: { count: 20, nextIndex: 20 } });
       const ids = (await store.listSamples({ modelId: model.id, genomeId: genome.id }, null, 100)).map((s) => s.id);
       expect(population.revision).toBe(Math.max(...ids));
+    });
+
+    it("the server's store runs a process's writes at once: a write waiting for a lock holds up no other", async () => {
+      // What a worker process needs to keep its concurrency busy (issue 10, workers bench): on
+      // SQLite the resilient store queues a process's writes (one connection, a blocking busy
+      // wait); on PostgreSQL each write has its own pooled connection and row locks.
+      const opened = await openStore({ dbPath: 'unused.db', postgresUrl: database.url, pgPoolSize: 4 });
+      const holder = new Pool({ connectionString: database.url, max: 1 });
+      const held = await holder.connect();
+      try {
+        const server = opened.store;
+        const model = await server.createModel(modelInput('m'));
+        const genomes = await Promise.all(
+          ['g1', 'g2'].map((name) => server.createGenome({ name, fingerprint: name, genes: ['a'] })),
+        );
+        const input = (genomeId: number) => ({
+          modelId: model.id,
+          genomeId,
+          source: 'IMPORTED' as const,
+          samples: [{ gene: 0, text: 'x' }],
+          updatePopulation: () => ({ counts: '{}', alleleLength: 1 }),
+        });
+        // another connection holds the first population's append lock (postgres-store.ts)
+        await held.query('BEGIN');
+        await held.query('SELECT pg_advisory_xact_lock($1::int4, $2::int4)', [model.id, genomes[0].id]);
+        const blocked = server.appendSamples(input(genomes[0].id));
+        await waitForLockWaiters(held, 1);
+        // the second population's append and a job write finish while the first one waits
+        await expect(server.appendSamples(input(genomes[1].id))).resolves.toMatchObject({ accepted: 1 });
+        await expect(server.createJob({ ...jobOf(model.id, genomes[1].id) })).resolves.toMatchObject({
+          status: 'QUEUED',
+        });
+        await held.query('COMMIT');
+        await expect(blocked).resolves.toMatchObject({ accepted: 1 });
+      } finally {
+        held.release();
+        await holder.end();
+        await opened.close();
+      }
     });
 
     it('a model deleted while an append to it is under way takes those samples too (samples have no foreign keys)', async () => {
@@ -221,3 +261,13 @@ async function waitForLockWaiters(client: { query: Pool['query'] }, count: numbe
   }
   throw new Error(`fewer than ${count} sessions waited for a lock`);
 }
+
+const jobOf = (modelId: number, genomeId: number) => ({
+  modelId,
+  genomeId,
+  samplesPerGene: 1,
+  maxTokens: 4,
+  status: 'QUEUED' as const,
+  completed: 0,
+  total: 1,
+});
