@@ -96,6 +96,8 @@ export class PostgresStore implements Store {
   /** storage faults seen by the methods (recorded by resilient-store.ts), for `health()` */
   readonly faults = new FaultLog();
   private closed = false;
+  /** the last append queued per population (`model:genome`) in this process, see appendSamples */
+  private readonly appending = new Map<string, Promise<void>>();
 
   constructor(private readonly handle: PostgresHandle) {
     this.db = handle.db;
@@ -150,11 +152,16 @@ export class PostgresStore implements Store {
     return rows.length === 0 ? 0 : Number(rows[0].value);
   }
 
-  /** Called last inside every transaction that changes user data (and with the populations' key, them). */
-  private async bumpDataRevision(tx: Tx, key = DATA_REVISION): Promise<void> {
+  /**
+   * Called last inside every transaction that changes user data (`populations`: and populations).
+   * One statement for both counters: every writer of any process waits for these rows' locks
+   * until its commit, so each round trip spent holding them is one the others wait for too.
+   */
+  private async bumpDataRevision(tx: Tx, populations = false): Promise<void> {
+    const keys = populations ? [DATA_REVISION, POPULATIONS_REVISION] : [DATA_REVISION];
     await tx
       .insert(meta)
-      .values({ key, value: 1 })
+      .values(keys.map((key) => ({ key, value: 1 })))
       .onConflictDoUpdate({ target: meta.key, set: { value: sql`${meta.value} + 1` } });
   }
 
@@ -175,8 +182,7 @@ export class PostgresStore implements Store {
       // ones away, so the samples delete below sees every sample ever stored for it
       await tx.delete(models).where(eq(models.id, id));
       await tx.delete(samples).where(eq(samples.modelId, id));
-      await this.bumpDataRevision(tx);
-      await this.bumpDataRevision(tx, POPULATIONS_REVISION);
+      await this.bumpDataRevision(tx, true);
     });
   }
 
@@ -268,8 +274,7 @@ export class PostgresStore implements Store {
       // genome row first, as in deleteModel
       await tx.delete(genomes).where(eq(genomes.id, id));
       await tx.delete(samples).where(eq(samples.genomeId, id));
-      await this.bumpDataRevision(tx);
-      await this.bumpDataRevision(tx, POPULATIONS_REVISION);
+      await this.bumpDataRevision(tx, true);
     });
   }
 
@@ -305,13 +310,34 @@ export class PostgresStore implements Store {
     return rows.map((r) => r.text);
   }
 
+  /**
+   * Appends to one population from this process wait for each other here, in arrival order,
+   * before they take a pooled connection: waiting on the population's advisory lock instead,
+   * they held every connection of the pool (a job's answers arrive faster than they are stored
+   * on a busy server), and the appends of other populations, job leases and reads waited for a
+   * connection behind them (the workers bench, issue 10).
+   */
   async appendSamples(input: AppendSamplesInput): Promise<AppendSamplesResult> {
-    const { modelId, genomeId } = input;
     input.samples.forEach((s, i) => storable(`completion ${i}`, [s.text]));
+    const key = `${input.modelId}:${input.genomeId}`;
+    const previous = this.appending.get(key) ?? Promise.resolve();
+    const result = previous.then(() => this.appendNow(input));
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.appending.set(key, settled);
+    void settled.then(() => {
+      if (this.appending.get(key) === settled) this.appending.delete(key);
+    });
+    return result;
+  }
+
+  private async appendNow(input: AppendSamplesInput): Promise<AppendSamplesResult> {
+    const { modelId, genomeId } = input;
     return this.db.transaction(async (tx) => {
-      // one writer per population at a time (see the head of this file)
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${modelId}::int4, ${genomeId}::int4)`);
-      await this.checkSampleKeys(tx, modelId, genomeId, input.samples);
+      // one writer per population at a time (see the head of this file), and the keys checked
+      await this.lockAndCheck(tx, modelId, genomeId, input.samples);
       const next = input.samples.some((s) => s.sampleIndex === undefined)
         ? await this.nextSampleIndices(tx, modelId, genomeId)
         : new Map<number, number>();
@@ -376,34 +402,35 @@ export class PostgresStore implements Store {
             counts: population.counts,
           },
         });
-      await this.bumpDataRevision(tx);
-      await this.bumpDataRevision(tx, POPULATIONS_REVISION);
+      await this.bumpDataRevision(tx, true);
       return { accepted: inserted.length, rejected: texts.length - inserted.length, population };
     });
   }
 
   /**
-   * What the foreign keys of `samples` check in SQLite, once per batch instead of once per row
-   * (pg-schema.ts, samples): the model and genome exist, and every gene index is one of the
-   * genome's genes (created with it, 0 to gene count - 1, never changed). KEY SHARE is the lock a
-   * foreign key check takes: it lets other appends through and holds a concurrent deleteModel or
-   * deleteGenome until this transaction ends, and that delete then removes these samples too.
+   * Takes the population's append lock and checks what the foreign keys of `samples` check in
+   * SQLite, once per batch instead of once per row (pg-schema.ts, samples): the model and genome
+   * exist, and every gene index is one of the genome's genes (created with it, 0 to gene count - 1,
+   * never changed). KEY SHARE is the lock a foreign key check takes: it lets other appends through
+   * and holds a concurrent deleteModel or deleteGenome until this transaction ends, and that
+   * delete then removes these samples too. One statement, one round trip.
    */
-  private async checkSampleKeys(
+  private async lockAndCheck(
     tx: Tx,
     modelId: number,
     genomeId: number,
     batch: AppendSamplesInput['samples'],
   ): Promise<void> {
-    const [model] = await tx.select({ id: models.id }).from(models).where(eq(models.id, modelId)).for('key share');
-    if (!model) throw new Error(`appendSamples: there is no model ${modelId}`);
-    const [genome] = await tx
-      .select({ geneCount: genomes.geneCount })
-      .from(genomes)
-      .where(eq(genomes.id, genomeId))
-      .for('key share');
-    if (!genome) throw new Error(`appendSamples: there is no genome ${genomeId}`);
-    const outside = batch.find((s) => !Number.isInteger(s.gene) || s.gene < 0 || s.gene >= genome.geneCount);
+    const { rows } = await tx.execute<{ model: number | null; gene_count: number | null }>(
+      sql`SELECT pg_advisory_xact_lock(${modelId}::int4, ${genomeId}::int4) AS locked,
+            (SELECT id FROM ${models} WHERE id = ${modelId} FOR KEY SHARE) AS model,
+            (SELECT gene_count FROM ${genomes} WHERE id = ${genomeId} FOR KEY SHARE) AS gene_count`,
+    );
+    const [found] = rows;
+    if (found.model === null) throw new Error(`appendSamples: there is no model ${modelId}`);
+    if (found.gene_count === null) throw new Error(`appendSamples: there is no genome ${genomeId}`);
+    const geneCount = found.gene_count;
+    const outside = batch.find((s) => !Number.isInteger(s.gene) || s.gene < 0 || s.gene >= geneCount);
     if (outside) throw new Error(`appendSamples: genome ${genomeId} has no gene ${outside.gene}`);
   }
 

@@ -142,6 +142,42 @@ describeWithPostgres('PostgreSQL store', () => {
       }
     });
 
+    it('appends waiting for one population wait in the process, not on pooled connections: other populations go on', async () => {
+      second = await openPostgres(database.url, { poolSize: 2 });
+      const small = new PostgresStore(second);
+      const holder = new Pool({ connectionString: database.url, max: 1 });
+      const held = await holder.connect();
+      try {
+        const model = await small.createModel(modelInput('m'));
+        const [busy, free] = await Promise.all(
+          ['g1', 'g2'].map((name) => small.createGenome({ name, fingerprint: name, genes: ['a'] })),
+        );
+        const input = (genomeId: number, text: string) => ({
+          modelId: model.id,
+          genomeId,
+          source: 'IMPORTED' as const,
+          samples: [{ gene: 0, text }],
+          updatePopulation: (previous: { counts: string } | null) => ({
+            counts: String(Number(previous?.counts ?? 0) + 1),
+            alleleLength: 1,
+          }),
+        });
+        await held.query('BEGIN');
+        await held.query('SELECT pg_advisory_xact_lock($1::int4, $2::int4)', [model.id, busy.id]);
+        // three answers of one job arrive while its population is locked: more than the pool holds
+        const waiting = ['x', 'y', 'z'].map((text) => small.appendSamples(input(busy.id, text)));
+        await waitForLockWaiters(held, 1);
+        await expect(small.appendSamples(input(free.id, 'w'))).resolves.toMatchObject({ accepted: 1 });
+        await held.query('COMMIT');
+        const done = await Promise.all(waiting);
+        // in arrival order, each on the population the one before left
+        expect(done.map((d) => d.population?.counts)).toEqual(['1', '2', '3']);
+      } finally {
+        held.release();
+        await holder.end();
+      }
+    });
+
     it('a model deleted while an append to it is under way takes those samples too (samples have no foreign keys)', async () => {
       const model = await store.createModel(modelInput('m'));
       const genome = await store.createGenome({ name: 'g', fingerprint: 'fp', genes: ['a', 'b'] });
