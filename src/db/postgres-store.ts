@@ -86,6 +86,10 @@ const sameRows: [
 void sameRows;
 
 const DATA_REVISION = 'data_revision';
+/** rows each revision counter is spread over (bumpDataRevision) */
+const REVISION_SHARDS = 16;
+const randomShard = () => Math.floor(Math.random() * REVISION_SHARDS);
+const populationShard = (modelId: number, genomeId: number) => (modelId * 31 + genomeId) % REVISION_SHARDS;
 /** bumped with every change to populations (samples appended, a model or genome deleted) */
 const POPULATIONS_REVISION = 'populations_revision';
 
@@ -142,26 +146,33 @@ export class PostgresStore implements Store {
     return this.readMeta(POPULATIONS_REVISION);
   }
 
+  /** A counter: the sum of its shards (see bumpDataRevision). */
   private async readMeta(key: string): Promise<number> {
     // a named (prepared) statement: read on every request the response cache could answer
-    const { rows } = await this.handle.pool.query<{ value: string }>({
-      name: 'phylolm-meta-value',
-      text: 'SELECT value FROM meta WHERE key = $1',
+    const { rows } = await this.handle.pool.query<{ value: string | null }>({
+      name: 'phylolm-meta-sum',
+      text: "SELECT sum(value) AS value FROM meta WHERE key = $1 OR starts_with(key, $1 || '#')",
       values: [key],
     });
-    return rows.length === 0 ? 0 : Number(rows[0].value);
+    return rows[0].value === null ? 0 : Number(rows[0].value);
   }
 
   /**
    * Called last inside every transaction that changes user data (`populations`: and populations).
-   * One statement for both counters: every writer of any process waits for these rows' locks
-   * until its commit, so each round trip spent holding them is one the others wait for too.
+   * A writer holds the counter row it bumped until its commit, and every other writer of every
+   * process bumping the same row waits for it: one row per counter made all writes of all
+   * workers commit one after another (the workers bench, issue 10). So each counter is spread
+   * over REVISION_SHARDS rows (`data_revision`, `data_revision#1`, ...) and read as their sum,
+   * which still grows by one with each committed write; appends to one population, already
+   * serialised by its lock, always take the same shard, other writes a random one. One
+   * statement for both counters, data before populations (one lock order for all writers).
    */
-  private async bumpDataRevision(tx: Tx, populations = false): Promise<void> {
+  private async bumpDataRevision(tx: Tx, populations = false, shard = randomShard()): Promise<void> {
     const keys = populations ? [DATA_REVISION, POPULATIONS_REVISION] : [DATA_REVISION];
+    const suffix = shard === 0 ? '' : `#${shard}`;
     await tx
       .insert(meta)
-      .values(keys.map((key) => ({ key, value: 1 })))
+      .values(keys.map((key) => ({ key: `${key}${suffix}`, value: 1 })))
       .onConflictDoUpdate({ target: meta.key, set: { value: sql`${meta.value} + 1` } });
   }
 
@@ -375,7 +386,7 @@ export class PostgresStore implements Store {
       if (input.request) await this.recordRequest(tx, input.request, inserted.length);
       const previous = await this.readPopulation(tx, modelId, genomeId);
       if (inserted.length === 0) {
-        if (input.request) await this.bumpDataRevision(tx);
+        if (input.request) await this.bumpDataRevision(tx, false, populationShard(modelId, genomeId));
         return { accepted: 0, rejected: texts.length, population: previous };
       }
       const updated = input.updatePopulation(
@@ -402,7 +413,7 @@ export class PostgresStore implements Store {
             counts: population.counts,
           },
         });
-      await this.bumpDataRevision(tx, true);
+      await this.bumpDataRevision(tx, true, populationShard(modelId, genomeId));
       return { accepted: inserted.length, rejected: texts.length - inserted.length, population };
     });
   }
