@@ -95,6 +95,14 @@ const POPULATIONS_REVISION = 'populations_revision';
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
+/** A population row as appendSamples reads it (json_build_object: bigint revision as a number) */
+interface PopulationJson {
+  revision: number | string;
+  sampleCount: number;
+  alleleLength: number;
+  counts: string;
+}
+
 export class PostgresStore implements Store {
   private readonly db: PgDb;
   /** storage faults seen by the methods (recorded by resilient-store.ts), for `health()` */
@@ -168,12 +176,7 @@ export class PostgresStore implements Store {
    * statement for both counters, data before populations (one lock order for all writers).
    */
   private async bumpDataRevision(tx: Tx, populations = false, shard = randomShard()): Promise<void> {
-    const keys = populations ? [DATA_REVISION, POPULATIONS_REVISION] : [DATA_REVISION];
-    const suffix = shard === 0 ? '' : `#${shard}`;
-    await tx
-      .insert(meta)
-      .values(keys.map((key) => ({ key: `${key}${suffix}`, value: 1 })))
-      .onConflictDoUpdate({ target: meta.key, set: { value: sql`${meta.value} + 1` } });
+    await tx.execute(this.revisionBump(populations, shard));
   }
 
   async createModel(input: NewModelRow): Promise<ModelRow> {
@@ -367,26 +370,44 @@ export class PostgresStore implements Store {
         texts.push(s.text);
       }
       // One statement for the whole batch; ORDER BY the input position gives ids in input order,
-      // as SQLite's row-by-row inserts do.
-      const created = await tx.execute<{ id: string; gene_index: number; sample_index: number }>(
-        sql`INSERT INTO ${samples} (model_id, genome_id, gene_index, sample_index, text, source, job_id, created_at)
-            SELECT ${modelId}, ${genomeId}, g, s, t, ${input.source}, ${input.jobId ?? null}::int4, ${new Date().toISOString()}
-            FROM unnest(${intArray(geneIndices)}::int4[], ${intArray(sampleIndices)}::int4[], ${textArray(texts)}::text[])
-              WITH ORDINALITY AS u(g, s, t, ord)
-            ORDER BY ord
-            ON CONFLICT DO NOTHING
-            RETURNING id, gene_index, sample_index`,
+      // as SQLite's row-by-row inserts do. The population is read in the same statement: after
+      // the append lock (taken by an earlier statement, so this statement's snapshot sees every
+      // append committed before it), and one round trip fewer per append.
+      const created = await tx.execute<{ population: PopulationJson | null; inserted: [string, number, number][] }>(
+        sql`WITH ins AS (
+              INSERT INTO ${samples} (model_id, genome_id, gene_index, sample_index, text, source, job_id, created_at)
+              SELECT ${modelId}, ${genomeId}, g, s, t, ${input.source}, ${input.jobId ?? null}::int4, ${new Date().toISOString()}
+              FROM unnest(${intArray(geneIndices)}::int4[], ${intArray(sampleIndices)}::int4[], ${textArray(texts)}::text[])
+                WITH ORDINALITY AS u(g, s, t, ord)
+              ORDER BY ord
+              ON CONFLICT DO NOTHING
+              RETURNING id, gene_index, sample_index
+            )
+            SELECT (SELECT json_build_object('revision', p.revision, 'sampleCount', p.sample_count,
+                      'alleleLength', p.allele_length, 'counts', p.counts)
+                    FROM ${populations} p WHERE p.model_id = ${modelId} AND p.genome_id = ${genomeId}) AS population,
+                   (SELECT coalesce(json_agg(json_build_array(id::text, gene_index, sample_index)), '[]'::json) FROM ins) AS inserted`,
       );
-      const inserted = created.rows
-        .map((r) => {
-          const at = position.get(`${r.gene_index}:${r.sample_index}`)!;
-          return { at, id: Number(r.id), gene: r.gene_index, text: texts[at] };
+      const [{ population: stored, inserted: rows }] = created.rows;
+      const previous: PopulationState | null = stored && {
+        modelId,
+        genomeId,
+        revision: Number(stored.revision),
+        sampleCount: stored.sampleCount,
+        alleleLength: stored.alleleLength,
+        counts: stored.counts,
+      };
+      const inserted = rows
+        .map(([id, gene, sampleIndex]) => {
+          const at = position.get(`${gene}:${sampleIndex}`)!;
+          return { at, id: Number(id), gene, text: texts[at] };
         })
         .sort((a, b) => a.at - b.at);
-      if (input.request) await this.recordRequest(tx, input.request, inserted.length);
-      const previous = await this.readPopulation(tx, modelId, genomeId);
+      const shard = populationShard(modelId, genomeId);
       if (inserted.length === 0) {
-        if (input.request) await this.bumpDataRevision(tx, false, populationShard(modelId, genomeId));
+        if (input.request) {
+          await tx.execute(sql`WITH ${this.requestRecord(input.request, 0)} ${this.revisionBump(false, shard)}`);
+        }
         return { accepted: 0, rejected: texts.length, population: previous };
       }
       const updated = input.updatePopulation(
@@ -401,31 +422,48 @@ export class PostgresStore implements Store {
         alleleLength: updated.alleleLength,
         counts: updated.counts,
       };
-      await tx
-        .insert(populations)
-        .values(population)
-        .onConflictDoUpdate({
-          target: [populations.modelId, populations.genomeId],
-          set: {
-            revision: population.revision,
-            sampleCount: population.sampleCount,
-            alleleLength: population.alleleLength,
-            counts: population.counts,
-          },
-        });
-      await this.bumpDataRevision(tx, true, populationShard(modelId, genomeId));
+      // the request's record, the population and the revisions: one statement, the bump last
+      const upsert = sql`INSERT INTO ${populations} (model_id, genome_id, revision, sample_count, allele_length, counts)
+          VALUES (${modelId}, ${genomeId}, ${population.revision}, ${population.sampleCount}, ${population.alleleLength}, ${population.counts})
+          ON CONFLICT (model_id, genome_id) DO UPDATE SET revision = excluded.revision,
+            sample_count = excluded.sample_count, allele_length = excluded.allele_length, counts = excluded.counts`;
+      await tx.execute(
+        input.request
+          ? sql`WITH ${this.requestRecord(input.request, inserted.length)}, p AS (${upsert}) ${this.revisionBump(true, shard)}`
+          : sql`WITH p AS (${upsert}) ${this.revisionBump(true, shard)}`,
+      );
       return { accepted: inserted.length, rejected: texts.length - inserted.length, population };
     });
   }
 
   /**
-   * Takes the population's append lock and checks what the foreign keys of `samples` check in
-   * SQLite, once per batch instead of once per row (pg-schema.ts, samples): the model and genome
-   * exist, and every gene index is one of the genome's genes (created with it, 0 to gene count - 1,
-   * never changed). KEY SHARE is the lock a foreign key check takes: it lets other appends through
-   * and holds a concurrent deleteModel or deleteGenome until this transaction ends, and that
-   * delete then removes these samples too. One statement, one round trip.
+   * A probing request's record and its job's counters, as two data-modifying parts of a WITH
+   * clause: probe_requests gets the row, the job's counters move with the accepted samples.
    */
+  private requestRecord(request: NonNullable<AppendSamplesInput['request']>, accepted: number): SQL {
+    return sql`logged AS (
+        INSERT INTO ${probeRequests} (job_id, gene_index, samples, prompt_tokens, completion_tokens, cost_usd)
+        VALUES (${request.jobId}, ${request.gene}, ${request.samples}, ${request.promptTokens},
+          ${request.completionTokens}, ${request.costUsd}::float8)
+      ), counted AS (
+        UPDATE ${probeJobs} SET completed = completed + ${accepted}, requests = requests + 1,
+          prompt_tokens = prompt_tokens + ${request.promptTokens},
+          completion_tokens = completion_tokens + ${request.completionTokens},
+          cost_usd = cost_usd + ${request.costUsd}::float8
+        WHERE id = ${request.jobId}
+      )`;
+  }
+
+  /** bumpDataRevision as a statement of its own, to end a WITH clause */
+  private revisionBump(populations: boolean, shard: number): SQL {
+    const suffix = shard === 0 ? '' : `#${shard}`;
+    const rows = (populations ? [DATA_REVISION, POPULATIONS_REVISION] : [DATA_REVISION]).map(
+      (key) => sql`(${`${key}${suffix}`}, 1)`,
+    );
+    return sql`INSERT INTO ${meta} (key, value) VALUES ${sql.join(rows, sql`, `)}
+      ON CONFLICT (key) DO UPDATE SET value = ${meta}.value + 1`;
+  }
+
   private async lockAndCheck(
     tx: Tx,
     modelId: number,
@@ -445,31 +483,6 @@ export class PostgresStore implements Store {
     if (outside) throw new Error(`appendSamples: genome ${genomeId} has no gene ${outside.gene}`);
   }
 
-  private async recordRequest(
-    tx: Tx,
-    request: NonNullable<AppendSamplesInput['request']>,
-    accepted: number,
-  ): Promise<void> {
-    await tx.insert(probeRequests).values({
-      jobId: request.jobId,
-      geneIndex: request.gene,
-      samples: request.samples,
-      promptTokens: request.promptTokens,
-      completionTokens: request.completionTokens,
-      costUsd: request.costUsd,
-    });
-    await tx
-      .update(probeJobs)
-      .set({
-        completed: sql`${probeJobs.completed} + ${accepted}`,
-        requests: sql`${probeJobs.requests} + 1`,
-        promptTokens: sql`${probeJobs.promptTokens} + ${request.promptTokens}`,
-        completionTokens: sql`${probeJobs.completionTokens} + ${request.completionTokens}`,
-        costUsd: sql`${probeJobs.costUsd} + ${request.costUsd}::float8`,
-      })
-      .where(eq(probeJobs.id, request.jobId));
-  }
-
   /** Next free sample index per gene for one (model, genome). */
   private async nextSampleIndices(tx: Tx, modelId: number, genomeId: number): Promise<Map<number, number>> {
     const rows = await tx
@@ -478,14 +491,6 @@ export class PostgresStore implements Store {
       .where(and(eq(samples.modelId, modelId), eq(samples.genomeId, genomeId)))
       .groupBy(samples.geneIndex);
     return new Map(rows.map((r) => [r.gene, Number(r.last) + 1]));
-  }
-
-  private async readPopulation(tx: Tx, modelId: number, genomeId: number): Promise<PopulationState | null> {
-    const [row] = await tx
-      .select()
-      .from(populations)
-      .where(and(eq(populations.modelId, modelId), eq(populations.genomeId, genomeId)));
-    return row ?? null;
   }
 
   async listSamples(
