@@ -50,7 +50,15 @@ export class ComputeClaims {
    */
   async turn<E>(key: string, lookup: () => Promise<E | undefined>): Promise<Turn<E>> {
     for (;;) {
-      if (await this.store.claimComputation(key, this.owner, Date.now(), Date.now() + this.claimMs)) {
+      let mine: boolean;
+      try {
+        mine = await this.store.claimComputation(key, this.owner, Date.now(), Date.now() + this.claimMs);
+      } catch {
+        // a database refusing writes (full, read-only) can still be read and computed from: the
+        // claim only saves work, so its failure must not fail the request
+        return { claimed: { release: () => undefined } };
+      }
+      if (mine) {
         // the previous holder may have stored it and let go between our last look and the claim
         const stored = await lookup();
         if (stored !== undefined) {

@@ -112,6 +112,13 @@ describe('ComputeClaims', () => {
     expect(await store.claimComputation('key', 'someone else', Date.now(), Date.now() + 1_000)).toBe(false);
   });
 
+  it('a database refusing the claim (full, read-only) does not fail the computation: it runs unclaimed', async () => {
+    const refusing = Object.create(store) as SqliteStore;
+    refusing.claimComputation = () => Promise.reject(new Error('the database is read-only'));
+    const turn = await new ComputeClaims(refusing).turn('key', async () => undefined);
+    expect('claimed' in turn).toBe(true);
+  });
+
   it('a waiting process takes the stored result as soon as it appears, and its claim is let go after the write', async () => {
     const first = new ComputeClaims(store, { pollMs: 20 });
     const second = new ComputeClaims(store, { pollMs: 20 });
