@@ -85,7 +85,7 @@ async function benchOne(engine: 'SQLite' | 'PostgreSQL', models: number, pg: Ben
     const mb = (models * models * 8) / 1e6;
     report(`${engine}: storing that matrix (${mb.toFixed(0)} MB, written behind the answer)`, stored.ms);
     const cached = await time(() => services.distances.similarity(genome, all));
-    report(`${engine}: the same matrix again, cached (revisions read, matrix from memory)`, cached.ms);
+    report(`${engine}: the same matrix asked again (memory cache, else the stored row)`, cached.ms);
   } finally {
     await app.close();
     await database?.drop();
