@@ -49,6 +49,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     registry,
     compute,
     feed: scaleOut?.feed,
+    computeClaims: { claimMs: config.computeClaimMs },
     probing: {
       concurrency: config.probeConcurrency,
       retry: { maxAttempts: config.probeMaxAttempts, baseDelayMs: config.probeRetryBaseMs },

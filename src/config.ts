@@ -40,6 +40,8 @@ export interface Config {
   probeBatchPollMs: number;
   /** how long a process's claim on a job holds without renewal (other processes take over after) */
   jobLeaseMs: number;
+  /** how long a process's claim on a cold computation holds others off (compute-claims.ts) */
+  computeClaimMs: number;
   /** on PostgreSQL: probing jobs one process runs at once */
   workerJobs: number;
   /** on PostgreSQL: provider requests in flight in this process at most, under each provider's global limit */
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     probeRetryBaseMs: integer(env, 'PHYLOLM_PROBE_RETRY_BASE_MS', 500, 0, 600_000),
     probeBatchPollMs: integer(env, 'PHYLOLM_BATCH_POLL_MS', 30_000, 10, 3_600_000),
     jobLeaseMs: integer(env, 'PHYLOLM_JOB_LEASE_MS', 30_000, 300, 3_600_000),
+    computeClaimMs: integer(env, 'PHYLOLM_COMPUTE_CLAIM_MS', 120_000, 100, 3_600_000),
     workerJobs: integer(env, 'PHYLOLM_WORKER_JOBS', 4, 1, 1024),
     workerConcurrency: env.PHYLOLM_WORKER_CONCURRENCY
       ? integer(env, 'PHYLOLM_WORKER_CONCURRENCY', 16, 1, 1024)

@@ -37,7 +37,8 @@ export async function openStore(location: StoreLocation): Promise<OpenedStore> {
     const handle = await openPostgres(location.postgresUrl, { poolSize: location.pgPoolSize });
     const opened = new PostgresStore(handle);
     return {
-      store: resilientStore(opened, opened.faults),
+      // writes at once: each takes a pooled connection (resilient-store.ts, queueWrites)
+      store: resilientStore(opened, opened.faults, undefined, { queueWrites: false }),
       database: { kind: 'postgres', handle },
       location: handle.safeUrl,
       close: () => opened.close(),

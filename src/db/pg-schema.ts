@@ -20,7 +20,6 @@ import {
   boolean,
   customType,
   doublePrecision,
-  foreignKey,
   index,
   integer,
   pgTable,
@@ -99,7 +98,12 @@ export const samples = pgTable(
   'samples',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
-    modelId: modelRef(),
+    // No foreign keys on purpose (SQLite has them): PostgreSQL checks a foreign key row by row,
+    // with a trigger per inserted row per key, which was half the time of a bulk import (issue
+    // 10). postgres-store.ts keeps the same guarantees per batch instead: appendSamples takes a
+    // KEY SHARE lock on the model and genome rows and checks the gene indices against the
+    // genome's gene count; deleteModel and deleteGenome delete the samples themselves.
+    modelId: integer('model_id').notNull(),
     genomeId: integer('genome_id').notNull(),
     geneIndex: integer('gene_index').notNull(),
     sampleIndex: integer('sample_index').notNull(),
@@ -108,12 +112,7 @@ export const samples = pgTable(
     jobId: integer('job_id'),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex('samples_identity_unique').on(t.modelId, t.genomeId, t.geneIndex, t.sampleIndex),
-    foreignKey({ columns: [t.genomeId, t.geneIndex], foreignColumns: [genes.genomeId, genes.index] }).onDelete(
-      'cascade',
-    ),
-  ],
+  (t) => [uniqueIndex('samples_identity_unique').on(t.modelId, t.genomeId, t.geneIndex, t.sampleIndex)],
 );
 
 export const populations = pgTable(
@@ -139,6 +138,18 @@ export const scores = pgTable(
   },
   (t) => [primaryKey({ columns: [t.modelId, t.benchmark] }), index('scores_benchmark_idx').on(t.benchmark)],
 );
+
+/**
+ * Who is computing a cold cached result right now (issue 10): a process about to compute the
+ * entry `key` of `computations` claims it here first; another process asked for the same key
+ * waits for the stored row instead of computing it too. `until` (epoch ms) bounds the claim, so
+ * a claimer that died holds nobody up for longer (ComputeClaims, src/services/compute-claims.ts).
+ */
+export const computationClaims = pgTable('computation_claims', {
+  key: text('key').primaryKey(),
+  owner: text('owner').notNull(),
+  until: bigint('until', { mode: 'number' }).notNull(),
+});
 
 /**
  * Declared score ranges of benchmarks (issue 12): a benchmark without a row has the range [0, 1].

@@ -19,6 +19,7 @@ import type * as sqliteSchema from './schema';
 import type { PgDb, PostgresHandle } from './postgres-client';
 import {
   benchmarkRanges,
+  computationClaims,
   computations,
   driftAlerts,
   genes,
@@ -85,16 +86,30 @@ const sameRows: [
 void sameRows;
 
 const DATA_REVISION = 'data_revision';
+/** rows each revision counter is spread over (bumpDataRevision) */
+const REVISION_SHARDS = 16;
+const randomShard = () => Math.floor(Math.random() * REVISION_SHARDS);
+const populationShard = (modelId: number, genomeId: number) => (modelId * 31 + genomeId) % REVISION_SHARDS;
 /** bumped with every change to populations (samples appended, a model or genome deleted) */
 const POPULATIONS_REVISION = 'populations_revision';
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
+
+/** A population row as appendSamples reads it (json_build_object: bigint revision as a number) */
+interface PopulationJson {
+  revision: number | string;
+  sampleCount: number;
+  alleleLength: number;
+  counts: string;
+}
 
 export class PostgresStore implements Store {
   private readonly db: PgDb;
   /** storage faults seen by the methods (recorded by resilient-store.ts), for `health()` */
   readonly faults = new FaultLog();
   private closed = false;
+  /** the last append queued per population (`model:genome`) in this process, see appendSamples */
+  private readonly appending = new Map<string, Promise<void>>();
 
   constructor(private readonly handle: PostgresHandle) {
     this.db = handle.db;
@@ -139,22 +154,29 @@ export class PostgresStore implements Store {
     return this.readMeta(POPULATIONS_REVISION);
   }
 
+  /** A counter: the sum of its shards (see bumpDataRevision). */
   private async readMeta(key: string): Promise<number> {
     // a named (prepared) statement: read on every request the response cache could answer
-    const { rows } = await this.handle.pool.query<{ value: string }>({
-      name: 'phylolm-meta-value',
-      text: 'SELECT value FROM meta WHERE key = $1',
+    const { rows } = await this.handle.pool.query<{ value: string | null }>({
+      name: 'phylolm-meta-sum',
+      text: "SELECT sum(value) AS value FROM meta WHERE key = $1 OR starts_with(key, $1 || '#')",
       values: [key],
     });
-    return rows.length === 0 ? 0 : Number(rows[0].value);
+    return rows[0].value === null ? 0 : Number(rows[0].value);
   }
 
-  /** Called last inside every transaction that changes user data (and with the populations' key, them). */
-  private async bumpDataRevision(tx: Tx, key = DATA_REVISION): Promise<void> {
-    await tx
-      .insert(meta)
-      .values({ key, value: 1 })
-      .onConflictDoUpdate({ target: meta.key, set: { value: sql`${meta.value} + 1` } });
+  /**
+   * Called last inside every transaction that changes user data (`populations`: and populations).
+   * A writer holds the counter row it bumped until its commit, and every other writer of every
+   * process bumping the same row waits for it: one row per counter made all writes of all
+   * workers commit one after another (the workers bench, issue 10). So each counter is spread
+   * over REVISION_SHARDS rows (`data_revision`, `data_revision#1`, ...) and read as their sum,
+   * which still grows by one with each committed write; appends to one population, already
+   * serialised by its lock, always take the same shard, other writes a random one. One
+   * statement for both counters, data before populations (one lock order for all writers).
+   */
+  private async bumpDataRevision(tx: Tx, populations = false, shard = randomShard()): Promise<void> {
+    await tx.execute(this.revisionBump(populations, shard));
   }
 
   async createModel(input: NewModelRow): Promise<ModelRow> {
@@ -170,9 +192,11 @@ export class PostgresStore implements Store {
 
   async deleteModel(id: number): Promise<void> {
     await this.db.transaction(async (tx) => {
+      // the model row first: its lock waits for appends holding KEY SHARE on it and turns later
+      // ones away, so the samples delete below sees every sample ever stored for it
       await tx.delete(models).where(eq(models.id, id));
-      await this.bumpDataRevision(tx);
-      await this.bumpDataRevision(tx, POPULATIONS_REVISION);
+      await tx.delete(samples).where(eq(samples.modelId, id));
+      await this.bumpDataRevision(tx, true);
     });
   }
 
@@ -261,9 +285,10 @@ export class PostgresStore implements Store {
 
   async deleteGenome(id: number): Promise<void> {
     await this.db.transaction(async (tx) => {
+      // genome row first, as in deleteModel
       await tx.delete(genomes).where(eq(genomes.id, id));
-      await this.bumpDataRevision(tx);
-      await this.bumpDataRevision(tx, POPULATIONS_REVISION);
+      await tx.delete(samples).where(eq(samples.genomeId, id));
+      await this.bumpDataRevision(tx, true);
     });
   }
 
@@ -299,12 +324,34 @@ export class PostgresStore implements Store {
     return rows.map((r) => r.text);
   }
 
+  /**
+   * Appends to one population from this process wait for each other here, in arrival order,
+   * before they take a pooled connection: waiting on the population's advisory lock instead,
+   * they held every connection of the pool (a job's answers arrive faster than they are stored
+   * on a busy server), and the appends of other populations, job leases and reads waited for a
+   * connection behind them (the workers bench, issue 10).
+   */
   async appendSamples(input: AppendSamplesInput): Promise<AppendSamplesResult> {
-    const { modelId, genomeId } = input;
     input.samples.forEach((s, i) => storable(`completion ${i}`, [s.text]));
+    const key = `${input.modelId}:${input.genomeId}`;
+    const previous = this.appending.get(key) ?? Promise.resolve();
+    const result = previous.then(() => this.appendNow(input));
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.appending.set(key, settled);
+    void settled.then(() => {
+      if (this.appending.get(key) === settled) this.appending.delete(key);
+    });
+    return result;
+  }
+
+  private async appendNow(input: AppendSamplesInput): Promise<AppendSamplesResult> {
+    const { modelId, genomeId } = input;
     return this.db.transaction(async (tx) => {
-      // one writer per population at a time (see the head of this file)
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${modelId}::int4, ${genomeId}::int4)`);
+      // one writer per population at a time (see the head of this file), and the keys checked
+      await this.lockAndCheck(tx, modelId, genomeId, input.samples);
       const next = input.samples.some((s) => s.sampleIndex === undefined)
         ? await this.nextSampleIndices(tx, modelId, genomeId)
         : new Map<number, number>();
@@ -323,26 +370,44 @@ export class PostgresStore implements Store {
         texts.push(s.text);
       }
       // One statement for the whole batch; ORDER BY the input position gives ids in input order,
-      // as SQLite's row-by-row inserts do.
-      const created = await tx.execute<{ id: string; gene_index: number; sample_index: number }>(
-        sql`INSERT INTO ${samples} (model_id, genome_id, gene_index, sample_index, text, source, job_id, created_at)
-            SELECT ${modelId}, ${genomeId}, g, s, t, ${input.source}, ${input.jobId ?? null}::int4, ${new Date().toISOString()}
-            FROM unnest(${intArray(geneIndices)}::int4[], ${intArray(sampleIndices)}::int4[], ${textArray(texts)}::text[])
-              WITH ORDINALITY AS u(g, s, t, ord)
-            ORDER BY ord
-            ON CONFLICT DO NOTHING
-            RETURNING id, gene_index, sample_index`,
+      // as SQLite's row-by-row inserts do. The population is read in the same statement: after
+      // the append lock (taken by an earlier statement, so this statement's snapshot sees every
+      // append committed before it), and one round trip fewer per append.
+      const created = await tx.execute<{ population: PopulationJson | null; inserted: [string, number, number][] }>(
+        sql`WITH ins AS (
+              INSERT INTO ${samples} (model_id, genome_id, gene_index, sample_index, text, source, job_id, created_at)
+              SELECT ${modelId}, ${genomeId}, g, s, t, ${input.source}, ${input.jobId ?? null}::int4, ${new Date().toISOString()}
+              FROM unnest(${intArray(geneIndices)}::int4[], ${intArray(sampleIndices)}::int4[], ${textArray(texts)}::text[])
+                WITH ORDINALITY AS u(g, s, t, ord)
+              ORDER BY ord
+              ON CONFLICT DO NOTHING
+              RETURNING id, gene_index, sample_index
+            )
+            SELECT (SELECT json_build_object('revision', p.revision, 'sampleCount', p.sample_count,
+                      'alleleLength', p.allele_length, 'counts', p.counts)
+                    FROM ${populations} p WHERE p.model_id = ${modelId} AND p.genome_id = ${genomeId}) AS population,
+                   (SELECT coalesce(json_agg(json_build_array(id::text, gene_index, sample_index)), '[]'::json) FROM ins) AS inserted`,
       );
-      const inserted = created.rows
-        .map((r) => {
-          const at = position.get(`${r.gene_index}:${r.sample_index}`)!;
-          return { at, id: Number(r.id), gene: r.gene_index, text: texts[at] };
+      const [{ population: stored, inserted: rows }] = created.rows;
+      const previous: PopulationState | null = stored && {
+        modelId,
+        genomeId,
+        revision: Number(stored.revision),
+        sampleCount: stored.sampleCount,
+        alleleLength: stored.alleleLength,
+        counts: stored.counts,
+      };
+      const inserted = rows
+        .map(([id, gene, sampleIndex]) => {
+          const at = position.get(`${gene}:${sampleIndex}`)!;
+          return { at, id: Number(id), gene, text: texts[at] };
         })
         .sort((a, b) => a.at - b.at);
-      if (input.request) await this.recordRequest(tx, input.request, inserted.length);
-      const previous = await this.readPopulation(tx, modelId, genomeId);
+      const shard = populationShard(modelId, genomeId);
       if (inserted.length === 0) {
-        if (input.request) await this.bumpDataRevision(tx);
+        if (input.request) {
+          await tx.execute(sql`WITH ${this.requestRecord(input.request, 0)} ${this.revisionBump(false, shard)}`);
+        }
         return { accepted: 0, rejected: texts.length, population: previous };
       }
       const updated = input.updatePopulation(
@@ -357,47 +422,65 @@ export class PostgresStore implements Store {
         alleleLength: updated.alleleLength,
         counts: updated.counts,
       };
-      await tx
-        .insert(populations)
-        .values(population)
-        .onConflictDoUpdate({
-          target: [populations.modelId, populations.genomeId],
-          set: {
-            revision: population.revision,
-            sampleCount: population.sampleCount,
-            alleleLength: population.alleleLength,
-            counts: population.counts,
-          },
-        });
-      await this.bumpDataRevision(tx);
-      await this.bumpDataRevision(tx, POPULATIONS_REVISION);
+      // the request's record, the population and the revisions: one statement, the bump last
+      const upsert = sql`INSERT INTO ${populations} (model_id, genome_id, revision, sample_count, allele_length, counts)
+          VALUES (${modelId}, ${genomeId}, ${population.revision}, ${population.sampleCount}, ${population.alleleLength}, ${population.counts})
+          ON CONFLICT (model_id, genome_id) DO UPDATE SET revision = excluded.revision,
+            sample_count = excluded.sample_count, allele_length = excluded.allele_length, counts = excluded.counts`;
+      await tx.execute(
+        input.request
+          ? sql`WITH ${this.requestRecord(input.request, inserted.length)}, p AS (${upsert}) ${this.revisionBump(true, shard)}`
+          : sql`WITH p AS (${upsert}) ${this.revisionBump(true, shard)}`,
+      );
       return { accepted: inserted.length, rejected: texts.length - inserted.length, population };
     });
   }
 
-  private async recordRequest(
+  /**
+   * A probing request's record and its job's counters, as two data-modifying parts of a WITH
+   * clause: probe_requests gets the row, the job's counters move with the accepted samples.
+   */
+  private requestRecord(request: NonNullable<AppendSamplesInput['request']>, accepted: number): SQL {
+    return sql`logged AS (
+        INSERT INTO ${probeRequests} (job_id, gene_index, samples, prompt_tokens, completion_tokens, cost_usd)
+        VALUES (${request.jobId}, ${request.gene}, ${request.samples}, ${request.promptTokens},
+          ${request.completionTokens}, ${request.costUsd}::float8)
+      ), counted AS (
+        UPDATE ${probeJobs} SET completed = completed + ${accepted}, requests = requests + 1,
+          prompt_tokens = prompt_tokens + ${request.promptTokens},
+          completion_tokens = completion_tokens + ${request.completionTokens},
+          cost_usd = cost_usd + ${request.costUsd}::float8
+        WHERE id = ${request.jobId}
+      )`;
+  }
+
+  /** bumpDataRevision as a statement of its own, to end a WITH clause */
+  private revisionBump(populations: boolean, shard: number): SQL {
+    const suffix = shard === 0 ? '' : `#${shard}`;
+    const rows = (populations ? [DATA_REVISION, POPULATIONS_REVISION] : [DATA_REVISION]).map(
+      (key) => sql`(${`${key}${suffix}`}, 1)`,
+    );
+    return sql`INSERT INTO ${meta} (key, value) VALUES ${sql.join(rows, sql`, `)}
+      ON CONFLICT (key) DO UPDATE SET value = ${meta}.value + 1`;
+  }
+
+  private async lockAndCheck(
     tx: Tx,
-    request: NonNullable<AppendSamplesInput['request']>,
-    accepted: number,
+    modelId: number,
+    genomeId: number,
+    batch: AppendSamplesInput['samples'],
   ): Promise<void> {
-    await tx.insert(probeRequests).values({
-      jobId: request.jobId,
-      geneIndex: request.gene,
-      samples: request.samples,
-      promptTokens: request.promptTokens,
-      completionTokens: request.completionTokens,
-      costUsd: request.costUsd,
-    });
-    await tx
-      .update(probeJobs)
-      .set({
-        completed: sql`${probeJobs.completed} + ${accepted}`,
-        requests: sql`${probeJobs.requests} + 1`,
-        promptTokens: sql`${probeJobs.promptTokens} + ${request.promptTokens}`,
-        completionTokens: sql`${probeJobs.completionTokens} + ${request.completionTokens}`,
-        costUsd: sql`${probeJobs.costUsd} + ${request.costUsd}::float8`,
-      })
-      .where(eq(probeJobs.id, request.jobId));
+    const { rows } = await tx.execute<{ model: number | null; gene_count: number | null }>(
+      sql`SELECT pg_advisory_xact_lock(${modelId}::int4, ${genomeId}::int4) AS locked,
+            (SELECT id FROM ${models} WHERE id = ${modelId} FOR KEY SHARE) AS model,
+            (SELECT gene_count FROM ${genomes} WHERE id = ${genomeId} FOR KEY SHARE) AS gene_count`,
+    );
+    const [found] = rows;
+    if (found.model === null) throw new Error(`appendSamples: there is no model ${modelId}`);
+    if (found.gene_count === null) throw new Error(`appendSamples: there is no genome ${genomeId}`);
+    const geneCount = found.gene_count;
+    const outside = batch.find((s) => !Number.isInteger(s.gene) || s.gene < 0 || s.gene >= geneCount);
+    if (outside) throw new Error(`appendSamples: genome ${genomeId} has no gene ${outside.gene}`);
   }
 
   /** Next free sample index per gene for one (model, genome). */
@@ -408,14 +491,6 @@ export class PostgresStore implements Store {
       .where(and(eq(samples.modelId, modelId), eq(samples.genomeId, genomeId)))
       .groupBy(samples.geneIndex);
     return new Map(rows.map((r) => [r.gene, Number(r.last) + 1]));
-  }
-
-  private async readPopulation(tx: Tx, modelId: number, genomeId: number): Promise<PopulationState | null> {
-    const [row] = await tx
-      .select()
-      .from(populations)
-      .where(and(eq(populations.modelId, modelId), eq(populations.genomeId, genomeId)));
-    return row ?? null;
   }
 
   async listSamples(
@@ -724,6 +799,30 @@ export class PostgresStore implements Store {
       await this.db.delete(computations).where(inArray(computations.key, chunk));
       return [];
     });
+  }
+
+  async claimComputation(key: string, owner: string, now: number, until: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await tx.delete(computationClaims).where(sql`${computationClaims.until} < ${now}`);
+      // one statement: a concurrent claim of the same key waits for this row's lock and then
+      // re-checks the WHERE clause on the committed row (as claimJob), so one claimant wins
+      const won = await tx
+        .insert(computationClaims)
+        .values({ key, owner, until })
+        .onConflictDoUpdate({
+          target: computationClaims.key,
+          set: { owner, until },
+          setWhere: sql`${computationClaims.owner} = ${owner} OR ${computationClaims.until} < ${now}`,
+        })
+        .returning({ key: computationClaims.key });
+      return won.length === 1;
+    });
+  }
+
+  async releaseComputation(key: string, owner: string): Promise<void> {
+    await this.db
+      .delete(computationClaims)
+      .where(and(eq(computationClaims.key, key), eq(computationClaims.owner, owner)));
   }
 }
 

@@ -34,8 +34,8 @@ export interface ContentionRetry {
 export const DEFAULT_CONTENTION_RETRY: ContentionRetry = { attempts: 40, baseDelayMs: 10, maxDelayMs: 500 };
 
 /**
- * Methods that write: queued one at a time, and their success shows that the storage accepts
- * writes again. A write missing here still works, only without those two.
+ * Methods that write: queued one at a time (unless `queueWrites` is off), and their success
+ * shows that the storage accepts writes again. A write missing here still works, only without those two.
  */
 const WRITES: ReadonlySet<keyof Store> = new Set<keyof Store>([
   'createModel',
@@ -57,6 +57,8 @@ const WRITES: ReadonlySet<keyof Store> = new Set<keyof Store>([
   'putComputation',
   'touchComputation',
   'deleteComputations',
+  'claimComputation',
+  'releaseComputation',
 ]);
 
 /**
@@ -67,10 +69,20 @@ export function resilientStore<S extends Store>(
   store: S,
   faults: FaultLog,
   retry: ContentionRetry = DEFAULT_CONTENTION_RETRY,
+  {
+    queueWrites = true,
+  }: {
+    /**
+     * SQLite (the default): writes of this process go one at a time. The connection runs them one
+     * at a time anyway, and this way only one of them at a time may sit in SQLite's (blocking)
+     * busy wait; the others wait here without blocking anything. PostgreSQL turns it off: each
+     * write has a pooled connection of its own and locks only the rows it touches, so queueing
+     * them would make a whole process write one transaction at a time (a worker process storing
+     * answers for several jobs ran at one store per round-trip chain: the workers bench, issue 10).
+     */
+    queueWrites?: boolean;
+  } = {},
 ): S {
-  // Writes of this process go one at a time: the connection runs them one at a time anyway, and
-  // this way only one of them at a time may sit in SQLite's (blocking) busy wait; the others
-  // wait here without blocking anything.
   let writes: Promise<unknown> = Promise.resolve();
   return new Proxy(store, {
     get(target, name, receiver) {
@@ -98,7 +110,7 @@ export function resilientStore<S extends Store>(
           }
         }
       };
-      if (!write) return (...args: unknown[]) => call(args);
+      if (!write || !queueWrites) return (...args: unknown[]) => call(args);
       return (...args: unknown[]) => {
         const result = writes.then(() => call(args));
         writes = result.catch(() => undefined);

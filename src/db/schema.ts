@@ -170,6 +170,18 @@ export const computations = sqliteTable(
 );
 
 /**
+ * Who is computing a cold cached result right now (issue 10): a process about to compute the
+ * entry `key` of `computations` claims it here first; another process asked for the same key
+ * waits for the stored row instead of computing it too. `until` (epoch ms) bounds the claim, so
+ * a claimer that died holds nobody up for longer (ComputeClaims, src/services/compute-claims.ts).
+ */
+export const computationClaims = sqliteTable('computation_claims', {
+  key: text('key').primaryKey(),
+  owner: text('owner').notNull(),
+  until: integer('until').notNull(),
+});
+
+/**
  * Monotonic counter of writes to user data (models, genomes, samples, scores). Response caches
  * key on it; derived-cache writes do not bump it. A table rather than process memory so that
  * several processes sharing one database agree on it.

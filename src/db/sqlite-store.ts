@@ -11,6 +11,7 @@ import type { BlobWriter } from './blob-writer';
 import type { DatabaseHandle, Db } from './client';
 import {
   benchmarkRanges,
+  computationClaims,
   computations,
   driftAlerts,
   genes,
@@ -706,6 +707,33 @@ export class SqliteStore implements Store {
     this.db
       .delete(computations)
       .where(inArray(computations.key, [...keys]))
+      .run();
+  }
+
+  async claimComputation(key: string, owner: string, now: number, until: number): Promise<boolean> {
+    // one write transaction: SQLite's single writer makes the check and the claim atomic
+    return this.db.transaction((tx) => {
+      tx.delete(computationClaims)
+        .where(sql`${computationClaims.until} < ${now}`)
+        .run();
+      const won = tx
+        .insert(computationClaims)
+        .values({ key, owner, until })
+        .onConflictDoUpdate({
+          target: computationClaims.key,
+          set: { owner, until },
+          setWhere: sql`${computationClaims.owner} = ${owner} OR ${computationClaims.until} < ${now}`,
+        })
+        .returning({ key: computationClaims.key })
+        .all();
+      return won.length === 1;
+    }, IMMEDIATE);
+  }
+
+  async releaseComputation(key: string, owner: string): Promise<void> {
+    this.db
+      .delete(computationClaims)
+      .where(and(eq(computationClaims.key, key), eq(computationClaims.owner, owner)))
       .run();
   }
 }

@@ -326,4 +326,13 @@ export interface Store {
   putComputation(entry: NewComputation): Promise<void>;
   touchComputation(key: string): Promise<void>;
   deleteComputations(keys: readonly string[]): Promise<void>;
+  /**
+   * Claims the computation of the cold entry `key` for `owner` until `until` (epoch ms): true when
+   * nobody else holds a live claim on it (a claim whose `until` is not past `now`), else false and
+   * nothing changes. Claiming again as the holder extends the claim. Expired claims of any key are
+   * dropped on the way. Not a data write: revisions stay where they are.
+   */
+  claimComputation(key: string, owner: string, now: number, until: number): Promise<boolean>;
+  /** Lets go of `owner`'s claim on `key`; anyone else's claim is left alone. */
+  releaseComputation(key: string, owner: string): Promise<void>;
 }

@@ -5,6 +5,7 @@
  * being asked for (and is pruned by `prune`). Cached entries survive restarts through the store.
  */
 import type { ComputationRow, Store } from '../db/store';
+import type { Claim, ComputeClaims, Turn } from './compute-claims';
 import { LruCache } from './lru-cache';
 import { SingleFlight } from './single-flight';
 import type { WriteBehind } from './write-behind';
@@ -40,6 +41,8 @@ export interface MadeEntry<T> {
 export class ComputationCache<T> {
   private readonly memory: LruCache<CachedEntry<T>>;
   private readonly flights = new SingleFlight();
+  /** writes of entries put in this process and not yet stored, by key */
+  private readonly storing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -47,6 +50,8 @@ export class ComputationCache<T> {
     private readonly codec: Codec<T>,
     private readonly writes: WriteBehind,
     memoryBytes = 256 * 1024 * 1024,
+    /** shared with the other processes on the database: without it, single flight only */
+    private readonly claims?: ComputeClaims,
   ) {
     this.memory = new LruCache(memoryBytes, (entry) => this.codec.size(entry.value));
   }
@@ -71,14 +76,38 @@ export class ComputationCache<T> {
     const hit = await this.get(key);
     if (hit) return hit.value;
     return this.flights.run(key, async () => {
-      const made = await make();
+      const turn = await this.turn(key);
+      if ('stored' in turn) return turn.stored.value;
+      let made: MadeEntry<T>;
+      try {
+        made = await make();
+      } catch (error) {
+        turn.claimed.release();
+        throw error;
+      }
       this.put(
         { key, genomeId: made.genomeId, dependencies: made.dependencies, value: made.value },
         made.current,
         made.keep,
       );
+      turn.claimed.release(this.pendingWrite(key));
       return made.value;
     });
+  }
+
+  /**
+   * This process's turn to compute the cold entry `key` (compute-claims.ts): the entry when
+   * another process stored it meanwhile, else a claim to release once the result is stored
+   * (`pendingWrite`). Without shared claims, always a turn at once.
+   */
+  turn(key: string): Promise<Turn<CachedEntry<T>>> {
+    if (!this.claims) return Promise.resolve({ claimed: NO_CLAIM });
+    return this.claims.turn(key, () => this.get(key));
+  }
+
+  /** The write of `key` put in this process and not yet stored, if any. */
+  pendingWrite(key: string): Promise<void> | undefined {
+    return this.storing.get(key);
   }
 
   /**
@@ -87,7 +116,7 @@ export class ComputationCache<T> {
    */
   put(entry: CachedEntry<T>, current: ReadonlyMap<number, number>, keep?: number): void {
     this.memory.set(entry.key, entry);
-    this.writes.schedule(this.kind, async () => {
+    const written = this.writes.schedule(this.kind, async () => {
       await this.store.putComputation({
         key: entry.key,
         kind: this.kind,
@@ -96,6 +125,10 @@ export class ComputationCache<T> {
         payload: this.codec.encode(entry.value),
       });
       await this.prune(entry.genomeId, current, keep);
+    });
+    this.storing.set(entry.key, written);
+    void written.then(() => {
+      if (this.storing.get(entry.key) === written) this.storing.delete(entry.key);
     });
   }
 
@@ -143,3 +176,5 @@ export class ComputationCache<T> {
     };
   }
 }
+
+const NO_CLAIM: Claim = { release: () => undefined };

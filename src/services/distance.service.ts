@@ -7,6 +7,7 @@
  * the genome donate every pair whose two models are still at the same revision, so adding one
  * model to a cached set of M computes M new pairs, not M^2 / 2.
  */
+import type { ComputeClaims } from './compute-claims';
 import { csvField, formatCsvMatrix } from '../core/format/csv';
 import { formatPhylipDistances, phylipNameTable } from '../core/format/phylip';
 import { countUnknownPairs, neiSimilarityMatrix } from '../core/genetics/nei';
@@ -16,7 +17,7 @@ import type { GenomeRow, ModelRow, PopulationRevision, Store } from '../db/store
 import { blockedSimilarity, worthBlocking } from './blocked-similarity';
 import { float64Codec } from './codecs';
 import type { ObservedCompute } from './compute';
-import { ComputationCache, type Dependencies } from './computation-cache';
+import { ComputationCache, type CachedEntry, type Dependencies } from './computation-cache';
 import { badInput } from './errors';
 import { fingerprint } from './fingerprint';
 import type { EvidenceService, Exclusion, ModelEvidence, Selection, ThresholdRequest } from './evidence.service';
@@ -115,6 +116,8 @@ export class DistanceService {
     private readonly genomes: GenomeService,
     private readonly compute: ObservedCompute,
     private readonly evidence: EvidenceService,
+    /** processes sharing the database compute a cold matrix once (compute-claims.ts) */
+    private readonly claims?: ComputeClaims,
   ) {}
 
   /** The matrix a request names, resolving its genome and model ids. */
@@ -243,20 +246,27 @@ export class DistanceService {
     const cache = this.cacheFor(alleleLength);
     const key = this.keyOf(genome, revisions, alleleLength);
     const hit = await cache.get(key);
-    if (hit) {
-      const modelIds = hit.dependencies.map(([m]) => m);
-      return {
-        key,
-        genome,
-        modelIds,
-        dependencies: hit.dependencies,
-        similarity: hit.value,
-        computedPairs: 0,
-        alleleLength,
-      };
-    }
+    const found = (entry: CachedEntry<Float64Array>): SimilarityMatrix => ({
+      key,
+      genome,
+      modelIds: entry.dependencies.map(([m]) => m),
+      dependencies: entry.dependencies,
+      similarity: entry.value,
+      computedPairs: 0,
+      alleleLength,
+    });
+    if (hit) return found(hit);
 
-    return this.flights.run(key, () => this.build(genome, revisions, alleleLength, cache, alongWith));
+    return this.flights.run(key, async () => {
+      // another process may be computing this very matrix: wait for its stored result instead
+      const turn = await cache.turn(key);
+      if ('stored' in turn) return found(turn.stored);
+      try {
+        return await this.build(genome, revisions, alleleLength, cache, alongWith);
+      } finally {
+        turn.claimed.release(cache.pendingWrite(key));
+      }
+    });
   }
 
   /**
@@ -332,7 +342,7 @@ export class DistanceService {
     if (!cache) {
       // the reference length keeps the kind name it has always had, so stored entries stay valid
       const kind = alleleLength === ALLELE_LENGTH ? 'nei-similarity/v1' : `nei-similarity/v1/k${alleleLength}`;
-      cache = new ComputationCache(this.store, kind, float64Codec, this.writes);
+      cache = new ComputationCache(this.store, kind, float64Codec, this.writes, undefined, this.claims);
       this.caches.set(alleleLength, cache);
     }
     return cache;

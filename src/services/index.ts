@@ -24,6 +24,7 @@ import { RemovalService } from './removal.service';
 import { ScoreService } from './score.service';
 import { TreeService } from './tree.service';
 import type { Telemetry } from './telemetry';
+import { ComputeClaims, type ComputeClaimsOptions } from './compute-claims';
 import { WriteBehind } from './write-behind';
 
 export interface ServiceOptions {
@@ -48,10 +49,16 @@ export interface ServiceOptions {
    * (src/queue/pg-change-feed.ts); default none (one process, or processes polling SQLite).
    */
   feed?: ChangeFeed;
+  /**
+   * Processes sharing one database compute a cold result once (src/services/compute-claims.ts):
+   * the server always passes this; without it (unit tests), single flight within the process only.
+   */
+  computeClaims?: ComputeClaimsOptions;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}) {
   const writes = new WriteBehind(options.logger);
+  const claims = options.computeClaims ? new ComputeClaims(store, options.computeClaims) : undefined;
   const registry = options.registry ?? createProviderRegistry([]);
   const compute = observed(options.compute ?? inlineCompute(), options.telemetry);
   const genomes = new GenomeService(store);
@@ -59,8 +66,8 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
   const populations = new PopulationService(store, compute);
   const samples = new SampleService(store, populations, models, genomes);
   const evidence = new EvidenceService(populations, compute);
-  const distances = new DistanceService(store, populations, writes, models, genomes, compute, evidence);
-  const trees = new TreeService(store, distances, populations, models, genomes, writes, compute, evidence);
+  const distances = new DistanceService(store, populations, writes, models, genomes, compute, evidence, claims);
+  const trees = new TreeService(store, distances, populations, models, genomes, writes, compute, evidence, claims);
   const identity = new IdentityService(store, populations, models, genomes, writes, compute);
   const scores = new ScoreService(store, models);
   const scoreImports = new ScoreImportService(store, models);

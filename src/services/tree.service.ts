@@ -4,6 +4,7 @@
  * key, the method and the bootstrap settings, so a tree is rebuilt exactly when its matrix
  * changes.
  */
+import type { ComputeClaims } from './compute-claims';
 import { exportNewick, type ExportTree } from '../core/format/export-tree';
 import { populationsJson } from '../core/tasks';
 import type { TreeMethodName } from '../core/tree/registry';
@@ -100,8 +101,9 @@ export class TreeService {
     writes: WriteBehind,
     private readonly compute: Compute,
     private readonly evidence: EvidenceService,
+    claims?: ComputeClaims,
   ) {
-    this.cache = new ComputationCache(store, 'tree/v1', jsonCodec<ModelTree>(), writes, 64 * 1024 * 1024);
+    this.cache = new ComputationCache(store, 'tree/v1', jsonCodec<ModelTree>(), writes, 64 * 1024 * 1024, claims);
   }
 
   /** The tree a request names, resolving its ids, as the API shows it. */

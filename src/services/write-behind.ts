@@ -12,12 +12,14 @@ export class WriteBehind {
 
   constructor(private readonly logger?: Logger) {}
 
-  schedule(label: string, write: () => Promise<void>): void {
+  /** Runs `write` just after the current request; the promise settles when it has (never rejects). */
+  schedule(label: string, write: () => Promise<void>): Promise<void> {
     const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
       .then(write)
       .catch((error: unknown) => this.logger?.log('warn', 'could not store a cached result', { label, error }))
       .finally(() => this.pending.delete(done));
     this.pending.add(done);
+    return done;
   }
 
   async flush(): Promise<void> {

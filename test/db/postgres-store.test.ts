@@ -6,6 +6,7 @@
 import { Pool } from 'pg';
 import { openPostgres, type PostgresHandle } from '../../src/db/postgres-client';
 import { PostgresStore } from '../../src/db/postgres-store';
+import { openStore } from '../../src/db/open-store';
 import { resilientStore } from '../../src/db/resilient-store';
 import { asStorageError, StorageError } from '../../src/db/storage-errors';
 import { UnstorableTextError } from '../../src/db/store';
@@ -29,7 +30,7 @@ describeWithPostgres('PostgreSQL store', () => {
 
   describeStoreContract('PostgreSQL, through the retrying store the server uses', async () => {
     await emptyAllTables(database.url);
-    return { store: resilientStore(store, store.faults), close: () => undefined };
+    return { store: resilientStore(store, store.faults, undefined, { queueWrites: false }), close: () => undefined };
   });
 
   describe('across connections', () => {
@@ -102,6 +103,118 @@ describeWithPostgres('PostgreSQL store', () => {
       expect(population.revision).toBe(Math.max(...ids));
     });
 
+    it("the server's store runs a process's writes at once: a write waiting for a lock holds up no other", async () => {
+      // What a worker process needs to keep its concurrency busy (issue 10, workers bench): on
+      // SQLite the resilient store queues a process's writes (one connection, a blocking busy
+      // wait); on PostgreSQL each write has its own pooled connection and row locks.
+      const opened = await openStore({ dbPath: 'unused.db', postgresUrl: database.url, pgPoolSize: 4 });
+      const holder = new Pool({ connectionString: database.url, max: 1 });
+      const held = await holder.connect();
+      try {
+        const server = opened.store;
+        const model = await server.createModel(modelInput('m'));
+        const genomes = await Promise.all(
+          ['g1', 'g2'].map((name) => server.createGenome({ name, fingerprint: name, genes: ['a'] })),
+        );
+        const input = (genomeId: number) => ({
+          modelId: model.id,
+          genomeId,
+          source: 'IMPORTED' as const,
+          samples: [{ gene: 0, text: 'x' }],
+          updatePopulation: () => ({ counts: '{}', alleleLength: 1 }),
+        });
+        // another connection holds the first population's append lock (postgres-store.ts)
+        await held.query('BEGIN');
+        await held.query('SELECT pg_advisory_xact_lock($1::int4, $2::int4)', [model.id, genomes[0].id]);
+        const blocked = server.appendSamples(input(genomes[0].id));
+        await waitForLockWaiters(held, 1);
+        // the second population's append and a job write finish while the first one waits
+        await expect(server.appendSamples(input(genomes[1].id))).resolves.toMatchObject({ accepted: 1 });
+        await expect(server.createJob({ ...jobOf(model.id, genomes[1].id) })).resolves.toMatchObject({
+          status: 'QUEUED',
+        });
+        await held.query('COMMIT');
+        await expect(blocked).resolves.toMatchObject({ accepted: 1 });
+      } finally {
+        held.release();
+        await holder.end();
+        await opened.close();
+      }
+    });
+
+    it('appends waiting for one population wait in the process, not on pooled connections: other populations go on', async () => {
+      second = await openPostgres(database.url, { poolSize: 2 });
+      const small = new PostgresStore(second);
+      const holder = new Pool({ connectionString: database.url, max: 1 });
+      const held = await holder.connect();
+      try {
+        const model = await small.createModel(modelInput('m'));
+        const [busy, free] = await Promise.all(
+          ['g1', 'g2'].map((name) => small.createGenome({ name, fingerprint: name, genes: ['a'] })),
+        );
+        const input = (genomeId: number, text: string) => ({
+          modelId: model.id,
+          genomeId,
+          source: 'IMPORTED' as const,
+          samples: [{ gene: 0, text }],
+          updatePopulation: (previous: { counts: string } | null) => ({
+            counts: String(Number(previous?.counts ?? 0) + 1),
+            alleleLength: 1,
+          }),
+        });
+        await held.query('BEGIN');
+        await held.query('SELECT pg_advisory_xact_lock($1::int4, $2::int4)', [model.id, busy.id]);
+        // three answers of one job arrive while its population is locked: more than the pool holds
+        const waiting = ['x', 'y', 'z'].map((text) => small.appendSamples(input(busy.id, text)));
+        await waitForLockWaiters(held, 1);
+        await expect(small.appendSamples(input(free.id, 'w'))).resolves.toMatchObject({ accepted: 1 });
+        await held.query('COMMIT');
+        const done = await Promise.all(waiting);
+        // in arrival order, each on the population the one before left
+        expect(done.map((d) => d.population?.counts)).toEqual(['1', '2', '3']);
+      } finally {
+        held.release();
+        await holder.end();
+      }
+    });
+
+    it('a model deleted while an append to it is under way takes those samples too (samples have no foreign keys)', async () => {
+      const model = await store.createModel(modelInput('m'));
+      const genome = await store.createGenome({ name: 'g', fingerprint: 'fp', genes: ['a', 'b'] });
+      const input = (text: string) => ({
+        modelId: model.id,
+        genomeId: genome.id,
+        source: 'IMPORTED' as const,
+        samples: [{ gene: 1, text }],
+        updatePopulation: () => ({ counts: '{}', alleleLength: 1 }),
+      });
+      await store.appendSamples(input('first'));
+      // A third connection holds the population row, so the next append stops after inserting its
+      // samples, at its population upsert, holding its KEY SHARE lock on the model.
+      const holder = new Pool({ connectionString: database.url, max: 1 });
+      const held = await holder.connect();
+      try {
+        await held.query('BEGIN');
+        await held.query('SELECT 1 FROM populations WHERE model_id = $1 FOR UPDATE', [model.id]);
+        const appending = store.appendSamples(input('second'));
+        await waitForLockWaiters(held, 1);
+        const deleting = store.deleteModel(model.id);
+        await waitForLockWaiters(held, 2);
+        await held.query('COMMIT');
+        await appending;
+        await deleting;
+      } finally {
+        held.release();
+        await holder.end();
+      }
+      const { rows } = await handle.pool.query('SELECT count(*)::int AS n FROM samples WHERE model_id = $1', [
+        model.id,
+      ]);
+      expect(rows[0].n).toBe(0);
+      // and an append to the deleted model is refused, not stored without its model
+      await expect(store.appendSamples(input('third'))).rejects.toThrow(`there is no model ${model.id}`);
+    });
+
     it('a read-only database gives StorageErrors on writes, reads go on, and health() says why', async () => {
       // one connection, so that the session made read-only below is the one every write uses
       second = await openPostgres(database.url, { poolSize: 1 });
@@ -171,4 +284,26 @@ describeWithPostgres('PostgreSQL store', () => {
       expect((failure as Error).message).not.toContain('secret-password');
     });
   });
+});
+
+/** Waits until `count` other sessions of this database wait for a lock (at most 10 s). */
+async function waitForLockWaiters(client: { query: Pool['query'] }, count: number): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    if (rows[0].n >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`fewer than ${count} sessions waited for a lock`);
+}
+
+const jobOf = (modelId: number, genomeId: number) => ({
+  modelId,
+  genomeId,
+  samplesPerGene: 1,
+  maxTokens: 4,
+  status: 'QUEUED' as const,
+  completed: 0,
+  total: 1,
 });

@@ -453,6 +453,32 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.dataRevision()).toBe(revision);
       });
 
+      it('samples of an unknown model, genome or gene are refused whole: nothing stored, nothing counted', async () => {
+        const { model, genome } = await modelAndGenome();
+        await append(store, model.id, genome.id, [{ gene: 0, text: 'kept' }]);
+        const revision = await store.dataRevision();
+        const before = await store.getPopulations(genome.id);
+        const missingModel = model.id + 100;
+        const missingGenome = genome.id + 100;
+        for (const [modelId, genomeId, gene] of [
+          [missingModel, genome.id, 0],
+          [model.id, missingGenome, 0],
+          // gene 3 is one past the genome's last gene; the valid first sample must not stay behind
+          [model.id, genome.id, 3],
+        ]) {
+          await expect(
+            append(store, modelId, genomeId, [
+              { gene: 0, text: 'lost' },
+              { gene, text: 'lost' },
+            ]),
+          ).rejects.toThrow();
+        }
+        expect(await store.sampleTexts(model.id, genome.id)).toEqual([{ gene: 0, text: 'kept' }]);
+        expect(await store.sampleTexts(missingModel, genome.id)).toEqual([]);
+        expect(await store.getPopulations(genome.id)).toEqual(before);
+        expect(await store.dataRevision()).toBe(revision);
+      });
+
       it("records a job's request and advances its counters with the samples", async () => {
         const { model, genome } = await modelAndGenome();
         const created = await store.createJob(job(model.id, genome.id));
@@ -916,6 +942,37 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.deleteComputations(['a', 'c', 'missing']);
         await store.deleteComputations([]);
         expect((await store.computationIndex(genome.id, 'distances/v1')).map((c) => c.key)).toEqual(['b']);
+      });
+
+      it('claimComputation: one live claim per key; the holder may renew; expiry or release frees it', async () => {
+        const T = 1_000_000;
+        const revision = await store.dataRevision();
+        expect(await store.claimComputation('k', 'A', T, T + 100)).toBe(true);
+        expect(await store.claimComputation('k', 'B', T + 50, T + 150)).toBe(false);
+        // another key is another claim
+        expect(await store.claimComputation('other', 'B', T + 50, T + 150)).toBe(true);
+        // the holder renews; the renewed claim holds past the first one's end
+        expect(await store.claimComputation('k', 'A', T + 60, T + 300)).toBe(true);
+        expect(await store.claimComputation('k', 'B', T + 200, T + 400)).toBe(false);
+        // expired (A died): B takes it over, and A no longer holds it
+        expect(await store.claimComputation('k', 'B', T + 301, T + 500)).toBe(true);
+        expect(await store.claimComputation('k', 'A', T + 302, T + 600)).toBe(false);
+        // a release by a non-holder changes nothing; the holder's release frees it at once
+        await store.releaseComputation('k', 'A');
+        expect(await store.claimComputation('k', 'C', T + 303, T + 700)).toBe(false);
+        await store.releaseComputation('k', 'B');
+        expect(await store.claimComputation('k', 'C', T + 304, T + 700)).toBe(true);
+        await store.releaseComputation('missing', 'A');
+        // claims are not data
+        expect(await store.dataRevision()).toBe(revision);
+      });
+
+      it('claimComputation: of several claiming one key at once, exactly one wins', async () => {
+        const T = 2_000_000;
+        const wins = await Promise.all(
+          ['A', 'B', 'C', 'D'].map((owner) => store.claimComputation('same', owner, T, T + 1_000)),
+        );
+        expect(wins.filter(Boolean)).toHaveLength(1);
       });
     });
 

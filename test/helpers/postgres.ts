@@ -70,7 +70,7 @@ export async function emptyAllTables(url: string): Promise<void> {
   await client.connect();
   try {
     await client.query(
-      'TRUNCATE models, genomes, genes, samples, populations, scores, computations, meta, probe_jobs, probe_requests RESTART IDENTITY CASCADE',
+      'TRUNCATE models, genomes, genes, samples, populations, scores, computations, computation_claims, meta, probe_jobs, probe_requests RESTART IDENTITY CASCADE',
     );
   } finally {
     await client.end();

@@ -46,7 +46,7 @@ describeWithPostgres('job change feed through LISTEN/NOTIFY', () => {
     const admin = new Client({ connectionString: db.url });
     await admin.connect();
     const { rowCount } = await admin.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database() AND pid <> pg_backend_pid()`,
     );
     await admin.end();
     expect(rowCount).toBe(2);

@@ -1,0 +1,5 @@
+CREATE TABLE `computation_claims` (
+	`key` text PRIMARY KEY NOT NULL,
+	`owner` text NOT NULL,
+	`until` integer NOT NULL
+);
