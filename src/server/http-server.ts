@@ -95,8 +95,6 @@ const REQUEST_TIMEOUT_MS = 60_000;
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /** what a refused (503) client is told to wait, in seconds */
 const RETRY_AFTER_SECONDS = 1;
-/** bodies up to this size are parsed and looked up in the response cache before taking a turn */
-const UNQUEUED_BODY_BYTES = 16 * 1024;
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { services, logger } = options;
@@ -259,9 +257,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
 
   /**
-   * Waits for an admission slot (released when the answer is done or the client gone); false
-   * when the queue is full (503 sent) or the client left while queued. The request's turn on the
-   * event loop (`turnTaken`) comes later, once it is known not to be a cached answer.
+   * Waits for an admission slot (released when the answer is done or the client gone), then for
+   * the request's turn on the event loop; false when the queue is full (503 sent) or the client
+   * left while queued.
    */
   async function admitted(req: IncomingMessage, res: ServerResponse, corsHeaders: Record<string, string>) {
     const slot = admission.acquire((cancel) => res.once('close', cancel));
@@ -282,18 +280,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return false;
     }
     res.once('close', release);
-    return true;
-  }
-
-  /**
-   * The request's turn on the event loop, first come first served (services/time-slice.ts): a
-   * poll hands over hundreds of requests at once, and executed back to back they held /healthz
-   * for seconds. Taken by every request that will execute (and by large bodies before they are
-   * parsed), not by a cached answer: replaying one costs tens of microseconds, a turn of the
-   * event loop per answer doubled that under 1,000 concurrent cached queries, and queueing hits
-   * behind executions made them wait for work they do not need. False when the client left.
-   */
-  async function turnTaken(res: ServerResponse): Promise<boolean> {
+    // Its turn on the event loop, first come first served (services/time-slice.ts): a poll hands
+    // over hundreds of requests at once, and run back to back they held /healthz for seconds.
     await paceArrival();
     return !res.destroyed;
   }
@@ -317,7 +305,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     record.operation = `export ${operation.root}.${operation.field}`;
     const request = { query: operation.query, operationName: 'PhyloLMExport', variables: operation.variables };
-    const revision = await dataRevision.get(record.start);
+    const revision = await services.dataRevision();
     // a prefix no GraphQL key (plain hex) has: the same query asked over /graphql answers JSON
     const key = `export:${cache.keyOf(request, '', revision)}`;
     const cached = cache.get(key);
@@ -326,7 +314,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       await sendAnswer(req, res, 200, cached.headers, cached.body, true, corsHeaders, { key, entry: cached }, true);
       return;
     }
-    if (!(await turnTaken(res))) return;
     const context = createContext(services, req.headers.authorization, logger);
     attachRecord(context, record);
     let matrix: DistanceMatrixView | undefined;
@@ -398,9 +385,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       );
       return;
     }
-    // a large body is parsed and hashed in its turn: only small ones may skip the queue
-    let turn = raw.length > UNQUEUED_BODY_BYTES ? await turnTaken(res) : undefined;
-    if (turn === false) return;
     let body: unknown = raw;
     if ((req.headers['content-type'] ?? '').includes('json') && raw.length > 0) {
       try {
@@ -453,8 +437,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
 
-    turn ??= await turnTaken(res);
-    if (!turn) return;
     // built only past the cache: a cached answer never needs Apollo's view of the headers
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
