@@ -6,6 +6,10 @@
  * for another's lock on the event loop (`busy_timeout` sleeps the waiting thread). WAL lets this
  * connection write while the main one reads.
  *
+ * Claims on computing a result (compute-claims.ts) are written here as well: on the main
+ * connection such a write waited for this thread's lock while it stored a 32 MB matrix, and the
+ * driver's busy wait held the event loop for 80 to 110 ms.
+ *
  * Payloads are read here too, and moved to the main thread without a copy: reading a cached
  * 2,000-model matrix on the event loop (to reuse its pairs in a smaller matrix) held it for 140
  * ms, and the collection that followed for as long again (bench/responsiveness.bench.ts).
@@ -53,12 +57,24 @@ function answer(id, rows) {
   }
   parentPort.postMessage({ id, rows }, moved);
 }
-parentPort.on('message', ({ id, entry, usedAt, deleteKeys, indexOf, touchKey, getKey, recentOf }) => {
+const expireClaims = db.prepare('DELETE FROM computation_claims WHERE until < ?');
+const upsertClaim = db.prepare(
+  'INSERT INTO computation_claims (key, owner, until) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE ' +
+  'SET owner = excluded.owner, until = excluded.until ' +
+  'WHERE computation_claims.owner = excluded.owner OR computation_claims.until < ? RETURNING key');
+const claim = db.transaction(({ key, owner, now, until }) => {
+  expireClaims.run(now);
+  return upsertClaim.all(key, owner, until, now).length === 1;
+});
+const unclaim = db.prepare('DELETE FROM computation_claims WHERE key = ? AND owner = ?');
+parentPort.on('message', ({ id, entry, usedAt, deleteKeys, indexOf, touchKey, getKey, recentOf, claimOf, releaseOf }) => {
   try {
+    if (claimOf) return parentPort.postMessage({ id, rows: claim.immediate(claimOf) });
     if (indexOf) return parentPort.postMessage({ id, rows: index.all(indexOf.genomeId, indexOf.kind) });
     if (getKey !== undefined) return answer(id, [one.get(getKey)].filter(Boolean));
     if (recentOf) return answer(id, recent.all(recentOf.genomeId, recentOf.kind, recentOf.limit));
-    if (touchKey) touch.run(usedAt, touchKey);
+    if (releaseOf) unclaim.run(releaseOf.key, releaseOf.owner);
+    else if (touchKey) touch.run(usedAt, touchKey);
     else if (deleteKeys) remove(deleteKeys);
     else {
       const p = entry.payload;
@@ -82,6 +98,9 @@ export interface BlobWriter {
   touch(key: string, usedAt: string): Promise<void>;
   /** keys and dependencies of a kind's entries on a genome, most recently used first */
   index(genomeId: number, kind: string): Promise<{ key: string; dependencies: string }[]>;
+  /** a claim on computing `key` (Store.claimComputation), made on this thread */
+  claim(key: string, owner: string, now: number, until: number): Promise<boolean>;
+  release(key: string, owner: string): Promise<void>;
   /** one entry with its payload */
   get(key: string): Promise<ComputationRow | undefined>;
   /** a kind's entries on a genome with their payloads, most recently used first */
@@ -128,6 +147,8 @@ export function createBlobWriter(path: string): BlobWriter {
     delete: (keys) => send({ deleteKeys: [...keys] }),
     touch: (key, usedAt) => send({ touchKey: key, usedAt }),
     index: (genomeId, kind) => send({ indexOf: { genomeId, kind } }),
+    claim: (key, owner, now, until) => send<boolean>({ claimOf: { key, owner, now, until } }),
+    release: (key, owner) => send({ releaseOf: { key, owner } }),
     get: async (key) => (await send<ThreadRow[]>({ getKey: key })).map(withBuffer)[0],
     recent: async (genomeId, kind, limit) =>
       (await send<ThreadRow[]>({ recentOf: { genomeId, kind, limit } })).map(withBuffer),

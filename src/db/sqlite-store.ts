@@ -712,6 +712,7 @@ export class SqliteStore implements Store {
 
   async claimComputation(key: string, owner: string, now: number, until: number): Promise<boolean> {
     // one write transaction: SQLite's single writer makes the check and the claim atomic
+    if (this.blobWriter) return this.blobWriter.claim(key, owner, now, until);
     return this.db.transaction((tx) => {
       tx.delete(computationClaims)
         .where(sql`${computationClaims.until} < ${now}`)
@@ -731,6 +732,7 @@ export class SqliteStore implements Store {
   }
 
   async releaseComputation(key: string, owner: string): Promise<void> {
+    if (this.blobWriter) return this.blobWriter.release(key, owner);
     this.db
       .delete(computationClaims)
       .where(and(eq(computationClaims.key, key), eq(computationClaims.owner, owner)))

@@ -115,3 +115,14 @@ it('reads the most recently used entries of a kind off the event loop, small pay
     ['y', 'y'],
   ]);
 });
+
+it('claims and releases computations off the event loop, one live claim per key', async () => {
+  let won = false;
+  expect(await loopTurnedDuring(async () => void (won = await store.claimComputation('c', 'p1', 1000, 5000)))).toBe(
+    true,
+  );
+  expect(won).toBe(true);
+  expect(await store.claimComputation('c', 'p2', 2000, 6000)).toBe(false);
+  expect(await loopTurnedDuring(() => store.releaseComputation('c', 'p1'))).toBe(true);
+  expect(await store.claimComputation('c', 'p2', 2000, 6000)).toBe(true);
+});
