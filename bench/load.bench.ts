@@ -11,7 +11,8 @@
  *  - cached: 1,000 concurrent identical cached queries: 5 rounds from a Node client, then
  *    BENCH_CACHED_SECONDS (10) of 1,000 connections kept busy by wrk (Debian's `wrk`, in C; the
  *    Node client is as slow as the server here, so its p99 is mostly its own): errors, p99
- *    (<= 100 ms), throughput.
+ *    (<= 100 ms), throughput; then the same wrk against a bare node:http server answering the
+ *    same bytes, the floor this machine sets under any Node server.
  *  - gzip: the size of a BENCH_GZIP_MODELS (1,000) model matrix answer, plain and gzip/brotli
  *    (target: at least 3x smaller).
  *
@@ -19,7 +20,8 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -206,6 +208,40 @@ async function measureCached(base: string, cachedQuery: Record<string, unknown>)
     `errors ${wrk.errors}, p50 ${wrk.p50.toFixed(1)} ms, p99 ${wrk.p99.toFixed(1)} ms ` +
       `(target <= 100 ${wrk.p99 <= 100 && wrk.errors === 0 ? 'OK' : 'OVER'}), ${Math.round(wrk.perSecond)} req/s`,
   );
+  const bare = await bareServerBaseline(`${base}/graphql`, JSON.stringify(cachedQuery));
+  line(
+    '  the same wrk against a bare node:http server (same answer)',
+    `errors ${bare.errors}, p50 ${bare.p50.toFixed(1)} ms, p99 ${bare.p99.toFixed(1)} ms, ` +
+      `${Math.round(bare.perSecond)} req/s (what this machine allows any Node server)`,
+  );
+}
+
+/**
+ * The floor under the cached-query figure: wrk against a node:http server that answers every
+ * request with the same bytes the API answered, in this process, with the API's listen backlog.
+ * Its p99 is what 1,000 connections cost on this machine before any work of ours.
+ */
+async function bareServerBaseline(url: string, body: string) {
+  const answer = Buffer.from(
+    await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).arrayBuffer(),
+  );
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.byteLength });
+      res.end(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const figures = await runWrk(`http://127.0.0.1:${port}/graphql`, body, 1000, CACHED_SECONDS);
+    if (!figures) throw new Error('wrk vanished between two runs');
+    return figures;
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 /**
