@@ -107,9 +107,7 @@ it('reads the most recently used entries of a kind off the event loop, small pay
     await new Promise((resolve) => setTimeout(resolve, 5)); // used_at has millisecond resolution
   }
   let rows: Awaited<ReturnType<SqliteStore['recentComputations']>> = [];
-  expect(await loopTurnedDuring(async () => void (rows = await store.recentComputations(genomeId, 'r', 2)))).toBe(
-    true,
-  );
+  expect(await loopTurnedDuring(async () => void (rows = await store.recentComputations(genomeId, 'r', 2)))).toBe(true);
   expect(rows.map((r) => [r.key, r.payload.toString()])).toEqual([
     ['z', 'z'],
     ['y', 'y'],

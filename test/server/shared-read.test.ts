@@ -53,11 +53,14 @@ it('invalidate makes the next request read again (after a write by this process)
 
 it('a failed read is not shared with later callers', async () => {
   let calls = 0;
-  const memo = new SharedRead(async () => {
-    calls += 1;
-    if (calls === 1) throw new Error('database is locked');
-    return 5;
-  }, () => 10n);
+  const memo = new SharedRead(
+    async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('database is locked');
+      return 5;
+    },
+    () => 10n,
+  );
   await expect(memo.get(1n)).rejects.toThrow('database is locked');
   expect(await memo.get(1n)).toBe(5);
 });
