@@ -14,6 +14,7 @@
  * - the data revision is one row incremented in place, bumped last in each transaction so its
  *   row lock is held only until the commit.
  */
+import { checkAppendKeys } from './append-keys';
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type * as sqliteSchema from './schema';
 import type { PgDb, PostgresHandle } from './postgres-client';
@@ -476,11 +477,7 @@ export class PostgresStore implements Store {
             (SELECT gene_count FROM ${genomes} WHERE id = ${genomeId} FOR KEY SHARE) AS gene_count`,
     );
     const [found] = rows;
-    if (found.model === null) throw new Error(`appendSamples: there is no model ${modelId}`);
-    if (found.gene_count === null) throw new Error(`appendSamples: there is no genome ${genomeId}`);
-    const geneCount = found.gene_count;
-    const outside = batch.find((s) => !Number.isInteger(s.gene) || s.gene < 0 || s.gene >= geneCount);
-    if (outside) throw new Error(`appendSamples: genome ${genomeId} has no gene ${outside.gene}`);
+    checkAppendKeys({ model: found.model, geneCount: found.gene_count }, modelId, genomeId, batch);
   }
 
   /** Next free sample index per gene for one (model, genome). */

@@ -3,6 +3,7 @@
  * synchronous, which is what makes each method atomic: nothing else runs on this connection
  * between BEGIN and COMMIT.
  */
+import { checkAppendKeys } from './append-keys';
 import { accessSync, constants } from 'node:fs';
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, Statement } from 'better-sqlite3';
@@ -96,6 +97,8 @@ export class SqliteStore implements Store {
    * compiled each anew, which was the largest cost of the server under 500 mixed clients.
    */
   private readonly lookups;
+  /** the model and the genome's gene count an append names (append-keys.ts) */
+  private readonly appendKeys: Statement<[number, number], { model: number | null; geneCount: number | null }>;
 
   constructor(handle: DatabaseHandle) {
     this.db = handle.db;
@@ -103,6 +106,9 @@ export class SqliteStore implements Store {
     this.selectMetaValue = handle.sqlite.prepare('SELECT value FROM meta WHERE key = ?');
     this.blobWriter = handle.blobWriter;
     this.lookups = preparedLookups(handle.db);
+    this.appendKeys = handle.sqlite.prepare(
+      'SELECT (SELECT id FROM models WHERE id = ?) AS model, (SELECT gene_count FROM genomes WHERE id = ?) AS geneCount',
+    );
     this.insertSample = handle.sqlite.prepare(
       `INSERT INTO samples (model_id, genome_id, gene_index, sample_index, text, source, job_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
@@ -289,6 +295,7 @@ export class SqliteStore implements Store {
   async appendSamples(input: AppendSamplesInput): Promise<AppendSamplesResult> {
     const { modelId, genomeId } = input;
     return this.db.transaction((tx) => {
+      checkAppendKeys(this.appendKeys.get(modelId, genomeId)!, modelId, genomeId, input.samples);
       const next = this.nextSampleIndices(tx, modelId, genomeId);
       const rows = input.samples.map((s) => {
         let sampleIndex = s.sampleIndex;
