@@ -3,19 +3,21 @@
  * through @anthropic-ai/sdk 1.x: `messages.batches.create({ requests: [{ custom_id, params }] })`
  * with exactly the body doSample would send, `retrieve` to poll `processing_status`
  * (in_progress, canceling, ended), `results` to stream the JSONL answers of an ended batch
- * (succeeded, errored, canceled, expired per request) and `cancel`. Batches end within 24 h;
+ * (succeeded, errored, canceled, expired per request), `cancel`, and `list` to find a batch whose
+ * id a restart lost (`find`). Batches end within 24 h;
  * requests not processed by then come back `expired`. Batched tokens cost half the Messages
  * price (https://www.anthropic.com/pricing, "Batch processing").
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import type {
-  BatchApi,
-  BatchLine,
-  BatchRequest,
-  BatchStatus,
-  ProviderCapabilities,
-  SampleRequest,
-  SampleResult,
+import {
+  BATCH_CLOCK_SKEW_MS,
+  type BatchApi,
+  type BatchLine,
+  type BatchRequest,
+  type BatchStatus,
+  type ProviderCapabilities,
+  type SampleRequest,
+  type SampleResult,
 } from '../../src/providers/provider';
 import { ProviderError, toProviderError } from '../../src/providers/errors';
 import { checkSampleRequest } from '../../src/providers/plugin-support';
@@ -50,7 +52,7 @@ export function createAnthropicBatchApi(options: AnthropicBatchOptions): BatchAp
     priceFactor: 0.5,
     maxRequests: MAX_REQUESTS,
 
-    async submit(requests: readonly BatchRequest[], signal?: AbortSignal): Promise<string> {
+    async submit(requests: readonly BatchRequest[], _tag: string, signal?: AbortSignal): Promise<string> {
       if (requests.length === 0) throw new TypeError('a batch needs at least one request');
       const params = requests.map(({ customId, request }) => {
         checkSampleRequest(providerId, options.capabilities, request);
@@ -63,6 +65,24 @@ export function createAnthropicBatchApi(options: AnthropicBatchOptions): BatchAp
         ),
       );
       return batch.id;
+    },
+
+    async find(_tag: string, since: Date, requests: number, signal?: AbortSignal): Promise<string | undefined> {
+      // A Message Batch keeps no label, so this finds a candidate: the first batch created since
+      // the submission with as many requests. The tag is in its custom ids, which the runner
+      // checks when it reads the results (batch-runner.ts).
+      const from = since.getTime() - BATCH_CLOCK_SKEW_MS;
+      return call(async (client) => {
+        let found: string | undefined;
+        // newest first: the last match before the window ends is the earliest candidate
+        for await (const batch of client.messages.batches.list({ limit: 100 }, requestOptions(signal))) {
+          if (Date.parse(batch.created_at) < from) break;
+          const counts = batch.request_counts;
+          const total = counts.processing + counts.succeeded + counts.errored + counts.canceled + counts.expired;
+          if (total === requests) found = batch.id;
+        }
+        return found;
+      });
     },
 
     async status(batchId: string, signal?: AbortSignal): Promise<BatchStatus> {

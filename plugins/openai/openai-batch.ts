@@ -3,13 +3,22 @@
  * the requests are uploaded as one JSONL file (`files.create`, purpose 'batch'), each line
  * `{ custom_id, method: 'POST', url, body }` with exactly the body doSample would send
  * (openai-style.ts); `batches.create` starts it on /v1/completions or /v1/chat/completions with
- * the 24 h window; `batches.retrieve` polls it; once it has ended, the output file holds the
+ * the 24 h window and the submission's tag in its metadata (`find` lists batches to look for it
+ * after a lost answer or a restart); `batches.retrieve` polls it; once it has ended, the output file holds the
  * answered lines and the error file the failed ones (a non-2xx response, or an `error` such as
  * `batch_expired` for lines the window closed on), both read with `files.content`. Batched
  * tokens cost half the synchronous price (https://openai.com/api/pricing, "Batch API").
  */
 import OpenAI, { toFile } from 'openai';
-import type { BatchApi, BatchLine, BatchRequest, BatchStatus, Mode } from '../../src/providers/provider';
+import {
+  BATCH_CLOCK_SKEW_MS,
+  BATCH_TAG_KEY,
+  type BatchApi,
+  type BatchLine,
+  type BatchRequest,
+  type BatchStatus,
+  type Mode,
+} from '../../src/providers/provider';
 import { ProviderError, toProviderError } from '../../src/providers/errors';
 import { checkSampleRequest } from '../../src/providers/plugin-support';
 import { requestBody, textsOf, usageOf, type OpenAIStyleOptions, type RawResponse } from './openai-style';
@@ -49,7 +58,7 @@ export function createOpenAIBatchApi(
     priceFactor: 0.5,
     maxRequests: MAX_REQUESTS,
 
-    async submit(requests: readonly BatchRequest[], signal?: AbortSignal): Promise<string> {
+    async submit(requests: readonly BatchRequest[], tag: string, signal?: AbortSignal): Promise<string> {
       const mode = requests[0]?.request.mode;
       if (!mode || requests.some((r) => r.request.mode !== mode)) {
         throw new TypeError('a batch needs at least one request, all in one mode');
@@ -67,10 +76,22 @@ export function createOpenAIBatchApi(
           requestOptions(signal),
         );
         const batch = await client.batches.create(
-          { input_file_id: file.id, endpoint: url, completion_window: '24h' },
+          { input_file_id: file.id, endpoint: url, completion_window: '24h', metadata: { [BATCH_TAG_KEY]: tag } },
           requestOptions(signal),
         );
         return batch.id;
+      });
+    },
+
+    async find(tag: string, since: Date, _requests: number, signal?: AbortSignal): Promise<string | undefined> {
+      // GET /v1/batches lists the newest first: read back to the submission's time, no further
+      const from = (since.getTime() - BATCH_CLOCK_SKEW_MS) / 1000;
+      return call(async (client) => {
+        for await (const batch of client.batches.list({ limit: 100 }, requestOptions(signal))) {
+          if (batch.metadata?.[BATCH_TAG_KEY] === tag) return batch.id;
+          if (batch.created_at < from) return undefined;
+        }
+        return undefined;
       });
     },
 

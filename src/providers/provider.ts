@@ -100,6 +100,15 @@ export interface BatchRequest {
   request: Omit<SampleRequest, 'signal' | 'sampleOffset'>;
 }
 
+/** The metadata key a batch's submission tag travels under, where the provider keeps metadata. */
+export const BATCH_TAG_KEY = 'phylolm_submission';
+
+/**
+ * Providers' clocks and ours differ: a batch found by its creation time is looked for from this
+ * long before the submission was recorded.
+ */
+export const BATCH_CLOCK_SKEW_MS = 5 * 60_000;
+
 /** A submitted batch as the provider reports it. */
 export interface BatchStatus {
   /** 'running' until the provider has finished with every request (answered or not) */
@@ -126,8 +135,20 @@ export interface BatchApi {
   readonly priceFactor: number;
   /** requests one batch may hold */
   readonly maxRequests: number;
-  /** submits the requests as one batch (all in one mode and model); returns the batch id */
-  submit(requests: readonly BatchRequest[], signal?: AbortSignal): Promise<string>;
+  /**
+   * Submits the requests as one batch (all in one mode and model), labelled with `tag` where the
+   * provider keeps a label (OpenAI: the batch's metadata, `BATCH_TAG_KEY`); returns the batch id.
+   */
+  submit(requests: readonly BatchRequest[], tag: string, signal?: AbortSignal): Promise<string>;
+  /**
+   * The batch submitted under `tag` at or after `since` holding `requests` requests, if the
+   * provider has one: how a process that died between the provider accepting a batch and the id
+   * being stored (or whose submit's answer was lost) finds it instead of paying for it twice.
+   * Where the provider keeps no label (Anthropic), the answer is the first batch created since
+   * then with that many requests: a candidate, which the runner accepts only if its results
+   * carry the tag in their custom ids.
+   */
+  find(tag: string, since: Date, requests: number, signal?: AbortSignal): Promise<string | undefined>;
   status(batchId: string, signal?: AbortSignal): Promise<BatchStatus>;
   /** the answers of an ended batch, streamed as they are read */
   results(batchId: string, signal?: AbortSignal): AsyncIterable<BatchLine>;

@@ -46,13 +46,14 @@ async function appFor(
   fake: FakeBatchServer,
   dir?: string,
   more: Parameters<typeof startTestApp>[0] = {},
+  timeoutMs = 5000,
 ): Promise<TestApp> {
   return startTestApp(
     {
       ...more,
       probeBatchPollMs: 20,
       probeRetryBaseMs: 1,
-      providers: { [pc.provider]: { apiKey: 'sk-batch-test-key', baseURL: fake.baseURL, timeoutMs: 5000 } },
+      providers: { [pc.provider]: { apiKey: 'sk-batch-test-key', baseURL: fake.baseURL, timeoutMs } },
     },
     dir,
   );
@@ -118,13 +119,13 @@ async function samplesOf(s: Pick<Setup, 'app' | 'genome' | 'model'>) {
 
 /**
  * Checks that every gene has exactly samples 0..N-1, each holding the text of the batch line
- * that asked for it: the fake answers choice k of line `g<gene>-o<offset>-n<n>` with
- * ` g<gene>-o<offset>-n<n> s<k>`, which must be sample offset + k.
+ * that asked for it: the fake answers choice k of line `t<tag>-g<gene>-o<offset>-n<n>` with
+ * ` t<tag>-g<gene>-o<offset>-n<n> s<k>`, which must be sample offset + k.
  */
 function expectExactSamples(samples: { geneIndex: number; sampleIndex: number; text: string }[]): void {
   expect(samples).toHaveLength(GENES.length * N);
   for (const sample of samples) {
-    const match = sample.text.match(/^ g(\d+)-o(\d+)-n(\d+) s(\d+)$/);
+    const match = sample.text.match(/^ t[0-9a-f]{16}-g(\d+)-o(\d+)-n(\d+) s(\d+)$/);
     expect(match).not.toBeNull();
     const [, gene, offset, , k] = match!.map(Number);
     expect(gene).toBe(sample.geneIndex);
@@ -135,7 +136,9 @@ function expectExactSamples(samples: { geneIndex: number; sampleIndex: number; t
   }
 }
 
-const linesOf = (batch: { lines: { customId: string }[] }) => batch.lines.map((l) => l.customId).sort();
+/** A line's custom id without its submission tag (`t<tag>-`), which differs from batch to batch. */
+const untagged = (customId: string) => customId.replace(/^t[0-9a-f]+-/, '');
+const linesOf = (batch: { lines: { customId: string }[] }) => batch.lines.map((l) => untagged(l.customId)).sort();
 
 describe.each(PROVIDERS)('batch probing through $provider', (pc) => {
   it('sends one batch, no direct request, stores exact samples and records half the price', async () => {
@@ -170,7 +173,7 @@ describe.each(PROVIDERS)('batch probing through $provider', (pc) => {
   });
 
   it('retries per-line errors in a new batch holding only the failed lines', async () => {
-    const failing = (id: string) => id.startsWith('g1-');
+    const failing = (id: string) => untagged(id).startsWith('g1-');
     const s = await setUp(pc, (batch) =>
       batch.id.endsWith('_1') ? { outcome: 'completed', lineError: failing } : { outcome: 'completed' },
     );
@@ -194,7 +197,7 @@ describe.each(PROVIDERS)('batch probing through $provider', (pc) => {
   });
 
   it('an expired batch: the answered lines are kept and the rest go into a new batch', async () => {
-    const answered = (id: string) => id.startsWith('g0-') || id.startsWith('g2-');
+    const answered = (id: string) => untagged(id).startsWith('g0-') || untagged(id).startsWith('g2-');
     const s = await setUp(pc, (batch) =>
       batch.id.endsWith('_1') ? { outcome: 'expired', answered } : { outcome: 'completed' },
     );
@@ -207,7 +210,7 @@ describe.each(PROVIDERS)('batch probing through $provider', (pc) => {
   });
 
   it('per-line errors in every batch: the job fails after its batch rounds, keeping what it got', async () => {
-    const s = await setUp(pc, () => ({ outcome: 'completed', lineError: (id) => id.startsWith('g2-') }));
+    const s = await setUp(pc, () => ({ outcome: 'completed', lineError: (id) => untagged(id).startsWith('g2-') }));
     const job = await finished(s.app, await startBatch(s));
     expect(job.status).toBe('FAILED');
     expect(job.error).toMatch(/still missing after 3 batches/);
@@ -217,27 +220,61 @@ describe.each(PROVIDERS)('batch probing through $provider', (pc) => {
     expect(job.completed).toBe(2 * N);
   });
 
-  it('survives a restart mid-batch: the new process polls the stored batch and never submits again', async () => {
+  /**
+   * Starts a batch job in one process and stops that process once the provider holds the batch
+   * (`lostAnswer`: before the submit's answer came back, so no batch id was stored); a second
+   * process on the same data finishes the job. Returns the finished job, the fake and the ids.
+   */
+  async function jobAcrossRestart(lostAnswer: boolean) {
     let release = false;
     const fake = await pc.start(() => (release ? { outcome: 'completed' } : undefined));
     open.push(fake);
+    if (lostAnswer) fake.holdCreates = 1; // the batch is created, its id never comes back
     const first = await appFor(pc, fake);
     const dir = first.dir;
     open.push({ close: () => rm(dir, { recursive: true, force: true }) });
     const ids = await register(first, pc);
     const id = await startBatch({ app: first, ...ids });
-    await until('the batch to be submitted and polled', () => fake.batches[0]?.polls > 0);
+    await until('the provider to hold the batch', () =>
+      lostAnswer ? fake.batches.length === 1 : fake.batches[0]?.polls > 0,
+    );
     const running = dataOf(await first.gql(JOB, { id })).job;
-    expect(running).toMatchObject({ status: 'RUNNING', batchId: fake.batches[0].id });
-    await first.close(); // a stop: the job stays RUNNING with its batch id stored
+    expect(running).toMatchObject({ status: 'RUNNING', batchId: lostAnswer ? null : fake.batches[0].id });
+    await first.close(); // a stop: the job stays RUNNING, with its batch id stored or not
 
     const second = await appFor(pc, fake, dir);
     open.push(second);
     release = true;
     const job = await finished(second, id);
+    return { job, fake, samples: await samplesOf({ app: second, ...ids }) };
+  }
+
+  it('survives a restart mid-batch: the new process polls the stored batch and never submits again', async () => {
+    const { job, fake, samples } = await jobAcrossRestart(false);
     expect(job.status).toBe('SUCCEEDED');
     expect(fake.batches).toHaveLength(1);
-    expectExactSamples(await samplesOf({ app: second, ...ids }));
+    expectExactSamples(samples);
+  });
+
+  it('a process stopped after the provider accepted a batch but before it stored the id: the next one finds that batch and never submits again', async () => {
+    const { job, fake, samples } = await jobAcrossRestart(true);
+    expect(job.status).toBe('SUCCEEDED');
+    expect(fake.batches).toHaveLength(1);
+    expect(fake.directRequests).toBe(0);
+    expectExactSamples(samples);
+  });
+
+  it('a submit whose answer times out is not sent again: the retry finds the accepted batch', async () => {
+    const fake = await pc.start(completeAtOnce);
+    open.push(fake);
+    fake.holdCreates = 1;
+    const app = await appFor(pc, fake, undefined, {}, 500);
+    open.push({ close: () => app.stopAndClean() });
+    const ids = await register(app, pc);
+    const job = await finished(app, await startBatch({ app, ...ids }));
+    expect(job.status).toBe('SUCCEEDED');
+    expect(fake.batches).toHaveLength(1);
+    expectExactSamples(await samplesOf({ app, ...ids }));
   });
 
   it('cancelJob cancels the batch at the provider', async () => {
@@ -259,7 +296,7 @@ describe('batch restarts and failures', () => {
     // OpenAI: the output file (download 1) is stored, then the error file (download 2) fails
     const s = await setUp(PROVIDERS[0], (batch) =>
       batch.id === 'batch_1'
-        ? { outcome: 'completed', lineError: (id) => id.startsWith('g1-') }
+        ? { outcome: 'completed', lineError: (id) => untagged(id).startsWith('g1-') }
         : { outcome: 'completed' },
     );
     s.fake.failDownloads = [2];

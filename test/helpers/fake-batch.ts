@@ -1,8 +1,8 @@
 /**
  * Fake batch APIs on 127.0.0.1 for driving the real `openai` and `@anthropic-ai/sdk` clients over
- * real HTTP: OpenAI's Batch API (POST /v1/files multipart JSONL upload, /v1/batches create,
+ * real HTTP: OpenAI's Batch API (POST /v1/files multipart JSONL upload, /v1/batches create, list,
  * retrieve and cancel, GET /v1/files/{id}/content for output and error files) and Anthropic's
- * Message Batches (/v1/messages/batches create, retrieve, cancel and JSONL results).
+ * Message Batches (/v1/messages/batches create, list, retrieve, cancel and JSONL results).
  *
  * A batch stays in progress until the test's `policy` (asked at every status poll) says how it
  * ends: completed, expired (only the lines `answered` says were done), or failed (OpenAI only);
@@ -32,6 +32,10 @@ export interface FakeBatch {
   polls: number;
   ending?: BatchEnding;
   cancelled: boolean;
+  /** creation time (ms since the epoch), as the list endpoints report and order it */
+  createdAt: number;
+  /** OpenAI: the metadata it was created with */
+  metadata?: Record<string, string>;
 }
 
 /** Asked at every status poll of a running batch: how it ends now, or undefined to keep it running. */
@@ -56,6 +60,11 @@ export interface FakeBatchServer {
   downloads: number;
   /** 1-based numbers of the downloads that answer 500 (a transient failure) */
   failDownloads: number[];
+  /**
+   * The next this-many batch creations are accepted (the batch exists and runs) but never
+   * answered: the connection stays open, as a process killed before it read the answer saw it.
+   */
+  holdCreates: number;
   close(): Promise<void>;
 }
 
@@ -76,6 +85,7 @@ async function startEngine(
     policy,
     downloads: 0,
     failDownloads: [],
+    holdCreates: 0,
   };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -99,6 +109,26 @@ async function startEngine(
       }),
   });
   return fake;
+}
+
+/** Answers a creation, or holds it unanswered while `holdCreates` says so. */
+function answerCreate(fake: FakeBatchServer, res: ServerResponse, body: unknown): void {
+  if (fake.holdCreates > 0) {
+    fake.holdCreates--;
+    return; // accepted, never answered: close() drops the connection
+  }
+  send(res, 200, body);
+}
+
+/** A page of a list endpoint: newest first, after the cursor `after`, at most `limit`. */
+function listPage(fake: FakeBatchServer, url: string, cursor: string): { page: FakeBatch[]; hasMore: boolean } {
+  const query = new URL(url, 'http://fake').searchParams;
+  const limit = Number(query.get('limit') ?? 20);
+  const newestFirst = [...fake.batches].reverse();
+  const after = query.get(cursor);
+  const start = after === null ? 0 : newestFirst.findIndex((b) => b.id === after) + 1;
+  const page = newestFirst.slice(start, start + limit);
+  return { page, hasMore: start + limit < newestFirst.length };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
@@ -167,9 +197,20 @@ export async function startFakeOpenAIBatch(policy: BatchPolicy = completeAtOnce)
         endpoint: body.endpoint,
         polls: 0,
         cancelled: false,
+        createdAt: Date.now(),
+        metadata: body.metadata ?? undefined,
       };
       fake.batches.push(batch);
-      send(res, 200, openAIBatchObject(batch, addFile));
+      answerCreate(fake, res, openAIBatchObject(batch, addFile));
+    } else if (req.method === 'GET' && path === '/v1/batches') {
+      const { page, hasMore } = listPage(fake, req.url ?? '', 'after');
+      send(res, 200, {
+        object: 'list',
+        data: page.map((b) => openAIBatchObject(b, addFile)),
+        first_id: page[0]?.id ?? null,
+        last_id: page.at(-1)?.id ?? null,
+        has_more: hasMore,
+      });
     } else if ((m = path.match(/^\/v1\/batches\/([^/]+)(\/cancel)?$/))) {
       const batch = fake.batches.find((b) => b.id === m![1]);
       if (!batch) return send(res, 404, { error: { message: 'no such batch' } });
@@ -276,7 +317,8 @@ function openAIBatchObject(
         : null,
     output_file_id: files?.output ?? null,
     error_file_id: files?.error ?? null,
-    created_at: 0,
+    created_at: Math.floor(batch.createdAt / 1000),
+    metadata: batch.metadata ?? null,
     request_counts: {
       total: batch.lines.length,
       completed: ended ? batch.lines.length - failed : 0,
@@ -298,9 +340,18 @@ export async function startFakeAnthropicBatch(policy: BatchPolicy = completeAtOn
         lines: body.requests.map((r: any) => ({ customId: r.custom_id, body: r.params })),
         polls: 0,
         cancelled: false,
+        createdAt: Date.now(),
       };
       fake.batches.push(batch);
-      send(res, 200, anthropicBatchObject(fake, batch));
+      answerCreate(fake, res, anthropicBatchObject(fake, batch));
+    } else if (req.method === 'GET' && path === '/v1/messages/batches') {
+      const { page, hasMore } = listPage(fake, req.url ?? '', 'after_id');
+      send(res, 200, {
+        data: page.map((b) => anthropicBatchObject(fake, b)),
+        first_id: page[0]?.id ?? null,
+        last_id: page.at(-1)?.id ?? null,
+        has_more: hasMore,
+      });
     } else if (req.method === 'GET' && (m = path.match(/^\/v1\/messages\/batches\/([^/]+)\/results$/))) {
       const batch = fake.batches.find((b) => b.id === m![1]);
       if (!batch || (!batch.ending && !batch.cancelled))
@@ -386,8 +437,8 @@ function anthropicBatchObject(fake: FakeBatchServer, batch: FakeBatch): Record<s
       expired: count('expired'),
     },
     results_url: ended ? `${fake.url}/v1/messages/batches/${batch.id}/results` : null,
-    created_at: '2026-01-01T00:00:00Z',
-    expires_at: '2026-01-02T00:00:00Z',
+    created_at: new Date(batch.createdAt).toISOString(),
+    expires_at: new Date(batch.createdAt + 86_400_000).toISOString(),
     ended_at: ended ? '2026-01-01T01:00:00Z' : null,
     archived_at: null,
     cancel_initiated_at: batch.cancelled ? '2026-01-01T00:30:00Z' : null,

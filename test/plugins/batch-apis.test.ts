@@ -79,7 +79,7 @@ describe.each([
   it.each(c.modes)('%s: each line is the direct request body; running until the provider ends it', async (mode) => {
     ending = undefined;
     const requests = GENES.map((gene, i) => ({ customId: `g${i}-o0-n3`, request: request(c.model, mode, gene) }));
-    const id = await api.submit(requests);
+    const id = await api.submit(requests, 'tag-lines');
     const batch = fake.batches.find((b) => b.id === id)!;
     if (c.name === 'openai') {
       expect(batch.endpoint).toBe(mode === 'CHAT' ? '/v1/chat/completions' : '/v1/completions');
@@ -107,16 +107,33 @@ describe.each([
 
   it('an expired batch answers the lines done in time; the others come back as errors', async () => {
     ending = { outcome: 'expired', answered: (customId) => customId === 'a' };
-    const id = await api.submit(['a', 'b'].map((customId) => ({ customId, request: request(c.model, 'CHAT', 'x') })));
+    const id = await api.submit(
+      ['a', 'b'].map((customId) => ({ customId, request: request(c.model, 'CHAT', 'x') })),
+      'tag-expired',
+    );
     expect(await api.status(id)).toEqual({ state: 'ended', outcome: 'expired' });
     const [a, b] = await collect(api.results(id));
     expect('result' in a).toBe(true);
     expect(b).toEqual({ customId: 'b', error: expect.stringMatching(/expired/) });
   });
 
+  it('find() finds a submitted batch again by its tag, and none submitted before `since`', async () => {
+    ending = undefined;
+    const lines = (n: number) =>
+      Array.from({ length: n }, (_, k) => ({ customId: `g${k}-o0-n3`, request: request(c.model, 'CHAT', 'x') }));
+    const since = new Date();
+    const id = await api.submit(lines(3), 'tag-find');
+    await api.submit(lines(2), 'tag-other');
+    expect(await api.find('tag-find', since, 3)).toBe(id);
+    // OpenAI keeps the tag; Anthropic keeps none, so a batch of another size is not taken for it
+    expect(await api.find('tag-never-sent', since, 4)).toBeUndefined();
+    // batches created long before the submission was recorded are not looked at
+    expect(await api.find('tag-find', new Date(Date.now() + 3_600_000), 3)).toBeUndefined();
+  });
+
   it('cancel() cancels the batch at the provider', async () => {
     ending = undefined;
-    const id = await api.submit([{ customId: 'a', request: request(c.model, 'CHAT', 'x') }]);
+    const id = await api.submit([{ customId: 'a', request: request(c.model, 'CHAT', 'x') }], 'tag-cancel');
     await api.cancel(id);
     expect(fake.batches.find((b) => b.id === id)!.cancelled).toBe(true);
     expect(await api.status(id)).toEqual({ state: 'ended', outcome: 'cancelled' });

@@ -8,9 +8,10 @@
  * retries keep the batch discount, up to `maxBatches` batches per job; after that the job fails
  * with what it got kept.
  *
- * - A restart resumes from the stored state: a batch in flight is polled again, never resubmitted
- *   (the one gap: a process dying between the provider accepting a batch and the id being stored;
- *   that batch is then paid for but not read).
+ * - A restart resumes from the stored state: a batch in flight is polled again, never resubmitted.
+ *   A submission is stored, with a tag, before the provider is asked; a process that died before
+ *   it stored the batch id (or an attempt whose answer was lost) asks the provider for the
+ *   batch under that tag (`BatchApi.find`) before submitting again.
  * - A batch the provider fails as a whole (OpenAI `failed`, e.g. a malformed input file) fails the
  *   job with the provider's message: sending it again would fail the same way.
  * - Cancelling the job cancels the batch at the provider (`cancelBatchOf`, called by JobService).
@@ -25,11 +26,13 @@ import type { ProviderRegistry } from '../../providers/registry';
 import { withRetry, type RetryOptions } from '../../providers/retry';
 import {
   customIdOf,
+  newSubmissionTag,
   plannedRequests,
   readBatchState,
   writeBatchState,
   type BatchInFlight,
   type BatchState,
+  type PendingSubmission,
 } from './batch-state';
 import { planRequests, type ProbeRequestPlan } from './probe-plan';
 import type { Target } from './probe-target';
@@ -79,22 +82,28 @@ export class BatchRunner {
     const stopped = () => run.signal.aborted || run.yieldTurn?.aborted === true;
     while (!stopped()) {
       if (!state.current) {
-        const plan = await this.missing(run);
-        if (plan.length === 0) return;
-        if (state.submitted >= this.options.maxBatches) {
-          const samples = plan.reduce((sum, r) => sum + r.n, 0);
-          throw new Error(`${samples} samples still missing after ${state.submitted} batches`);
+        // a submission stored by an earlier turn may have reached the provider: look for it first
+        const resumed = Boolean(state.pending);
+        let pending = state.pending;
+        if (!pending) {
+          const plan = await this.missing(run);
+          if (plan.length === 0) return;
+          if (state.submitted >= this.options.maxBatches) {
+            const samples = plan.reduce((sum, r) => sum + r.n, 0);
+            throw new Error(`${samples} samples still missing after ${state.submitted} batches`);
+          }
+          pending = {
+            tag: newSubmissionTag(),
+            requests: plan.slice(0, api.maxRequests).map((r) => [r.gene, r.offset, r.n]),
+            at: new Date().toISOString(),
+          };
+          state = await this.save(run, { submitted: state.submitted + 1, current: null, pending });
         }
-        const chunk = plan.slice(0, api.maxRequests);
-        const id = await this.retrying(run, () =>
-          api.submit(
-            chunk.map((r) => this.requestOf(run, r)),
-            run.signal,
-          ),
-        );
+        const { id, found } = await this.submitOnce(run, api, pending, resumed);
         state = await this.save(run, {
-          submitted: state.submitted + 1,
-          current: { id, requests: chunk.map((r) => [r.gene, r.offset, r.n]) },
+          submitted: state.submitted,
+          current: { id, requests: pending.requests, tag: pending.tag, ...(found ? { found } : {}) },
+          pending: null,
         });
         continue;
       }
@@ -109,12 +118,34 @@ export class BatchRunner {
       }
       const resumed = current.reading === true;
       if (!resumed) state = await this.save(run, { ...state, current: { ...current, reading: true } });
-      await this.retrying(run, (attempt) =>
+      const ours = await this.retrying(run, (attempt) =>
         this.readResults(run, api, current, status.outcome, resumed || attempt > 1),
       );
       if (stopped()) return;
-      state = await this.save(run, { ...state, current: null });
+      // a candidate that was another submission's does not count against the job's batches
+      state = await this.save(run, { submitted: state.submitted - (ours ? 0 : 1), current: null });
     }
+  }
+
+  /**
+   * Submits `pending` once. Before any attempt that may follow an accepted one (a retry after a
+   * lost answer, or a submission an earlier turn stored and may have sent), the provider is asked
+   * for a batch under its tag, and that batch is taken instead of submitting again.
+   */
+  private submitOnce(
+    run: BatchRun,
+    api: BatchApi,
+    pending: PendingSubmission,
+    resumed: boolean,
+  ): Promise<{ id: string; found: boolean }> {
+    return this.retrying(run, async (attempt) => {
+      if (resumed || attempt > 1) {
+        const found = await api.find(pending.tag, new Date(pending.at), pending.requests.length, run.signal);
+        if (found !== undefined) return { id: found, found: true };
+      }
+      const requests = plannedRequests(pending).map((r) => this.requestOf(run, r, pending.tag));
+      return { id: await api.submit(requests, pending.tag, run.signal), found: false };
+    });
   }
 
   /**
@@ -129,17 +160,19 @@ export class BatchRunner {
     batch: BatchInFlight,
     outcome: BatchStatus['outcome'],
     again: boolean,
-  ): Promise<void> {
-    const requests = new Map(plannedRequests(batch).map((r) => [customIdOf(r), r]));
+  ): Promise<boolean> {
+    const requests = new Map(plannedRequests(batch).map((r) => [customIdOf(r, batch.tag), r]));
     const stored = again ? await this.storedIndices(run) : undefined;
     const telemetry = this.options.telemetry ?? noTelemetry;
     const provider = run.target.provider.id;
     let failed = 0;
     let lastError = '';
+    let matched = 0;
     for await (const line of api.results(batch.id, run.signal)) {
       const request = requests.get(line.customId);
       if (!request) continue; // not ours (or answered twice): nothing to store
       requests.delete(line.customId);
+      matched++;
       if ('error' in line) {
         failed++;
         lastError = line.error;
@@ -152,8 +185,14 @@ export class BatchRunner {
       // stored even when the job was stopped meanwhile: the answer is paid for
       await run.store(request, line.result, api.priceFactor);
     }
+    if (batch.found && matched === 0) {
+      run.warnings.add(
+        `batch ${batch.id}, found after a lost submission, holds none of this job's requests; they go into a new batch`,
+      );
+      return false;
+    }
     const unanswered = failed + requests.size;
-    if (unanswered === 0) return;
+    if (unanswered === 0) return true;
     const total = batch.requests.length;
     if (outcome === 'expired' || outcome === 'cancelled') {
       run.warnings.add(
@@ -163,6 +202,7 @@ export class BatchRunner {
       const last = lastError ? ` (last: ${sanitizeProviderText(lastError)})` : '';
       run.warnings.add(`${unanswered} of ${total} requests failed in batch ${batch.id}${last}; retried in a new batch`);
     }
+    return true;
   }
 
   private async missing({ job, target, genes }: BatchRun): Promise<ProbeRequestPlan[]> {
@@ -185,10 +225,10 @@ export class BatchRunner {
     }
   }
 
-  private requestOf({ job, target, genes }: BatchRun, request: ProbeRequestPlan) {
+  private requestOf({ job, target, genes }: BatchRun, request: ProbeRequestPlan, tag: string) {
     const { model } = target;
     return {
-      customId: customIdOf(request),
+      customId: customIdOf(request, tag),
       request: {
         model: model.providerModel ?? model.name,
         mode: model.mode,
