@@ -71,17 +71,23 @@ export function createAnthropicBatchApi(options: AnthropicBatchOptions): BatchAp
       // A Message Batch keeps no label, so this finds a candidate: the first batch created since
       // the submission with as many requests. The tag is in its custom ids, which the runner
       // checks when it reads the results (batch-runner.ts).
-      const from = since.getTime() - BATCH_CLOCK_SKEW_MS;
+      const at = since.getTime();
       return call(async (client) => {
-        let found: string | undefined;
-        // newest first: the last match before the window ends is the earliest candidate
+        // listed newest first. The earliest batch created at or after the submission was recorded
+        // is the best candidate; one a little before it counts only if none is (clock skew), and
+        // then the latest such, since the job's own earlier batch may be older still.
+        let after: string | undefined;
+        let before: string | undefined;
         for await (const batch of client.messages.batches.list({ limit: 100 }, requestOptions(signal))) {
-          if (Date.parse(batch.created_at) < from) break;
+          const created = Date.parse(batch.created_at);
+          if (created < at - BATCH_CLOCK_SKEW_MS) break;
           const counts = batch.request_counts;
           const total = counts.processing + counts.succeeded + counts.errored + counts.canceled + counts.expired;
-          if (total === requests) found = batch.id;
+          if (total !== requests) continue;
+          if (created >= at) after = batch.id;
+          else before ??= batch.id;
         }
-        return found;
+        return after ?? before;
       });
     },
 

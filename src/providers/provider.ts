@@ -107,7 +107,7 @@ export const BATCH_TAG_KEY = 'phylolm_submission';
  * Providers' clocks and ours differ: a batch found by its creation time is looked for from this
  * long before the submission was recorded.
  */
-export const BATCH_CLOCK_SKEW_MS = 5 * 60_000;
+export const BATCH_CLOCK_SKEW_MS = 60_000;
 
 /** A submitted batch as the provider reports it. */
 export interface BatchStatus {
