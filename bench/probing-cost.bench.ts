@@ -29,7 +29,7 @@ import { costOf, type ProviderCapabilities } from '../src/providers/provider';
 import { DEFAULT_ADAPTIVE } from '../src/services/probing/adaptive';
 import { estimateTokens } from '../src/services/probing/token-estimate';
 import { runAdaptiveZoo, tripleOracle, type AdaptiveZooResult } from '../test/helpers/adaptive-zoo';
-import { misguidedDesign, misguidedRandomSubsets } from '../test/helpers/misguided-design';
+import { misguidedDesign, misguidedRandomSubsets, misguidedSplitSearch } from '../test/helpers/misguided-design';
 import { DESIGN_FAMILIES, heldOutReadings, meanAndSpread, randomSubsetReadings } from '../test/helpers/zoo-design';
 import { zooPopulations } from '../test/helpers/zoo-populations';
 
@@ -157,6 +157,13 @@ export async function benchProbingPlans(): Promise<void> {
         `100 random subsets keep ${random.mean.toFixed(2)} on average, ${random.max} at most, all ${random.splits} in ${(100 * random.allKept).toFixed(0)}%`,
     );
   }
+  const search = misguidedSplitSearch(13, 6, 1);
+  const fittedHeld = search.fitted.map((f) => f.heldKept);
+  out(
+    `  13 genes, swap search seeing the held-out models: keeps ${search.inSample} of ${search.splits}; ` +
+      `fitted to the design families' own ${search.fitted[0].designSplits} splits (kept ${search.fitted.map((f) => f.designKept).join(', ')}), ` +
+      `the same subsets keep ${fittedHeld.join(', ')} of the held-out ${search.splits} (mean ${(fittedHeld.reduce((a, b) => a + b, 0) / fittedHeld.length).toFixed(1)})`,
+  );
 }
 
 /**

@@ -25,8 +25,11 @@ export interface MisguidedDesign {
   genes: number[];
 }
 
-/** The fixture split in design and held-out families, and the full data's tree over the held-out ones. */
-function misguidedHalves() {
+/**
+ * The fixture split in design and held-out families, and the full data's tree over the held-out
+ * ones; `swapped` exchanges the halves (the design families' own splits, for a search fitted to them).
+ */
+function misguidedHalves(swapped = false) {
   const genes = fixtureGenes();
   const geneIndex = new Map(genes.map((g, i) => [g.id, i]));
   const models = fixtureModels();
@@ -35,8 +38,8 @@ function misguidedHalves() {
   const sizes = new Map<string, number>();
   for (const m of models) sizes.set(m.family, (sizes.get(m.family) ?? 0) + 1);
   const families = [...sizes.keys()].sort((a, b) => sizes.get(b)! - sizes.get(a)! || a.localeCompare(b));
-  const heldOutFamilies = families.filter((_, i) => i % 2 === 1);
-  const designFamilies = families.filter((_, i) => i % 2 === 0);
+  const heldOutFamilies = families.filter((_, i) => i % 2 === (swapped ? 0 : 1));
+  const designFamilies = families.filter((_, i) => i % 2 === (swapped ? 1 : 0));
   const held = models.map((m) => heldOutFamilies.includes(m.family));
   const heldPops = pops.filter((_, i) => held[i]);
   const heldModels = models.filter((_, i) => held[i]);
@@ -105,6 +108,49 @@ export function misguidedRandomSubsets(
     max: Math.max(...kept),
     allKept: kept.filter((k) => k === halves.sides.length).length / count,
   };
+}
+
+/**
+ * Whether the held-out splits are within reach of a 13-gene genome at all, and whether fitting
+ * them on the design families transfers: a swap search (random restarts, one gene exchanged at a
+ * time, kept when the count does not fall) over `size`-gene subsets,
+ * - `inSample`: maximising the held-out splits kept, seeing the held-out models (the best any
+ *   selection could do);
+ * - `fitted`: maximising the design families' own family-level splits kept (what a design could
+ *   aim for without the held-out models), and what each such subset keeps of the held-out ones.
+ */
+export function misguidedSplitSearch(
+  size: number,
+  restarts: number,
+  seed: number,
+): { splits: number; inSample: number; fitted: { designSplits: number; designKept: number; heldKept: number }[] } {
+  const held = misguidedHalves();
+  const design = misguidedHalves(true);
+  const random = createRandom(seed);
+  const count = (kept: boolean[]) => kept.filter(Boolean).length;
+  const climb = (score: (genes: number[]) => number, stopAt: number) => {
+    let genes = sampleIndices(random, held.geneCount, size);
+    let best = score(genes);
+    for (let step = 0; step < 600 && best < stopAt; step++) {
+      const next = genes.slice();
+      let gene: number;
+      do gene = Math.floor(random() * held.geneCount);
+      while (genes.includes(gene));
+      next[Math.floor(random() * size)] = gene;
+      const value = score(next);
+      if (value >= best) [genes, best] = [next, value];
+    }
+    return { genes, best };
+  };
+  let inSample = 0;
+  for (let r = 0; r < restarts && inSample < held.sides.length; r++) {
+    inSample = Math.max(inSample, climb((g) => count(held.kept(g)), held.sides.length).best);
+  }
+  const fitted = Array.from({ length: restarts }, () => {
+    const { genes, best } = climb((g) => count(design.kept(g)), design.sides.length);
+    return { designSplits: design.sides.length, designKept: best, heldKept: count(held.kept(genes)) };
+  });
+  return { splits: held.sides.length, inSample, fitted };
 }
 
 /** Whether some edge of `tree` has exactly `members` on one side (as a node's leaves below it, or all but them). */
