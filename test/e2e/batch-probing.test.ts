@@ -277,10 +277,14 @@ describe.each(PROVIDERS)('batch probing through $provider', (pc) => {
     expectExactSamples(await samplesOf({ app, ...ids }));
   });
 
-  it('cancelJob cancels the batch at the provider', async () => {
+  it.each([
+    ['', false],
+    [', even while its submit has not answered', true],
+  ])('cancelJob cancels the batch at the provider%s', async (_, held) => {
     const s = await setUp(pc, () => undefined);
+    if (held) s.fake.holdCreates = 1;
     const id = await startBatch(s);
-    await until('the batch to be submitted', () => s.fake.batches[0]?.polls > 0);
+    await until('the batch to be submitted', () => (held ? s.fake.batches.length === 1 : s.fake.batches[0]?.polls > 0));
     const cancelled = dataOf(
       await s.app.gql(`mutation ($id: ID!) { cancelJob(id: $id) { status } }`, { id }),
     ).cancelJob;

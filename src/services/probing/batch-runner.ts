@@ -259,18 +259,24 @@ export class BatchRunner {
 }
 
 /**
- * Cancels the batch a job has in flight at its provider (cancelJob). Best effort: the job is
- * cancelled here whatever the provider answers, so a refusal is only reported.
+ * Cancels the batch a job has in flight at its provider (cancelJob), or the one its stored
+ * submission may have started (looked for under its tag). Best effort: the job is cancelled here
+ * whatever the provider answers, so a refusal is only reported.
  */
 export async function cancelBatchOf(
   job: ProbeJobRow,
   registry: ProviderRegistry,
   providerId: string,
 ): Promise<string | undefined> {
-  const batchId = readBatchState(job.batch)?.current?.id;
-  if (!batchId || !registry.has(providerId)) return undefined;
+  const state = readBatchState(job.batch);
+  if (!state || !registry.has(providerId)) return undefined;
   const api = registry.get(providerId).batch;
   if (!api) return undefined;
+  const pending = state.pending;
+  const batchId =
+    state.current?.id ??
+    (pending ? await api.find(pending.tag, new Date(pending.at), pending.requests.length) : undefined);
+  if (!batchId) return undefined;
   await api.cancel(batchId);
   return batchId;
 }
