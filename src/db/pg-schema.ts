@@ -175,6 +175,19 @@ export const computations = pgTable(
   (t) => [index('computations_genome_kind_used_idx').on(t.genomeId, t.kind, t.usedAt)],
 );
 
+/** Parts 1, 2, ... of a payload larger than one part (schema.ts, `computationParts`). */
+export const computationParts = pgTable(
+  'computation_parts',
+  {
+    key: text('key')
+      .notNull()
+      .references(() => computations.key, { onDelete: 'cascade' }),
+    part: integer('part').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.part] })],
+);
+
 export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
   value: bigint('value', { mode: 'number' }).notNull(),

@@ -15,12 +15,13 @@
  *   row lock is held only until the commit.
  */
 import { checkAppendKeys } from './append-keys';
-import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type * as sqliteSchema from './schema';
 import type { PgDb, PostgresHandle } from './postgres-client';
 import {
   benchmarkRanges,
   computationClaims,
+  computationParts,
   computations,
   driftAlerts,
   genes,
@@ -34,6 +35,7 @@ import {
   samples,
   scores,
 } from './pg-schema';
+import { partBounds } from './computation-parts';
 import { inChunks } from './in-chunks';
 import { asStorageError, FaultLog, isUniqueViolation } from './storage-errors';
 import { DuplicateError, UnstorableTextError } from './store';
@@ -95,6 +97,9 @@ const populationShard = (modelId: number, genomeId: number) => (modelId * 31 + g
 const POPULATIONS_REVISION = 'populations_revision';
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
+
+/** A cached computation and its parts are read from one snapshot, whatever another process writes meanwhile. */
+const READ_SNAPSHOT = { isolationLevel: 'repeatable read', accessMode: 'read only' } as const;
 
 /** A population row as appendSamples reads it (json_build_object: bigint revision as a number) */
 interface PopulationJson {
@@ -757,17 +762,76 @@ export class PostgresStore implements Store {
       .where(and(eq(probeJobs.id, id), eq(probeJobs.owner, owner)));
   }
 
+  /**
+   * A cached computation, read in parts (computation-parts.ts) from one snapshot. Every value is
+   * read in slices of at most one part (`substring`, which reads only the slice's chunks of an
+   * out-of-line value): node-postgres reads `bytea` as hex text, and a row stored whole before
+   * the parts, over about 256 MB, would have been a string longer than V8 allows, thrown from
+   * the socket's callback where nothing can catch it.
+   */
   async getComputation(key: string): Promise<ComputationRow | undefined> {
-    return first(this.db.select().from(computations).where(eq(computations.key, key)));
+    return this.db.transaction(async (tx) => {
+      const [head] = await this.computationHeads(tx).where(eq(computations.key, key));
+      return head && this.wholeComputation(tx, head);
+    }, READ_SNAPSHOT);
   }
 
   async recentComputations(genomeId: number, kind: string, limit: number): Promise<ComputationRow[]> {
-    return this.db
-      .select()
+    return this.db.transaction(async (tx) => {
+      const heads = await this.computationHeads(tx)
+        .where(and(eq(computations.genomeId, genomeId), eq(computations.kind, kind)))
+        .orderBy(desc(computations.usedAt))
+        .limit(limit);
+      const rows: ComputationRow[] = [];
+      for (const head of heads) rows.push(await this.wholeComputation(tx, head));
+      return rows;
+    }, READ_SNAPSHOT);
+  }
+
+  /** computation rows without their payloads, with the payload's length instead */
+  private computationHeads(tx: Tx) {
+    const { payload, ...columns } = getTableColumns(computations);
+    void payload;
+    return tx
+      .select({ ...columns, bytes: sql<number>`octet_length(${computations.payload})`.mapWith(Number) })
       .from(computations)
-      .where(and(eq(computations.genomeId, genomeId), eq(computations.kind, kind)))
-      .orderBy(desc(computations.usedAt))
-      .limit(limit);
+      .$dynamic();
+  }
+
+  private async wholeComputation(tx: Tx, head: Omit<ComputationRow, 'payload'> & { bytes: number }) {
+    const { bytes, ...row } = head;
+    const parts = await tx
+      .select({ part: computationParts.part, bytes: sql<number>`octet_length(${computationParts.data})`.mapWith(Number) })
+      .from(computationParts)
+      .where(eq(computationParts.key, row.key))
+      .orderBy(asc(computationParts.part));
+    const payload = Buffer.allocUnsafeSlow(parts.reduce((sum, part) => sum + part.bytes, bytes));
+    let at = await this.readSlices(payload, 0, bytes, (from, length) =>
+      tx.execute(sql`SELECT substring(payload from ${from} for ${length}) AS data FROM computations WHERE key = ${row.key}`),
+    );
+    for (const { part, bytes } of parts) {
+      at = await this.readSlices(payload, at, bytes, (from, length) =>
+        tx.execute(
+          sql`SELECT substring(data from ${from} for ${length}) AS data FROM computation_parts WHERE key = ${row.key} AND part = ${part}`,
+        ),
+      );
+    }
+    return { ...row, payload };
+  }
+
+  /** Copies a value of `bytes` bytes into `out` at `at`, one part's length at a time; the new end. */
+  private async readSlices(
+    out: Buffer,
+    at: number,
+    bytes: number,
+    slice: (from: number, length: number) => Promise<{ rows: Record<string, unknown>[] }>,
+  ): Promise<number> {
+    const step = this.handle.computationPartBytes;
+    for (let start = 0; start < bytes; start += step) {
+      const { rows } = await slice(start + 1, Math.min(step, bytes - start));
+      at += (rows[0].data as Buffer).copy(out, at);
+    }
+    return at;
   }
 
   async computationIndex(genomeId: number, kind: string) {
@@ -778,12 +842,23 @@ export class PostgresStore implements Store {
       .orderBy(desc(computations.usedAt));
   }
 
+  /** Stores `entry` in parts (computation-parts.ts), replacing an entry under its key, in one transaction. */
   async putComputation(entry: NewComputation): Promise<void> {
     const usedAt = new Date().toISOString();
-    await this.db
-      .insert(computations)
-      .values({ ...entry, usedAt })
-      .onConflictDoUpdate({ target: computations.key, set: { payload: entry.payload, usedAt } });
+    const { payload } = entry;
+    const parts = partBounds(payload.length, this.handle.computationPartBytes).map(({ start, end }) =>
+      payload.subarray(start, end),
+    );
+    await this.db.transaction(async (tx) => {
+      await tx
+        .insert(computations)
+        .values({ ...entry, payload: parts[0], usedAt })
+        .onConflictDoUpdate({ target: computations.key, set: { payload: parts[0], usedAt } });
+      await tx.delete(computationParts).where(eq(computationParts.key, entry.key));
+      for (let part = 1; part < parts.length; part++) {
+        await tx.insert(computationParts).values({ key: entry.key, part, data: parts[part] });
+      }
+    });
   }
 
   async touchComputation(key: string): Promise<void> {

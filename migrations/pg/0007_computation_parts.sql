@@ -1,0 +1,13 @@
+CREATE TABLE "computation_parts" (
+	"key" text NOT NULL,
+	"part" integer NOT NULL,
+	"data" "bytea" NOT NULL,
+	CONSTRAINT "computation_parts_key_part_pk" PRIMARY KEY("key","part")
+);
+--> statement-breakpoint
+ALTER TABLE "computation_parts" ADD CONSTRAINT "computation_parts_key_computations_key_fk" FOREIGN KEY ("key") REFERENCES "public"."computations"("key") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+-- Payloads are float64 matrices, which pglz barely shrinks: stored out of line without compression
+-- (https://www.postgresql.org/docs/current/storage-toast.html, EXTERNAL). Added by hand: drizzle-kit
+-- has no column storage setting.
+ALTER TABLE "computation_parts" ALTER COLUMN "data" SET STORAGE EXTERNAL;--> statement-breakpoint
+ALTER TABLE "computations" ALTER COLUMN "payload" SET STORAGE EXTERNAL;
