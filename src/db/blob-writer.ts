@@ -111,7 +111,10 @@ export function createBlobWriter(path: string, partBytes: number): BlobWriter {
   const waiting = new Map<number, { resolve(rows: unknown): void; reject(error: Error): void }>();
   const started = (): Worker => {
     if (worker) return worker;
-    const w = new Worker(SCRIPT, { eval: true, workerData: { path, partBytes, driver: require.resolve('better-sqlite3') } });
+    const w = new Worker(SCRIPT, {
+      eval: true,
+      workerData: { path, partBytes, driver: require.resolve('better-sqlite3') },
+    });
     w.on('message', ({ id, error, rows }: { id: number; error?: string; rows?: unknown }) => {
       const call = waiting.get(id);
       waiting.delete(id);

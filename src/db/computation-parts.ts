@@ -18,11 +18,13 @@ import type { Database } from 'better-sqlite3';
 import type { ComputationRow, NewComputation } from './store';
 
 /**
- * 32 MB: a part's hex text on PostgreSQL (64 M characters) stays far below V8's longest string,
- * and the measured put and get throughput on both stores levels off well below it (README,
- * `BENCH=store`).
+ * 1 MB. Parts far below any limit, and small parts are also the fastest measured here (README,
+ * `BENCH=store`): storing 64 MB of float64s on PostgreSQL took 2.2-2.6 s in 32 MB parts, 0.8-1 s
+ * in 4 MB parts and 0.5 s in 1 MB parts; 100 MB on SQLite 1.9-2.1 s in 32 MB parts and 0.75 s in
+ * 1 MB parts, read back in 1-1.7 s and 0.45-0.6 s. Large values cost more than their bytes: each
+ * is a fresh allocation (and node-postgres grows its buffer for a message by doubling).
  */
-export const COMPUTATION_PART_BYTES = 32 * 1024 * 1024;
+export const COMPUTATION_PART_BYTES = 1024 * 1024;
 
 /** Where part `part` (0 is the row's own payload) of a payload of `size` bytes starts and ends. */
 export function partBounds(size: number, partBytes: number): { start: number; end: number }[] {

@@ -15,7 +15,7 @@
  *   row lock is held only until the commit.
  */
 import { checkAppendKeys } from './append-keys';
-import { and, asc, desc, eq, getTableColumns, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type * as sqliteSchema from './schema';
 import type { PgDb, PostgresHandle } from './postgres-client';
 import {
@@ -37,6 +37,7 @@ import {
 } from './pg-schema';
 import { partBounds } from './computation-parts';
 import { inChunks } from './in-chunks';
+import { copyByteaOut } from './pg-copy-out';
 import { asStorageError, FaultLog, isUniqueViolation } from './storage-errors';
 import { DuplicateError, UnstorableTextError } from './store';
 import type {
@@ -97,9 +98,6 @@ const populationShard = (modelId: number, genomeId: number) => (modelId * 31 + g
 const POPULATIONS_REVISION = 'populations_revision';
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
-
-/** A cached computation and its parts are read from one snapshot, whatever another process writes meanwhile. */
-const READ_SNAPSHOT = { isolationLevel: 'repeatable read', accessMode: 'read only' } as const;
 
 /** A population row as appendSamples reads it (json_build_object: bigint revision as a number) */
 interface PopulationJson {
@@ -762,76 +760,60 @@ export class PostgresStore implements Store {
       .where(and(eq(probeJobs.id, id), eq(probeJobs.owner, owner)));
   }
 
-  /**
-   * A cached computation, read in parts (computation-parts.ts) from one snapshot. Every value is
-   * read in slices of at most one part (`substring`, which reads only the slice's chunks of an
-   * out-of-line value): node-postgres reads `bytea` as hex text, and a row stored whole before
-   * the parts, over about 256 MB, would have been a string longer than V8 allows, thrown from
-   * the socket's callback where nothing can catch it.
-   */
+  /** A cached computation with its whole payload (computation-parts.ts). */
   async getComputation(key: string): Promise<ComputationRow | undefined> {
-    return this.db.transaction(async (tx) => {
-      const [head] = await this.computationHeads(tx).where(eq(computations.key, key));
-      return head && this.wholeComputation(tx, head);
-    }, READ_SNAPSHOT);
+    const [row] = await this.readComputations('key = $1', [key]);
+    return row;
   }
 
   async recentComputations(genomeId: number, kind: string, limit: number): Promise<ComputationRow[]> {
-    return this.db.transaction(async (tx) => {
-      const heads = await this.computationHeads(tx)
-        .where(and(eq(computations.genomeId, genomeId), eq(computations.kind, kind)))
-        .orderBy(desc(computations.usedAt))
-        .limit(limit);
-      const rows: ComputationRow[] = [];
-      for (const head of heads) rows.push(await this.wholeComputation(tx, head));
-      return rows;
-    }, READ_SNAPSHOT);
+    return this.readComputations('genome_id = $1 AND kind = $2 ORDER BY used_at DESC LIMIT $3', [
+      genomeId,
+      kind,
+      limit,
+    ]);
   }
 
-  /** computation rows without their payloads, with the payload's length instead */
-  private computationHeads(tx: Tx) {
-    const { payload, ...columns } = getTableColumns(computations);
-    void payload;
-    return tx
-      .select({ ...columns, bytes: sql<number>`octet_length(${computations.payload})`.mapWith(Number) })
-      .from(computations)
-      .$dynamic();
-  }
-
-  private async wholeComputation(tx: Tx, head: Omit<ComputationRow, 'payload'> & { bytes: number }) {
-    const { bytes, ...row } = head;
-    const parts = await tx
-      .select({ part: computationParts.part, bytes: sql<number>`octet_length(${computationParts.data})`.mapWith(Number) })
-      .from(computationParts)
-      .where(eq(computationParts.key, row.key))
-      .orderBy(asc(computationParts.part));
-    const payload = Buffer.allocUnsafeSlow(parts.reduce((sum, part) => sum + part.bytes, bytes));
-    let at = await this.readSlices(payload, 0, bytes, (from, length) =>
-      tx.execute(sql`SELECT substring(payload from ${from} for ${length}) AS data FROM computations WHERE key = ${row.key}`),
-    );
-    for (const { part, bytes } of parts) {
-      at = await this.readSlices(payload, at, bytes, (from, length) =>
-        tx.execute(
-          sql`SELECT substring(data from ${from} for ${length}) AS data FROM computation_parts WHERE key = ${row.key} AND part = ${part}`,
-        ),
+  /**
+   * Computation rows chosen by `where` (SQL on `computations`, with `values` for its `$n`), each
+   * with its whole payload, from one snapshot (whatever another process writes meanwhile). Each
+   * entry's length is summed first (`octet_length` of an out-of-line value reads its TOAST pointer
+   * only), then its part 0 and parts are copied out in order as raw bytes (pg-copy-out.ts) into
+   * one buffer of that length. On the pool's own client: drizzle has no COPY.
+   */
+  private async readComputations(where: string, values: unknown[]): Promise<ComputationRow[]> {
+    const client = await this.handle.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const { rows: heads } = await client.query<Omit<ComputationRow, 'payload'> & { bytes: string }>(
+        `SELECT key, kind, genome_id AS "genomeId", dependencies, created_at AS "createdAt", used_at AS "usedAt",
+           octet_length(payload) + coalesce((SELECT sum(octet_length(data)) FROM computation_parts p WHERE p.key = c.key), 0) AS bytes
+         FROM computations c WHERE ${where}`,
+        values,
       );
+      const rows: ComputationRow[] = [];
+      for (const { bytes, ...head } of heads) {
+        const payload = Buffer.allocUnsafeSlow(Number(bytes));
+        const key = client.escapeLiteral(head.key);
+        const copied = await copyByteaOut(
+          client,
+          `COPY (SELECT data FROM (SELECT 0 AS part, payload AS data FROM computations WHERE key = ${key}
+             UNION ALL SELECT part, data FROM computation_parts WHERE key = ${key}) AS parts ORDER BY part)
+           TO STDOUT (FORMAT binary)`,
+          payload,
+        );
+        if (copied !== payload.length)
+          throw new Error(`cached computation ${head.key}: ${copied} of ${bytes} bytes read`);
+        rows.push({ ...head, payload });
+      }
+      await client.query('COMMIT');
+      return rows;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
     }
-    return { ...row, payload };
-  }
-
-  /** Copies a value of `bytes` bytes into `out` at `at`, one part's length at a time; the new end. */
-  private async readSlices(
-    out: Buffer,
-    at: number,
-    bytes: number,
-    slice: (from: number, length: number) => Promise<{ rows: Record<string, unknown>[] }>,
-  ): Promise<number> {
-    const step = this.handle.computationPartBytes;
-    for (let start = 0; start < bytes; start += step) {
-      const { rows } = await slice(start + 1, Math.min(step, bytes - start));
-      at += (rows[0].data as Buffer).copy(out, at);
-    }
-    return at;
   }
 
   async computationIndex(genomeId: number, kind: string) {
