@@ -2,27 +2,28 @@
  * Cached computations stored in parts (issue 10). A 10,000-model distance matrix is 800 MB, more
  * than one database value can carry here: better-sqlite3 refuses to bind a buffer over about
  * 512 MB ("The bound string, buffer, or bigint is too big"), and node-postgres reads `bytea`
- * only as hex text, so a value over about 256 MB becomes a string longer than V8 allows
- * (ERR_STRING_TOO_LONG, thrown from the socket's callback: the process ended). node-postgres
- * has no binary result format (pg-protocol: "Binary mode not supported yet").
+ * only as hex text, so a value over about 256 MB became a string longer than V8 allows
+ * (ERR_STRING_TOO_LONG, thrown from the socket's callback: the process ended).
  *
  * So a payload is cut into parts of at most `partBytes`: part 0 stays in `computations.payload`
  * (a small entry, most of them, is one row as before, and rows written before the parts read
  * the same), parts 1, 2, ... go to `computation_parts`, removed with their entry by the foreign
- * key's cascade. A reader sums the parts' lengths first (SQLite's `length()` of a blob and
- * PostgreSQL's `octet_length()` of an out-of-line value read the value's header only), makes the
- * whole buffer once and copies each part into it as it comes, so an 800 MB entry needs 800 MB
- * and one part, not twice 800 MB.
+ * key's cascade and replaced with it in one transaction. A reader sums the parts' lengths first
+ * (SQLite's `length()` of a blob and PostgreSQL's `octet_length()` of an out-of-line value read
+ * the value's header only), makes the whole buffer once and copies each part into it as it
+ * comes, so an 800 MB entry needs 800 MB and one part, not twice 800 MB. On PostgreSQL the parts
+ * come as raw bytes through a binary COPY (pg-copy-out.ts), not as hex text.
  */
 import type { Database } from 'better-sqlite3';
 import type { ComputationRow, NewComputation } from './store';
 
 /**
- * 1 MB. Parts far below any limit, and small parts are also the fastest measured here (README,
- * `BENCH=store`): storing 64 MB of float64s on PostgreSQL took 2.2-2.6 s in 32 MB parts, 0.8-1 s
- * in 4 MB parts and 0.5 s in 1 MB parts; 100 MB on SQLite 1.9-2.1 s in 32 MB parts and 0.75 s in
- * 1 MB parts, read back in 1-1.7 s and 0.45-0.6 s. Large values cost more than their bytes: each
- * is a fresh allocation (and node-postgres grows its buffer for a message by doubling).
+ * 1 MB: far below every limit, and the fastest part size measured here (scratch runs on a busy
+ * 2-core machine): 64 MB of float64s stored on PostgreSQL in 2.2-2.6 s in 32 MB parts, 0.8-1 s in
+ * 4 MB parts, 0.5 s in 1 MB parts; 100 MB on SQLite stored in 1.9-2.1 s in 32 MB parts and 0.75 s
+ * in 1 MB parts, read back in 1-1.7 s and 0.45-0.6 s; 256 KB and 4 MB read no faster on
+ * PostgreSQL. A large value costs more than its bytes: fresh memory for each (and node-postgres
+ * grows its buffer for one message by doubling).
  */
 export const COMPUTATION_PART_BYTES = 1024 * 1024;
 

@@ -10,7 +10,7 @@
  *   so rows compare equal across stores and sort as text;
  * - ids that can pass 2^31 (samples, whose id is a population's revision) and epoch-ms leases
  *   are `bigint`, read as JavaScript numbers (exact below 2^53);
- * - cached computations are `bytea`.
+ * - cached computations are `bytea`, in parts of 1 MB (computation-parts.ts).
  * The row types are checked against SQLite's at compile time (postgres-store.ts), so the
  * services cannot tell the stores apart.
  */
