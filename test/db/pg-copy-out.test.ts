@@ -55,5 +55,8 @@ it('fails on more bytes than measured, a NULL, two columns, a foreign stream or 
 
 it('a stream cut short is not done', () => {
   const stream = copyStream(values);
-  expect(read(stream.subarray(0, stream.length - 2), 4, whole.length)).toMatchObject({ state: 'tuple', failure: undefined });
+  expect(read(stream.subarray(0, stream.length - 2), 4, whole.length)).toMatchObject({
+    state: 'tuple',
+    failure: undefined,
+  });
 });
