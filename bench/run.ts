@@ -4,6 +4,7 @@
  *   BENCH=distances npm run bench   runs one group; BENCH_MODELS=200 shrinks the data set.
  *   BENCH=load BENCH_LOAD_SECONDS=10 npm run bench   the load test (bench/load.bench.ts), shorter.
  *   BENCH=store BENCH_STORE_MODELS=1000 npm run bench   SQLite beside PostgreSQL (bench/store.bench.ts).
+ *   BENCH=computations npm run bench   one cached 100 and 800 MB payload stored and read back on each store.
  *   BENCH=dashboard npm run bench   first paint of the dashboard in Chromium, bundle sizes.
  *   BENCH=probing-cost npm run bench   one model's probing cost: reference, batch (estimate and a job run
  *     through the fake batch server), adaptive, designed genome (bench/probing-cost*.ts).
@@ -11,6 +12,7 @@
  *   BENCH=hubmatrix npm run bench   cold matrices of 1,000 to 10,000 models, the 10,000-model file streamed.
  */
 import 'reflect-metadata';
+import { benchComputations } from './computations.bench';
 import { benchDashboard } from './dashboard.bench';
 import { benchDistances } from './distances.bench';
 import { benchExports } from './exports.bench';
@@ -30,6 +32,7 @@ import { benchWorkers } from './workers.bench';
 import { benchStore } from './store.bench';
 
 const GROUPS: Record<string, () => Promise<void>> = {
+  computations: benchComputations,
   dashboard: benchDashboard,
   distances: benchDistances,
   exports: benchExports,

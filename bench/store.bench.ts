@@ -11,8 +11,12 @@
  * updated in the same transaction; the HTTP import of one more model is timed separately.
  * "cold matrix" is the similarity of every model, computed from the stored populations (read
  * from the store, then the worker pool); storing the result (a bytea / blob of n^2 doubles,
- * written behind the answer) is timed on its own, and so is asking for it again (cached).
+ * written behind the answer) is timed on its own, and so is asking for it again (cached): of the
+ * same server, and of a second server on the same database (read back from the stored rows).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startBenchApp } from './app';
 import { postGraphQL } from './http';
 import { postgresForBench, type BenchServer } from './postgres';
@@ -41,7 +45,10 @@ export async function benchStore(): Promise<void> {
 
 async function benchOne(engine: 'SQLite' | 'PostgreSQL', models: number, pg: BenchServer): Promise<void> {
   const database = engine === 'PostgreSQL' ? await pg.createDatabase() : undefined;
-  const app = await startBenchApp(database ? { postgresUrl: database.url } : {});
+  // the SQLite file in a folder of the bench's own, so that a second server can open it too
+  const sqliteDir = mkdtempSync(join(tmpdir(), 'phylolm-bench-store-'));
+  const sqlitePath = join(sqliteDir, 'store.db');
+  const app = await startBenchApp(database ? { postgresUrl: database.url } : { dbPath: sqlitePath });
   const { services } = app;
   try {
     const synthetic = syntheticGenome(GENES);
@@ -86,9 +93,18 @@ async function benchOne(engine: 'SQLite' | 'PostgreSQL', models: number, pg: Ben
     report(`${engine}: storing that matrix (${mb.toFixed(0)} MB, written behind the answer)`, stored.ms);
     const cached = await time(() => services.distances.similarity(genome, all));
     report(`${engine}: the same matrix asked again (memory cache, else the stored row)`, cached.ms);
+    // a second server on the database has nothing in memory: it reads the stored row (in parts)
+    const second = await startBenchApp(database ? { postgresUrl: database.url } : { dbPath: sqlitePath });
+    try {
+      const stored = await time(() => second.services.distances.similarity(genome, all));
+      report(`${engine}: the same matrix asked of a second server (read back from the database)`, stored.ms);
+    } finally {
+      await second.close();
+    }
   } finally {
     await app.close();
     await database?.drop();
+    rmSync(sqliteDir, { recursive: true, force: true });
   }
 }
 

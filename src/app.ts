@@ -50,6 +50,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     compute,
     feed: scaleOut?.feed,
     computeClaims: { claimMs: config.computeClaimMs },
+    largestMatrixBytes: config.largestMatrixBytes,
     probing: {
       concurrency: config.probeConcurrency,
       retry: { maxAttempts: config.probeMaxAttempts, baseDelayMs: config.probeRetryBaseMs },

@@ -26,6 +26,8 @@ export interface Config {
   demo: boolean;
   maxBodyBytes: number;
   responseCacheBytes: number;
+  /** one distance matrix over the matrices' 256 MB memory cache kept in memory too, up to this size */
+  largestMatrixBytes: number;
   /** what one GraphQL operation may ask, on every transport (README, "Security") */
   queryLimits: QueryLimits;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     demo: demo === '1',
     maxBodyBytes: integer(env, 'PHYLOLM_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     responseCacheBytes: integer(env, 'PHYLOLM_RESPONSE_CACHE_BYTES', 256 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
+    largestMatrixBytes: integer(env, 'PHYLOLM_LARGEST_MATRIX_BYTES', 1024 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024),
     queryLimits: queryLimitsFromEnv(env),
     logLevel: logLevel as Config['logLevel'],
     providers: providerConfigFromEnv(env),

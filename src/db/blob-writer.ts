@@ -19,22 +19,25 @@
  * their payloads (170 ms for a 2,000-model matrix and its donors). Touching an entry rewrites
  * its whole row, payload included, so that is done here too.
  *
+ * Payloads are stored and read in parts (computation-parts.ts, whose statements run here from
+ * their own source).
+ *
  * The worker is a few lines of JavaScript run from a string (`eval`), so it needs no compiled
  * file and runs the same under ts-jest as from dist/.
  */
 import { Worker } from 'node:worker_threads';
+import { partBounds, sqliteComputations } from './computation-parts';
 import type { ComputationRow, NewComputation } from './store';
 
 const SCRIPT = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+${partBounds.toString()}
 const db = new Database(workerData.path);
 db.pragma('foreign_keys = ON');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
-const upsert = db.prepare(
-  'INSERT INTO computations (key, kind, genome_id, dependencies, payload, used_at) VALUES (?, ?, ?, ?, ?, ?) ' +
-  'ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, used_at = excluded.used_at');
+const computations = (${sqliteComputations.toString()})(db, workerData.partBytes);
 const drop = db.prepare('DELETE FROM computations WHERE key = ?');
 const remove = db.transaction((keys) => {
   for (const key of keys) drop.run(key);
@@ -42,10 +45,6 @@ const remove = db.transaction((keys) => {
 const index = db.prepare(
   'SELECT key, dependencies FROM computations WHERE genome_id = ? AND kind = ? ORDER BY used_at DESC');
 const touch = db.prepare('UPDATE computations SET used_at = ? WHERE key = ?');
-const columns = 'key, kind, genome_id AS genomeId, dependencies, payload, created_at AS createdAt, used_at AS usedAt';
-const one = db.prepare('SELECT ' + columns + ' FROM computations WHERE key = ?');
-const recent = db.prepare(
-  'SELECT ' + columns + ' FROM computations WHERE genome_id = ? AND kind = ? ORDER BY used_at DESC LIMIT ?');
 // rows go back with their payloads moved, not copied (a buffer the driver shares is copied first)
 function answer(id, rows) {
   const moved = [];
@@ -71,15 +70,12 @@ parentPort.on('message', ({ id, entry, usedAt, deleteKeys, indexOf, touchKey, ge
   try {
     if (claimOf) return parentPort.postMessage({ id, rows: claim.immediate(claimOf) });
     if (indexOf) return parentPort.postMessage({ id, rows: index.all(indexOf.genomeId, indexOf.kind) });
-    if (getKey !== undefined) return answer(id, [one.get(getKey)].filter(Boolean));
-    if (recentOf) return answer(id, recent.all(recentOf.genomeId, recentOf.kind, recentOf.limit));
+    if (getKey !== undefined) return answer(id, [computations.get(getKey)].filter(Boolean));
+    if (recentOf) return answer(id, computations.recent(recentOf.genomeId, recentOf.kind, recentOf.limit));
     if (releaseOf) unclaim.run(releaseOf.key, releaseOf.owner);
     else if (touchKey) touch.run(usedAt, touchKey);
     else if (deleteKeys) remove(deleteKeys);
-    else {
-      const p = entry.payload;
-      upsert.run(entry.key, entry.kind, entry.genomeId, entry.dependencies, Buffer.from(p.buffer, p.byteOffset, p.byteLength), usedAt);
-    }
+    else computations.put(entry, usedAt);
     parentPort.postMessage({ id });
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.message) || error) });
@@ -109,13 +105,16 @@ export interface BlobWriter {
 }
 
 /** A writer for the database file at `path` (a file: an in-memory database has no second connection). */
-export function createBlobWriter(path: string): BlobWriter {
+export function createBlobWriter(path: string, partBytes: number): BlobWriter {
   let worker: Worker | undefined;
   let next = 0;
   const waiting = new Map<number, { resolve(rows: unknown): void; reject(error: Error): void }>();
   const started = (): Worker => {
     if (worker) return worker;
-    const w = new Worker(SCRIPT, { eval: true, workerData: { path, driver: require.resolve('better-sqlite3') } });
+    const w = new Worker(SCRIPT, {
+      eval: true,
+      workerData: { path, partBytes, driver: require.resolve('better-sqlite3') },
+    });
     w.on('message', ({ id, error, rows }: { id: number; error?: string; rows?: unknown }) => {
       const call = waiting.get(id);
       waiting.delete(id);

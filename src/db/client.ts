@@ -10,6 +10,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { migrationsFolder } from '../paths';
 import { createBlobWriter, type BlobWriter } from './blob-writer';
+import { COMPUTATION_PART_BYTES } from './computation-parts';
 import * as schema from './schema';
 import { asStorageError } from './storage-errors';
 
@@ -20,7 +21,14 @@ export interface DatabaseHandle {
   sqlite: Database.Database;
   /** writes large cached computations off the event loop; none for an in-memory database */
   blobWriter?: BlobWriter;
+  /** the largest part a cached computation's payload is stored in (computation-parts.ts) */
+  computationPartBytes: number;
   close(): void;
+}
+
+export interface DatabaseOptions {
+  /** parts of cached computations; small in tests, so that a payload of a few KB has several */
+  computationPartBytes?: number;
 }
 
 /**
@@ -39,7 +47,8 @@ export class DatabaseFileError extends Error {
   }
 }
 
-export function openDatabase(path: string): DatabaseHandle {
+export function openDatabase(path: string, options: DatabaseOptions = {}): DatabaseHandle {
+  const computationPartBytes = options.computationPartBytes ?? COMPUTATION_PART_BYTES;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let sqlite: Database.Database | undefined;
   try {
@@ -55,11 +64,12 @@ export function openDatabase(path: string): DatabaseHandle {
     migrate(db, { migrationsFolder });
     const opened = sqlite;
     // computations are written from their own thread and connection (blob-writer.ts)
-    const blobWriter = path === ':memory:' ? undefined : createBlobWriter(path);
+    const blobWriter = path === ':memory:' ? undefined : createBlobWriter(path, computationPartBytes);
     return {
       db,
       sqlite: opened,
       blobWriter,
+      computationPartBytes,
       close: () => {
         void blobWriter?.close();
         opened.close();

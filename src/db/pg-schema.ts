@@ -10,7 +10,7 @@
  *   so rows compare equal across stores and sort as text;
  * - ids that can pass 2^31 (samples, whose id is a population's revision) and epoch-ms leases
  *   are `bigint`, read as JavaScript numbers (exact below 2^53);
- * - cached computations are `bytea`.
+ * - cached computations are `bytea`, in parts of 1 MB (computation-parts.ts).
  * The row types are checked against SQLite's at compile time (postgres-store.ts), so the
  * services cannot tell the stores apart.
  */
@@ -173,6 +173,19 @@ export const computations = pgTable(
     usedAt: text('used_at').notNull(),
   },
   (t) => [index('computations_genome_kind_used_idx').on(t.genomeId, t.kind, t.usedAt)],
+);
+
+/** Parts 1, 2, ... of a payload larger than one part (schema.ts, `computationParts`). */
+export const computationParts = pgTable(
+  'computation_parts',
+  {
+    key: text('key')
+      .notNull()
+      .references(() => computations.key, { onDelete: 'cascade' }),
+    part: integer('part').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.part] })],
 );
 
 export const meta = pgTable('meta', {

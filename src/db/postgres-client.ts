@@ -11,6 +11,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Pool } from 'pg';
 import { pgMigrationsFolder } from '../paths';
+import { COMPUTATION_PART_BYTES } from './computation-parts';
 import * as schema from './pg-schema';
 import { asStorageError } from './storage-errors';
 
@@ -21,6 +22,8 @@ export interface PostgresHandle {
   pool: Pool;
   /** the URL without its password, for logs */
   safeUrl: string;
+  /** the largest part a cached computation's payload is stored and read in (computation-parts.ts) */
+  computationPartBytes: number;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,8 @@ export function redactUrl(url: string): string {
 export interface PostgresOptions {
   /** connections at most in this process's pool */
   poolSize?: number;
+  /** parts of cached computations; small in tests, so that a payload of a few KB has several */
+  computationPartBytes?: number;
 }
 
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PostgresHandle> {
@@ -90,6 +95,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     db,
     pool,
     safeUrl,
+    computationPartBytes: options.computationPartBytes ?? COMPUTATION_PART_BYTES,
     close: () => (closed ??= pool.end()),
   };
 }

@@ -21,6 +21,7 @@ import type { PgDb, PostgresHandle } from './postgres-client';
 import {
   benchmarkRanges,
   computationClaims,
+  computationParts,
   computations,
   driftAlerts,
   genes,
@@ -34,7 +35,9 @@ import {
   samples,
   scores,
 } from './pg-schema';
+import { partBounds } from './computation-parts';
 import { inChunks } from './in-chunks';
+import { copyByteaOut } from './pg-copy-out';
 import { asStorageError, FaultLog, isUniqueViolation } from './storage-errors';
 import { DuplicateError, UnstorableTextError } from './store';
 import type {
@@ -757,17 +760,60 @@ export class PostgresStore implements Store {
       .where(and(eq(probeJobs.id, id), eq(probeJobs.owner, owner)));
   }
 
+  /** A cached computation with its whole payload (computation-parts.ts). */
   async getComputation(key: string): Promise<ComputationRow | undefined> {
-    return first(this.db.select().from(computations).where(eq(computations.key, key)));
+    const [row] = await this.readComputations('key = $1', [key]);
+    return row;
   }
 
   async recentComputations(genomeId: number, kind: string, limit: number): Promise<ComputationRow[]> {
-    return this.db
-      .select()
-      .from(computations)
-      .where(and(eq(computations.genomeId, genomeId), eq(computations.kind, kind)))
-      .orderBy(desc(computations.usedAt))
-      .limit(limit);
+    return this.readComputations('genome_id = $1 AND kind = $2 ORDER BY used_at DESC LIMIT $3', [
+      genomeId,
+      kind,
+      limit,
+    ]);
+  }
+
+  /**
+   * Computation rows chosen by `where` (SQL on `computations`, with `values` for its `$n`), each
+   * with its whole payload, from one snapshot (whatever another process writes meanwhile). Each
+   * entry's length is summed first (`octet_length` of an out-of-line value reads its TOAST pointer
+   * only), then its part 0 and parts are copied out in order as raw bytes (pg-copy-out.ts) into
+   * one buffer of that length. On the pool's own client: drizzle has no COPY.
+   */
+  private async readComputations(where: string, values: unknown[]): Promise<ComputationRow[]> {
+    const client = await this.handle.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const { rows: heads } = await client.query<Omit<ComputationRow, 'payload'> & { bytes: string }>(
+        `SELECT key, kind, genome_id AS "genomeId", dependencies, created_at AS "createdAt", used_at AS "usedAt",
+           octet_length(payload) + coalesce((SELECT sum(octet_length(data)) FROM computation_parts p WHERE p.key = c.key), 0) AS bytes
+         FROM computations c WHERE ${where}`,
+        values,
+      );
+      const rows: ComputationRow[] = [];
+      for (const { bytes, ...head } of heads) {
+        const payload = Buffer.allocUnsafeSlow(Number(bytes));
+        const key = client.escapeLiteral(head.key);
+        const copied = await copyByteaOut(
+          client,
+          `COPY (SELECT data FROM (SELECT 0 AS part, payload AS data FROM computations WHERE key = ${key}
+             UNION ALL SELECT part, data FROM computation_parts WHERE key = ${key}) AS parts ORDER BY part)
+           TO STDOUT (FORMAT binary)`,
+          payload,
+        );
+        if (copied !== payload.length)
+          throw new Error(`cached computation ${head.key}: ${copied} of ${bytes} bytes read`);
+        rows.push({ ...head, payload });
+      }
+      await client.query('COMMIT');
+      return rows;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async computationIndex(genomeId: number, kind: string) {
@@ -778,12 +824,23 @@ export class PostgresStore implements Store {
       .orderBy(desc(computations.usedAt));
   }
 
+  /** Stores `entry` in parts (computation-parts.ts), replacing an entry under its key, in one transaction. */
   async putComputation(entry: NewComputation): Promise<void> {
     const usedAt = new Date().toISOString();
-    await this.db
-      .insert(computations)
-      .values({ ...entry, usedAt })
-      .onConflictDoUpdate({ target: computations.key, set: { payload: entry.payload, usedAt } });
+    const { payload } = entry;
+    const parts = partBounds(payload.length, this.handle.computationPartBytes).map(({ start, end }) =>
+      payload.subarray(start, end),
+    );
+    await this.db.transaction(async (tx) => {
+      await tx
+        .insert(computations)
+        .values({ ...entry, payload: parts[0], usedAt })
+        .onConflictDoUpdate({ target: computations.key, set: { payload: parts[0], usedAt } });
+      await tx.delete(computationParts).where(eq(computationParts.key, entry.key));
+      for (let part = 1; part < parts.length; part++) {
+        await tx.insert(computationParts).values({ key: entry.key, part, data: parts[part] });
+      }
+    });
   }
 
   async touchComputation(key: string): Promise<void> {

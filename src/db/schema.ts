@@ -170,6 +170,25 @@ export const computations = sqliteTable(
 );
 
 /**
+ * The rest of a cached computation's payload when it is larger than one part (issue 10): the row
+ * in `computations` holds part 0 (its first `partBytes`), these rows hold parts 1, 2, ... in
+ * order (computation-parts.ts). One value was the limit before: better-sqlite3 refuses to bind a
+ * buffer over about 512 MB, and PostgreSQL's `bytea` read back as hex text passes V8's longest
+ * string at about 256 MB. A row written before the parts (one part only) reads the same.
+ */
+export const computationParts = sqliteTable(
+  'computation_parts',
+  {
+    key: text('key')
+      .notNull()
+      .references(() => computations.key, { onDelete: 'cascade' }),
+    part: integer('part').notNull(),
+    data: blob('data', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.part] })],
+);
+
+/**
  * Who is computing a cold cached result right now (issue 10): a process about to compute the
  * entry `key` of `computations` claims it here first; another process asked for the same key
  * waits for the stored row instead of computing it too. `until` (epoch ms) bounds the claim, so

@@ -9,6 +9,7 @@ import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, Statement } from 'better-sqlite3';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { BlobWriter } from './blob-writer';
+import { sqliteComputations, type SqliteComputations } from './computation-parts';
 import type { DatabaseHandle, Db } from './client';
 import {
   benchmarkRanges,
@@ -81,6 +82,8 @@ export class SqliteStore implements Store {
   readonly faults = new FaultLog();
   /** computations are stored and dropped from a worker thread (blob-writer.ts); none in memory */
   private readonly blobWriter?: BlobWriter;
+  /** cached computations in parts on the main connection, when there is no blob thread (in memory) */
+  private readonly computations: SqliteComputations;
   /**
    * The one hot write path, as a prepared statement: building a 4,096-row insert through
    * drizzle's query builder costs ~100 ms, this costs a few.
@@ -105,6 +108,7 @@ export class SqliteStore implements Store {
     this.sqlite = handle.sqlite;
     this.selectMetaValue = handle.sqlite.prepare('SELECT value FROM meta WHERE key = ?');
     this.blobWriter = handle.blobWriter;
+    this.computations = sqliteComputations(handle.sqlite, handle.computationPartBytes);
     this.lookups = preparedLookups(handle.db);
     this.appendKeys = handle.sqlite.prepare(
       'SELECT (SELECT id FROM models WHERE id = ?) AS model, (SELECT gene_count FROM genomes WHERE id = ?) AS geneCount',
@@ -669,18 +673,12 @@ export class SqliteStore implements Store {
 
   async getComputation(key: string): Promise<ComputationRow | undefined> {
     if (this.blobWriter) return this.blobWriter.get(key);
-    return this.db.select().from(computations).where(eq(computations.key, key)).get();
+    return this.computations.get(key);
   }
 
   async recentComputations(genomeId: number, kind: string, limit: number): Promise<ComputationRow[]> {
     if (this.blobWriter) return this.blobWriter.recent(genomeId, kind, limit);
-    return this.db
-      .select()
-      .from(computations)
-      .where(and(eq(computations.genomeId, genomeId), eq(computations.kind, kind)))
-      .orderBy(desc(computations.usedAt))
-      .limit(limit)
-      .all();
+    return this.computations.recent(genomeId, kind, limit);
   }
 
   async computationIndex(genomeId: number, kind: string) {
@@ -696,11 +694,7 @@ export class SqliteStore implements Store {
   async putComputation(entry: NewComputation): Promise<void> {
     const usedAt = new Date().toISOString();
     if (this.blobWriter) return this.blobWriter.put(entry, usedAt);
-    this.db
-      .insert(computations)
-      .values({ ...entry, usedAt })
-      .onConflictDoUpdate({ target: computations.key, set: { payload: entry.payload, usedAt } })
-      .run();
+    this.computations.put(entry, usedAt);
   }
 
   async touchComputation(key: string): Promise<void> {

@@ -52,8 +52,10 @@ export class ComputationCache<T> {
     memoryBytes = 256 * 1024 * 1024,
     /** shared with the other processes on the database: without it, single flight only */
     private readonly claims?: ComputeClaims,
+    /** one entry larger than `memoryBytes` kept in memory beside the others, up to this size (lru-cache.ts) */
+    largestBytes = 0,
   ) {
-    this.memory = new LruCache(memoryBytes, (entry) => this.codec.size(entry.value));
+    this.memory = new LruCache(memoryBytes, (entry) => this.codec.size(entry.value), largestBytes);
   }
 
   async get(key: string): Promise<CachedEntry<T> | undefined> {

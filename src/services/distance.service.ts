@@ -118,6 +118,11 @@ export class DistanceService {
     private readonly evidence: EvidenceService,
     /** processes sharing the database compute a cold matrix once (compute-claims.ts) */
     private readonly claims?: ComputeClaims,
+    /**
+     * one matrix larger than the 256 MB of matrices kept in memory is kept too, up to this size
+     * (`PHYLOLM_LARGEST_MATRIX_BYTES`, lru-cache.ts); 0 keeps none
+     */
+    private readonly largestMatrixBytes = 0,
   ) {}
 
   /** The matrix a request names, resolving its genome and model ids. */
@@ -342,7 +347,15 @@ export class DistanceService {
     if (!cache) {
       // the reference length keeps the kind name it has always had, so stored entries stay valid
       const kind = alleleLength === ALLELE_LENGTH ? 'nei-similarity/v1' : `nei-similarity/v1/k${alleleLength}`;
-      cache = new ComputationCache(this.store, kind, float64Codec, this.writes, undefined, this.claims);
+      cache = new ComputationCache(
+        this.store,
+        kind,
+        float64Codec,
+        this.writes,
+        undefined,
+        this.claims,
+        this.largestMatrixBytes,
+      );
       this.caches.set(alleleLength, cache);
     }
     return cache;

@@ -54,6 +54,11 @@ export interface ServiceOptions {
    * the server always passes this; without it (unit tests), single flight within the process only.
    */
   computeClaims?: ComputeClaimsOptions;
+  /**
+   * One distance matrix larger than the matrices' 256 MB memory cache is kept in memory too, up
+   * to this many bytes (`PHYLOLM_LARGEST_MATRIX_BYTES`; lru-cache.ts); default 0, none.
+   */
+  largestMatrixBytes?: number;
 }
 
 export function createServices(store: Store, options: ServiceOptions = {}) {
@@ -66,7 +71,17 @@ export function createServices(store: Store, options: ServiceOptions = {}) {
   const populations = new PopulationService(store, compute);
   const samples = new SampleService(store, populations, models, genomes);
   const evidence = new EvidenceService(populations, compute);
-  const distances = new DistanceService(store, populations, writes, models, genomes, compute, evidence, claims);
+  const distances = new DistanceService(
+    store,
+    populations,
+    writes,
+    models,
+    genomes,
+    compute,
+    evidence,
+    claims,
+    options.largestMatrixBytes,
+  );
   const trees = new TreeService(store, distances, populations, models, genomes, writes, compute, evidence, claims);
   const identity = new IdentityService(store, populations, models, genomes, writes, compute);
   const scores = new ScoreService(store, models);

@@ -11,7 +11,7 @@ import { resilientStore } from '../../src/db/resilient-store';
 import { asStorageError, StorageError } from '../../src/db/storage-errors';
 import { UnstorableTextError } from '../../src/db/store';
 import { createTestDatabase, describeWithPostgres, emptyAllTables, type TestDatabase } from '../helpers/postgres';
-import { describeStoreContract, modelInput } from './store-contract';
+import { describeStoreContract, modelInput, TEST_COMPUTATION_PART_BYTES } from './store-contract';
 
 describeWithPostgres('PostgreSQL store', () => {
   let database: TestDatabase;
@@ -20,7 +20,7 @@ describeWithPostgres('PostgreSQL store', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    handle = await openPostgres(database.url);
+    handle = await openPostgres(database.url, { computationPartBytes: TEST_COMPUTATION_PART_BYTES });
     store = new PostgresStore(handle);
   });
   afterAll(async () => {

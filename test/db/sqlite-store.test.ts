@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src/db/client';
 import { resilientStore } from '../../src/db/resilient-store';
 import { SqliteStore } from '../../src/db/sqlite-store';
-import { describeStoreContract, modelInput } from './store-contract';
+import { describeStoreContract, modelInput, TEST_COMPUTATION_PART_BYTES } from './store-contract';
 
 describeStoreContract('SQLite in memory', async () => {
-  const database = openDatabase(':memory:');
+  const database = openDatabase(':memory:', { computationPartBytes: TEST_COMPUTATION_PART_BYTES });
   return { store: new SqliteStore(database), close: () => database.close() };
 });
 
@@ -22,7 +22,7 @@ function tempDir(): string {
 
 describeStoreContract('SQLite file, through the retrying store the server uses', async () => {
   const dir = tempDir();
-  const database = openDatabase(join(dir, 'nested', 'store.db'));
+  const database = openDatabase(join(dir, 'nested', 'store.db'), { computationPartBytes: TEST_COMPUTATION_PART_BYTES });
   const sqlite = new SqliteStore(database);
   return {
     store: resilientStore(sqlite, sqlite.faults),

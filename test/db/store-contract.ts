@@ -65,6 +65,19 @@ const computation = (key: string, genomeId: number, kind = 'distances/v1', paylo
   payload: Buffer.from(payload),
 });
 
+/**
+ * The part size every store under this contract is opened with (computation-parts.ts): small, so
+ * that a payload of a few KB is stored in several parts.
+ */
+export const TEST_COMPUTATION_PART_BYTES = 1000;
+
+/** `bytes` bytes that differ from part to part and within one (so a part in the wrong place shows). */
+function patterned(bytes: number): Buffer {
+  const out = Buffer.alloc(bytes);
+  for (let i = 0; i < bytes; i++) out[i] = (i * 7 + Math.floor(i / 251)) % 256;
+  return out;
+}
+
 /** Lets the clock move on, so that "most recently used" orderings have distinct timestamps. */
 const nextMillisecond = () => new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -897,6 +910,36 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const bytes = Buffer.from([0, 255, 1, 254, 0]);
         await store.putComputation({ ...computation('k1', genome.id, 'tree/v1'), payload: bytes });
         expect(Buffer.compare(Buffer.from((await store.getComputation('k1'))!.payload), bytes)).toBe(0);
+      });
+
+      it('a payload larger than one part reads back whole; a shorter one replaces it whole; a delete drops it', async () => {
+        const { genome } = await modelAndGenome();
+        const P = TEST_COMPUTATION_PART_BYTES;
+        // several parts and a short last one, exactly one part, none at all
+        for (const bytes of [4 * P + 17, P, 0, 3 * P]) {
+          const payload = patterned(bytes);
+          await store.putComputation({ ...computation(`k${bytes}`, genome.id), payload });
+          const row = await store.getComputation(`k${bytes}`);
+          expect(row!.payload.length).toBe(bytes);
+          expect(Buffer.compare(Buffer.from(row!.payload), payload)).toBe(0);
+          await nextMillisecond();
+        }
+        const [recent] = await store.recentComputations(genome.id, 'distances/v1', 1);
+        expect(recent.key).toBe(`k${3 * P}`);
+        expect(Buffer.compare(Buffer.from(recent.payload), patterned(3 * P))).toBe(0);
+
+        // a second put under the key leaves nothing of the first one's later parts
+        const shorter = Buffer.from('short');
+        await store.putComputation({ ...computation(`k${4 * P + 17}`, genome.id), payload: shorter });
+        expect(Buffer.from((await store.getComputation(`k${4 * P + 17}`))!.payload).toString()).toBe('short');
+        const longer = patterned(2 * P + 1).reverse();
+        await store.putComputation({ ...computation(`k${P}`, genome.id), payload: longer });
+        expect(Buffer.compare(Buffer.from((await store.getComputation(`k${P}`))!.payload), longer)).toBe(0);
+
+        await store.deleteComputations([`k${P}`]);
+        expect(await store.getComputation(`k${P}`)).toBeUndefined();
+        await store.putComputation({ ...computation(`k${P}`, genome.id), payload: shorter });
+        expect(Buffer.from((await store.getComputation(`k${P}`))!.payload).toString()).toBe('short');
       });
 
       it('recentComputations and computationIndex list one kind on one genome, most recently used first', async () => {
