@@ -19,8 +19,9 @@
  * their payloads (170 ms for a 2,000-model matrix and its donors). Touching an entry rewrites
  * its whole row, payload included, so that is done here too.
  *
- * Payloads are stored and read in parts (computation-parts.ts, whose statements run here from
- * their own source).
+ * Payloads are stored and read in parts. Every statement run here is defined once, in
+ * computation-parts.ts (`sqliteComputations`, whose own source this thread runs), and the
+ * main connection of a database in memory runs the same.
  *
  * The worker is a few lines of JavaScript run from a string (`eval`), so it needs no compiled
  * file and runs the same under ts-jest as from dist/.
@@ -38,13 +39,6 @@ db.pragma('foreign_keys = ON');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 const computations = (${sqliteComputations.toString()})(db, workerData.partBytes);
-const drop = db.prepare('DELETE FROM computations WHERE key = ?');
-const remove = db.transaction((keys) => {
-  for (const key of keys) drop.run(key);
-});
-const index = db.prepare(
-  'SELECT key, dependencies FROM computations WHERE genome_id = ? AND kind = ? ORDER BY used_at DESC');
-const touch = db.prepare('UPDATE computations SET used_at = ? WHERE key = ?');
 // rows go back with their payloads moved, not copied (a buffer the driver shares is copied first)
 function answer(id, rows) {
   const moved = [];
@@ -56,25 +50,18 @@ function answer(id, rows) {
   }
   parentPort.postMessage({ id, rows }, moved);
 }
-const expireClaims = db.prepare('DELETE FROM computation_claims WHERE until < ?');
-const upsertClaim = db.prepare(
-  'INSERT INTO computation_claims (key, owner, until) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE ' +
-  'SET owner = excluded.owner, until = excluded.until ' +
-  'WHERE computation_claims.owner = excluded.owner OR computation_claims.until < ? RETURNING key');
-const claim = db.transaction(({ key, owner, now, until }) => {
-  expireClaims.run(now);
-  return upsertClaim.all(key, owner, until, now).length === 1;
-});
-const unclaim = db.prepare('DELETE FROM computation_claims WHERE key = ? AND owner = ?');
 parentPort.on('message', ({ id, entry, usedAt, deleteKeys, indexOf, touchKey, getKey, recentOf, claimOf, releaseOf }) => {
   try {
-    if (claimOf) return parentPort.postMessage({ id, rows: claim.immediate(claimOf) });
-    if (indexOf) return parentPort.postMessage({ id, rows: index.all(indexOf.genomeId, indexOf.kind) });
+    if (claimOf) {
+      const won = computations.claim(claimOf.key, claimOf.owner, claimOf.now, claimOf.until);
+      return parentPort.postMessage({ id, rows: won });
+    }
+    if (indexOf) return parentPort.postMessage({ id, rows: computations.index(indexOf.genomeId, indexOf.kind) });
     if (getKey !== undefined) return answer(id, [computations.get(getKey)].filter(Boolean));
     if (recentOf) return answer(id, computations.recent(recentOf.genomeId, recentOf.kind, recentOf.limit));
-    if (releaseOf) unclaim.run(releaseOf.key, releaseOf.owner);
-    else if (touchKey) touch.run(usedAt, touchKey);
-    else if (deleteKeys) remove(deleteKeys);
+    if (releaseOf) computations.release(releaseOf.key, releaseOf.owner);
+    else if (touchKey) computations.touch(touchKey, usedAt);
+    else if (deleteKeys) computations.remove(deleteKeys);
     else computations.put(entry, usedAt);
     parentPort.postMessage({ id });
   } catch (error) {

@@ -41,12 +41,21 @@ export interface SqliteComputations {
   put(entry: NewComputation, usedAt: string): void;
   get(key: string): ComputationRow | undefined;
   recent(genomeId: number, kind: string, limit: number): ComputationRow[];
+  /** keys and dependencies of a kind's entries on a genome, most recently used first */
+  index(genomeId: number, kind: string): { key: string; dependencies: string }[];
+  touch(key: string, usedAt: string): void;
+  /** drops the entries (their parts go by the cascade) in one transaction */
+  remove(keys: readonly string[]): void;
+  /** Store.claimComputation: one write transaction, so SQLite's single writer makes check and claim atomic */
+  claim(key: string, owner: string, now: number, until: number): boolean;
+  release(key: string, owner: string): void;
 }
 
 /**
- * The statements that store and read a computation in parts on SQLite, for a connection `db`.
- * Used on the main connection (a database in memory) and on the blob thread (blob-writer.ts),
- * which runs this function's own source: so it uses nothing but its arguments and globals.
+ * Every statement on cached computations (and the claims on computing them) on SQLite, for a
+ * connection `db`: the one definition, used on the main connection (a database in memory) and
+ * on the blob thread (blob-writer.ts), which runs this function's own source: so it uses
+ * nothing but its arguments and globals (`partBounds` is defined there as well).
  */
 export function sqliteComputations(db: Database, partBytes: number): SqliteComputations {
   const columns = 'key, kind, genome_id AS genomeId, dependencies, payload, created_at AS createdAt, used_at AS usedAt';
@@ -88,9 +97,33 @@ export function sqliteComputations(db: Database, partBytes: number): SqliteCompu
   const recentRows = db.transaction((genomeId: number, kind: string, limit: number) =>
     (recent.all(genomeId, kind, limit) as ComputationRow[]).map(whole),
   );
+  const index = db.prepare(
+    'SELECT key, dependencies FROM computations WHERE genome_id = ? AND kind = ? ORDER BY used_at DESC',
+  );
+  const touch = db.prepare('UPDATE computations SET used_at = ? WHERE key = ?');
+  const drop = db.prepare('DELETE FROM computations WHERE key = ?');
+  const remove = db.transaction((keys: readonly string[]) => {
+    for (const key of keys) drop.run(key);
+  });
+  const expireClaims = db.prepare('DELETE FROM computation_claims WHERE until < ?');
+  const upsertClaim = db.prepare(
+    'INSERT INTO computation_claims (key, owner, until) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE ' +
+      'SET owner = excluded.owner, until = excluded.until ' +
+      'WHERE computation_claims.owner = excluded.owner OR computation_claims.until < ? RETURNING key',
+  );
+  const claim = db.transaction((key: string, owner: string, now: number, until: number) => {
+    expireClaims.run(now);
+    return upsertClaim.all(key, owner, until, now).length === 1;
+  });
+  const unclaim = db.prepare('DELETE FROM computation_claims WHERE key = ? AND owner = ?');
   return {
     put: (entry, usedAt) => put.immediate(entry, usedAt),
     get: (key) => get(key),
     recent: (genomeId, kind, limit) => recentRows(genomeId, kind, limit),
+    index: (genomeId, kind) => index.all(genomeId, kind) as { key: string; dependencies: string }[],
+    touch: (key, usedAt) => void touch.run(usedAt, key),
+    remove: (keys) => remove.immediate(keys),
+    claim: (key, owner, now, until) => claim.immediate(key, owner, now, until),
+    release: (key, owner) => void unclaim.run(key, owner),
   };
 }

@@ -13,8 +13,6 @@ import { sqliteComputations, type SqliteComputations } from './computation-parts
 import type { DatabaseHandle, Db } from './client';
 import {
   benchmarkRanges,
-  computationClaims,
-  computations,
   driftAlerts,
   genes,
   genomes,
@@ -683,12 +681,7 @@ export class SqliteStore implements Store {
 
   async computationIndex(genomeId: number, kind: string) {
     if (this.blobWriter) return this.blobWriter.index(genomeId, kind);
-    return this.db
-      .select({ key: computations.key, dependencies: computations.dependencies })
-      .from(computations)
-      .where(and(eq(computations.genomeId, genomeId), eq(computations.kind, kind)))
-      .orderBy(desc(computations.usedAt))
-      .all();
+    return this.computations.index(genomeId, kind);
   }
 
   async putComputation(entry: NewComputation): Promise<void> {
@@ -698,46 +691,25 @@ export class SqliteStore implements Store {
   }
 
   async touchComputation(key: string): Promise<void> {
-    if (this.blobWriter) return this.blobWriter.touch(key, new Date().toISOString());
-    this.db.update(computations).set({ usedAt: new Date().toISOString() }).where(eq(computations.key, key)).run();
+    const usedAt = new Date().toISOString();
+    if (this.blobWriter) return this.blobWriter.touch(key, usedAt);
+    this.computations.touch(key, usedAt);
   }
 
   async deleteComputations(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
     if (this.blobWriter) return this.blobWriter.delete(keys);
-    this.db
-      .delete(computations)
-      .where(inArray(computations.key, [...keys]))
-      .run();
+    this.computations.remove(keys);
   }
 
   async claimComputation(key: string, owner: string, now: number, until: number): Promise<boolean> {
-    // one write transaction: SQLite's single writer makes the check and the claim atomic
     if (this.blobWriter) return this.blobWriter.claim(key, owner, now, until);
-    return this.db.transaction((tx) => {
-      tx.delete(computationClaims)
-        .where(sql`${computationClaims.until} < ${now}`)
-        .run();
-      const won = tx
-        .insert(computationClaims)
-        .values({ key, owner, until })
-        .onConflictDoUpdate({
-          target: computationClaims.key,
-          set: { owner, until },
-          setWhere: sql`${computationClaims.owner} = ${owner} OR ${computationClaims.until} < ${now}`,
-        })
-        .returning({ key: computationClaims.key })
-        .all();
-      return won.length === 1;
-    }, IMMEDIATE);
+    return this.computations.claim(key, owner, now, until);
   }
 
   async releaseComputation(key: string, owner: string): Promise<void> {
     if (this.blobWriter) return this.blobWriter.release(key, owner);
-    this.db
-      .delete(computationClaims)
-      .where(and(eq(computationClaims.key, key), eq(computationClaims.owner, owner)))
-      .run();
+    this.computations.release(key, owner);
   }
 }
 
