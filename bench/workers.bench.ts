@@ -7,6 +7,7 @@
  * startProbing until every job is SUCCEEDED (read from the database).
  *   BENCH=workers npm run bench   (PHYLOLM_BENCH_PG_URL names a server; else one is started)
  */
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { startFakeOpenAI, type FakeServer } from '../test/helpers/fake-openai';
 import { startServerProcess } from '../test/helpers/server-process';
@@ -35,12 +36,53 @@ async function gql(url: string, query: string, variables?: Record<string, unknow
   return body.data;
 }
 
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux; undefined elsewhere).
+ * Worker CPU per request is the bench's robust figure: the machine's other load moves the
+ * timings, not the CPU a request costs.
+ */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name (which may hold spaces) : utime is the 14th field, stime the 15th
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+/** USER_HZ: 100 on every Linux build this runs on (sysconf(_SC_CLK_TCK)) */
+const CLOCK_TICKS = 100;
+
+/**
+ * Statements the database ran (every process: workers, API and this bench's polling) when the
+ * server has pg_stat_statements loaded; undefined otherwise.
+ */
+async function statementCount(pg: Client): Promise<number | undefined> {
+  try {
+    await pg.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const { rows } = await pg.query<{ calls: string | null }>(
+      `SELECT sum(calls) AS calls FROM pg_stat_statements WHERE toplevel AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND query NOT LIKE '%FILTER (WHERE status = %'`,
+    );
+    return Number(rows[0].calls ?? 0);
+  } catch {
+    return undefined;
+  }
+}
+
+interface Measured {
+  rps: number;
+  ms: number;
+  requests: number;
+  /** worker processes' CPU (ms) over the measured window, per provider request */
+  cpuPerRequest?: number;
+  /** database statements over the measured window, per provider request */
+  statementsPerRequest?: number;
+}
+
 /** Requests per second with `workers` worker processes on a new database. */
-async function throughput(
-  workers: number,
-  databaseUrl: string,
-  fake: FakeServer,
-): Promise<{ rps: number; ms: number }> {
+async function throughput(workers: number, databaseUrl: string, fake: FakeServer): Promise<Measured> {
   const env = {
     PHYLOLM_DB: databaseUrl,
     // the provider's global limit never binds here: only each worker's own cap does
@@ -55,7 +97,14 @@ async function throughput(
   };
   const api = await startServer({ ...env, PHYLOLM_ROLE: 'api' });
   const started = await Promise.all(
-    Array.from({ length: workers }, () => startServer({ ...env, PHYLOLM_ROLE: 'worker' })),
+    Array.from({ length: workers }, () =>
+      startServer({
+        ...env,
+        PHYLOLM_ROLE: 'worker',
+        // e.g. BENCH_WORKERS_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the workers
+        ...(process.env.BENCH_WORKERS_NODE_OPTIONS && { NODE_OPTIONS: process.env.BENCH_WORKERS_NODE_OPTIONS }),
+      }),
+    ),
   );
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
@@ -83,6 +132,9 @@ async function throughput(
       );
     }
     const before = fake.requests.length;
+    const workerCpu = () => started.reduce((sum, w) => sum + (cpuMs(w.process.pid) ?? NaN), 0);
+    const cpuBefore = workerCpu();
+    const statementsBefore = await statementCount(pg);
     const start = process.hrtime.bigint();
     // Every job is asked for at once, as separate clients would: enqueued one after another,
     // 16 startProbing round trips (0.1 to 0.3 s each on a loaded 2-core machine) sat inside the
@@ -103,7 +155,19 @@ async function throughput(
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    return { rps: (fake.requests.length - before) / (ms / 1000), ms };
+    const requests = fake.requests.length - before;
+    const cpu = workerCpu() - cpuBefore;
+    const statementsAfter = await statementCount(pg);
+    return {
+      rps: requests / (ms / 1000),
+      ms,
+      requests,
+      cpuPerRequest: Number.isFinite(cpu) ? cpu / requests : undefined,
+      statementsPerRequest:
+        statementsBefore === undefined || statementsAfter === undefined
+          ? undefined
+          : (statementsAfter - statementsBefore) / requests,
+    };
   } finally {
     await pg.end();
     await Promise.all([api, ...started].map((server) => server.stop()));
@@ -122,7 +186,7 @@ export async function benchWorkers(): Promise<void> {
     for (const workers of [1, 2, 4]) {
       const database = await pg.createDatabase();
       try {
-        const { rps, ms } = await throughput(workers, database.url, fake);
+        const { rps, ms, cpuPerRequest, statementsPerRequest } = await throughput(workers, database.url, fake);
         if (workers === 1) base = rps;
         const speedup = rps / base;
         const bound = (workers * PER_PROCESS) / (DELAY_MS / 1000);
@@ -131,6 +195,8 @@ export async function benchWorkers(): Promise<void> {
           `${`${workers} worker process${workers > 1 ? 'es' : ''}`.padEnd(20)} ${rps.toFixed(1).padStart(7)} requests/s ` +
             `(bound ${bound}/s, ${ms.toFixed(0)} ms)  speedup ${speedup.toFixed(2)}x` +
             (target ? `  target >= ${target}x ${speedup >= target ? 'OK' : 'UNDER'}` : '') +
+            (cpuPerRequest === undefined ? '' : `  worker CPU ${cpuPerRequest.toFixed(2)} ms/request`) +
+            (statementsPerRequest === undefined ? '' : `  ${statementsPerRequest.toFixed(1)} statements/request`) +
             '\n',
         );
       } finally {
