@@ -5,7 +5,14 @@
  * above what all workers together ask. Targets: at least 1.8x the one-worker throughput with 2
  * workers, 3.2x with 4. One API process enqueues the jobs; the clock runs from the first
  * startProbing until every job is SUCCEEDED (read from the database).
+ * Printed for each run: the whole run's rate (the target's figure); the rate over the middle half
+ * of its requests (a 16-model run lasts a few seconds at 4 workers, so its fixed costs at both
+ * ends weigh heavily; BENCH_WORKERS_MODELS=64 runs longer); and what a request costs, robust to
+ * a busy machine's timings: the worker processes' CPU (from /proc) and the database statements
+ * of every process (when the server loads pg_stat_statements) per provider request.
  *   BENCH=workers npm run bench   (PHYLOLM_BENCH_PG_URL names a server; else one is started)
+ *   BENCH_WORKERS_NODE_OPTIONS="--require ./profile.js" adds node options to the workers (e.g. a
+ *   preload that starts node:inspector's profiler; --cpu-prof itself is refused in NODE_OPTIONS)
  */
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
@@ -71,12 +78,36 @@ async function statementCount(pg: Client): Promise<number | undefined> {
   }
 }
 
+/**
+ * CPU (ms) used so far by each server process serving this database (PostgreSQL runs one per
+ * connection), when the server runs on this machine; empty otherwise.
+ */
+async function databaseCpu(pg: Client): Promise<Map<number, number>> {
+  const { rows } = await pg.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    const ms = cpuMs(pid);
+    if (ms !== undefined) cpu.set(pid, ms);
+  }
+  return cpu;
+}
+
 interface Measured {
   rps: number;
+  /**
+   * requests per second over the middle half of the requests (from the 25th to the 75th
+   * percentile of the run's requests): the steady rate, without the fixed costs at both ends
+   * (enqueueing, the queue's first poll, the last jobs' completion) that a short run weighs heavily
+   */
+  steady: number;
   ms: number;
   requests: number;
   /** worker processes' CPU (ms) over the measured window, per provider request */
   cpuPerRequest?: number;
+  /** the database server's CPU (ms) for this database over the measured window, per provider request */
+  databaseCpuPerRequest?: number;
   /** database statements over the measured window, per provider request */
   statementsPerRequest?: number;
 }
@@ -101,7 +132,7 @@ async function throughput(workers: number, databaseUrl: string, fake: FakeServer
       startServer({
         ...env,
         PHYLOLM_ROLE: 'worker',
-        // e.g. BENCH_WORKERS_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the workers
+        // to profile the workers, see the head of this file
         ...(process.env.BENCH_WORKERS_NODE_OPTIONS && { NODE_OPTIONS: process.env.BENCH_WORKERS_NODE_OPTIONS }),
       }),
     ),
@@ -135,7 +166,11 @@ async function throughput(workers: number, databaseUrl: string, fake: FakeServer
     const workerCpu = () => started.reduce((sum, w) => sum + (cpuMs(w.process.pid) ?? NaN), 0);
     const cpuBefore = workerCpu();
     const statementsBefore = await statementCount(pg);
+    const databaseBefore = await databaseCpu(pg);
     const start = process.hrtime.bigint();
+    const elapsed = () => Number(process.hrtime.bigint() - start) / 1e6;
+    /** (ms since start, provider requests so far), sampled as the run is polled */
+    const progress: [number, number][] = [];
     // Every job is asked for at once, as separate clients would: enqueued one after another,
     // 16 startProbing round trips (0.1 to 0.3 s each on a loaded 2-core machine) sat inside the
     // measured window, the same for 1, 2 or 4 workers, and capped the speedup (Amdahl).
@@ -151,18 +186,26 @@ async function throughput(workers: number, databaseUrl: string, fake: FakeServer
         `SELECT count(*) FILTER (WHERE status = 'SUCCEEDED') AS done, count(*) FILTER (WHERE status = 'FAILED') AS failed FROM probe_jobs`,
       );
       if (Number(rows[0].failed) > 0) throw new Error('a probing job failed');
+      progress.push([elapsed(), fake.requests.length - before]);
       if (Number(rows[0].done) === MODELS) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const ms = elapsed();
     const requests = fake.requests.length - before;
+    const at = (share: number) => progress.find(([, n]) => n >= share * requests)!;
+    const [[t1, n1], [t3, n3]] = [at(0.25), at(0.75)];
     const cpu = workerCpu() - cpuBefore;
     const statementsAfter = await statementCount(pg);
+    const databaseAfter = await databaseCpu(pg);
+    // a connection opened during the run counts from 0; one closed during it is missed (pools keep theirs)
+    const databaseMs = [...databaseAfter].reduce((sum, [pid, ms]) => sum + ms - (databaseBefore.get(pid) ?? 0), 0);
     return {
       rps: requests / (ms / 1000),
+      steady: (n3 - n1) / ((t3 - t1) / 1000),
       ms,
       requests,
       cpuPerRequest: Number.isFinite(cpu) ? cpu / requests : undefined,
+      databaseCpuPerRequest: databaseAfter.size > 0 ? databaseMs / requests : undefined,
       statementsPerRequest:
         statementsBefore === undefined || statementsAfter === undefined
           ? undefined
@@ -182,21 +225,30 @@ export async function benchWorkers(): Promise<void> {
       `provider answers in ${DELAY_MS} ms, ${PER_PROCESS} requests in flight per worker process\n`,
   );
   try {
-    let base = 0;
+    let base: Measured | undefined;
     for (const workers of [1, 2, 4]) {
       const database = await pg.createDatabase();
       try {
-        const { rps, ms, cpuPerRequest, statementsPerRequest } = await throughput(workers, database.url, fake);
-        if (workers === 1) base = rps;
-        const speedup = rps / base;
+        const run = await throughput(workers, database.url, fake);
+        base ??= run;
+        const speedup = run.rps / base.rps;
+        const steadySpeedup = run.steady / base.steady;
         const bound = (workers * PER_PROCESS) / (DELAY_MS / 1000);
         const target = TARGETS[workers];
+        const verdict = (x: number) => (target ? `  target >= ${target}x ${x >= target ? 'OK' : 'UNDER'}` : '');
         process.stdout.write(
-          `${`${workers} worker process${workers > 1 ? 'es' : ''}`.padEnd(20)} ${rps.toFixed(1).padStart(7)} requests/s ` +
-            `(bound ${bound}/s, ${ms.toFixed(0)} ms)  speedup ${speedup.toFixed(2)}x` +
-            (target ? `  target >= ${target}x ${speedup >= target ? 'OK' : 'UNDER'}` : '') +
-            (cpuPerRequest === undefined ? '' : `  worker CPU ${cpuPerRequest.toFixed(2)} ms/request`) +
-            (statementsPerRequest === undefined ? '' : `  ${statementsPerRequest.toFixed(1)} statements/request`) +
+          `${`${workers} worker process${workers > 1 ? 'es' : ''}`.padEnd(20)} ${run.rps.toFixed(1).padStart(7)} requests/s ` +
+            `(bound ${bound}/s, ${run.ms.toFixed(0)} ms, whole run)  speedup ${speedup.toFixed(2)}x${verdict(speedup)}\n` +
+            `${''.padEnd(20)} ${run.steady.toFixed(1).padStart(7)} requests/s (middle half of the requests)  ` +
+            `speedup ${steadySpeedup.toFixed(2)}x${verdict(steadySpeedup)}\n` +
+            `${''.padEnd(20)} ` +
+            (run.cpuPerRequest === undefined ? '' : `worker CPU ${run.cpuPerRequest.toFixed(2)} ms/request  `) +
+            (run.databaseCpuPerRequest === undefined
+              ? ''
+              : `PostgreSQL CPU ${run.databaseCpuPerRequest.toFixed(2)} ms/request  `) +
+            (run.statementsPerRequest === undefined
+              ? '(statements: no pg_stat_statements on the server)'
+              : `${run.statementsPerRequest.toFixed(1)} database statements/request`) +
             '\n',
         );
       } finally {
