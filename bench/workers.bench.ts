@@ -102,6 +102,10 @@ interface Measured {
    * (enqueueing, the queue's first poll, the last jobs' completion) that a short run weighs heavily
    */
   steady: number;
+  /** ms from the first startProbing to the answer of the last one, to the first provider request, and to the last one */
+  enqueuedMs: number;
+  firstMs: number;
+  lastMs: number;
   ms: number;
   requests: number;
   /** worker processes' CPU (ms) over the measured window, per provider request */
@@ -181,6 +185,7 @@ async function throughput(workers: number, databaseUrl: string, fake: FakeServer
         }),
       ),
     );
+    const enqueuedMs = elapsed();
     for (;;) {
       const { rows } = await pg.query<{ done: string; failed: string }>(
         `SELECT count(*) FILTER (WHERE status = 'SUCCEEDED') AS done, count(*) FILTER (WHERE status = 'FAILED') AS failed FROM probe_jobs`,
@@ -202,6 +207,9 @@ async function throughput(workers: number, databaseUrl: string, fake: FakeServer
     return {
       rps: requests / (ms / 1000),
       steady: (n3 - n1) / ((t3 - t1) / 1000),
+      enqueuedMs,
+      firstMs: progress.find(([, n]) => n > 0)![0],
+      lastMs: at(1)[0],
       ms,
       requests,
       cpuPerRequest: Number.isFinite(cpu) ? cpu / requests : undefined,
@@ -241,6 +249,9 @@ export async function benchWorkers(): Promise<void> {
             `(bound ${bound}/s, ${run.ms.toFixed(0)} ms, whole run)  speedup ${speedup.toFixed(2)}x${verdict(speedup)}\n` +
             `${''.padEnd(20)} ${run.steady.toFixed(1).padStart(7)} requests/s (middle half of the requests)  ` +
             `speedup ${steadySpeedup.toFixed(2)}x${verdict(steadySpeedup)}\n` +
+            `${''.padEnd(20)} every job enqueued after ${run.enqueuedMs.toFixed(0)} ms, ` +
+            `first request after ${run.firstMs.toFixed(0)} ms, last after ${run.lastMs.toFixed(0)} ms, ` +
+            `every job SUCCEEDED after ${run.ms.toFixed(0)} ms\n` +
             `${''.padEnd(20)} ` +
             (run.cpuPerRequest === undefined ? '' : `worker CPU ${run.cpuPerRequest.toFixed(2)} ms/request  `) +
             (run.databaseCpuPerRequest === undefined
