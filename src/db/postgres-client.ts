@@ -71,6 +71,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   // without a listener, an idle connection's error (server restart) would end the process; the
   // pool drops that connection and opens another when needed
   pool.on('error', () => undefined);
+  // likewise for a connection lost while checked out (its backend terminated mid-transaction):
+  // its query fails with the error, and the pool discards it when it comes back (not queryable)
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     const client = await pool.connect();
     try {

@@ -15,6 +15,7 @@
  *   row lock is held only until the commit.
  */
 import { checkAppendKeys } from './append-keys';
+import { AppendGroup, groupable } from './pg-append-group';
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type * as sqliteSchema from './schema';
 import type { PgDb, PostgresHandle } from './postgres-client';
@@ -114,9 +115,16 @@ export class PostgresStore implements Store {
   private closed = false;
   /** the last append queued per population (`model:genome`) in this process, see appendSamples */
   private readonly appending = new Map<string, Promise<void>>();
+  /** probing answers, written in groups (pg-append-group.ts) */
+  private readonly answers: AppendGroup;
 
   constructor(private readonly handle: PostgresHandle) {
     this.db = handle.db;
+    this.answers = new AppendGroup({
+      transaction: (body) => this.db.transaction(body),
+      revisionBump: (populations, modelId, genomeId) =>
+        this.revisionBump(populations, populationShard(modelId, genomeId)),
+    });
   }
 
   /** Ends the pool; `health()` then says so. */
@@ -337,6 +345,8 @@ export class PostgresStore implements Store {
    */
   async appendSamples(input: AppendSamplesInput): Promise<AppendSamplesResult> {
     input.samples.forEach((s, i) => storable(`completion ${i}`, [s.text]));
+    // a probing job's answers go in groups: one transaction for those that arrive together
+    if (groupable(input)) return this.answers.add(input);
     const key = `${input.modelId}:${input.genomeId}`;
     const previous = this.appending.get(key) ?? Promise.resolve();
     const result = previous.then(() => this.appendNow(input));

@@ -30,6 +30,8 @@ export interface RateLimiter {
   /** acquire, run, release. */
   run<T>(tokens: number, fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   readonly inFlight: number;
+  /** requests waiting for a concurrency slot */
+  readonly waiting: number;
 }
 
 interface Bucket {
@@ -155,6 +157,9 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     run: (tokens, fn, signal) => runLimited(acquire, tokens, fn, signal),
     get inFlight() {
       return inFlight;
+    },
+    get waiting() {
+      return waiters.length;
     },
   };
 }

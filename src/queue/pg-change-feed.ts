@@ -33,11 +33,13 @@ export class PgChangeFeed implements ChangeFeed {
   private constructor(
     private readonly url: string,
     private readonly pool: Pool,
-    private readonly logger?: Logger,
+    private readonly logger: Logger | undefined,
+    private readonly channel: string,
   ) {}
 
-  static async start(url: string, logger?: Logger): Promise<PgChangeFeed> {
-    const feed = new PgChangeFeed(url, new Pool({ connectionString: url, max: 2 }), logger);
+  /** `channel`: another feed of job ids on the same machinery (the queue's wake-ups, pg-boss-queue.ts) */
+  static async start(url: string, logger?: Logger, channel = CHANNEL): Promise<PgChangeFeed> {
+    const feed = new PgChangeFeed(url, new Pool({ connectionString: url, max: 2 }), logger, channel);
     await feed.listen();
     return feed;
   }
@@ -66,7 +68,7 @@ export class PgChangeFeed implements ChangeFeed {
 
   private async send(message: Message): Promise<void> {
     try {
-      await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(message)]);
+      await this.pool.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify(message)]);
     } catch (error) {
       // the others hear of the job at its next change; subscriptions read the row anew then
       this.logger?.log('warn', 'could not notify other processes of a change', {
@@ -81,7 +83,7 @@ export class PgChangeFeed implements ChangeFeed {
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${this.channel}`);
     this.listener = client;
   }
 

@@ -13,6 +13,11 @@
  *   and drawn under `SELECT ... FOR UPDATE`.
  * - Optionally a cap per process in front (`perProcess`): a worker never has more than that in
  *   flight, whatever the global limit (the benchmark's "per-process concurrency cap").
+ * - A slot is handed over: a request that ends while another request of this process waits for
+ *   a slot passes its lock (and connection) on, as the local limiter hands over its slot, instead
+ *   of freeing it and taking one again (two round trips per provider request, issue 10's workers
+ *   bench). The global count is unchanged: the lock stays held by one request at a time. A slot
+ *   goes back after `MAX_HANDOVERS` requests, so a busy process gives other processes a turn at it.
  */
 import { Pool, type PoolClient } from 'pg';
 import {
@@ -24,6 +29,15 @@ import {
 } from '../providers/rate-limiter';
 
 const SLOT_RETRY_MS = 20;
+/** requests one slot serves in a row before it is freed and taken anew (see the head of this file) */
+const MAX_HANDOVERS = 32;
+
+/** a connection holding one of a provider's slots, and how many requests it served since taken */
+interface HeldSlot {
+  client: PoolClient;
+  slot: number | null;
+  uses: number;
+}
 
 export interface PgRateLimiters {
   factory: RateLimiterFactory;
@@ -72,18 +86,41 @@ function sharedLimiter(pool: Pool, limits: RateLimiterOptions, perProcess: numbe
   // One request at a time looks for a free slot (first come, first served): a process polls the
   // database once while several of its requests wait, not once per waiting request.
   let searching: Promise<unknown> = Promise.resolve();
-  function takeSlot(signal?: AbortSignal): Promise<{ client: PoolClient; slot: number | null }> {
+  function takeSlot(signal?: AbortSignal): Promise<HeldSlot> {
+    // a slot a request of this process has just finished with, handed over (see the head of this file)
+    const spare = spares.pop();
+    if (spare) return Promise.resolve(spare);
     const found = searching.then(() => findSlot(signal));
     searching = found.catch(() => undefined);
     return found;
   }
 
+  /** Slots whose request ended, kept for a request of this process that waits for one. */
+  const spares: HeldSlot[] = [];
+  /**
+   * The end of a request: its slot waits for the next request of this process, which the local
+   * limiter lets in at once (in a microtask) when one waits; a slot nobody took by then goes back.
+   */
+  function handOver(held: HeldSlot): void {
+    if (++held.uses >= MAX_HANDOVERS || local.waiting === 0) {
+      void giveBack(held.client, held.slot);
+      return;
+    }
+    spares.push(held);
+    setImmediate(() => {
+      const i = spares.indexOf(held);
+      if (i < 0) return;
+      spares.splice(i, 1);
+      void giveBack(held.client, held.slot);
+    });
+  }
+
   /** A connection holding one of the provider's slots (or none held when the limit is unbounded). */
-  async function findSlot(signal?: AbortSignal): Promise<{ client: PoolClient; slot: number | null }> {
+  async function findSlot(signal?: AbortSignal): Promise<HeldSlot> {
     signal?.throwIfAborted();
     const client = await pool.connect();
     watch(client);
-    if (!Number.isFinite(slots)) return { client, slot: null };
+    if (!Number.isFinite(slots)) return { client, slot: null, uses: 0 };
     try {
       for (;;) {
         signal?.throwIfAborted();
@@ -95,7 +132,7 @@ function sharedLimiter(pool: Pool, limits: RateLimiterOptions, perProcess: numbe
             lockClass,
             slot,
           ]);
-          if (rows[0].ok) return { client, slot };
+          if (rows[0].ok) return { client, slot, uses: 0 };
         }
         await sleep(SLOT_RETRY_MS * (0.5 + Math.random()), signal);
       }
@@ -128,7 +165,7 @@ function sharedLimiter(pool: Pool, limits: RateLimiterOptions, perProcess: numbe
   async function acquire(tokens = 0, signal?: AbortSignal) {
     if (!(tokens >= 0)) throw new RangeError('tokens must be >= 0');
     const releaseLocal = await local.acquire(0, signal);
-    let held: { client: PoolClient; slot: number | null } | undefined;
+    let held: HeldSlot | undefined;
     try {
       held = await takeSlot(signal);
       await draw(held.client, tokens, signal);
@@ -137,12 +174,14 @@ function sharedLimiter(pool: Pool, limits: RateLimiterOptions, perProcess: numbe
       releaseLocal();
       throw error;
     }
-    const { client, slot } = held;
+    const slot = held;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      void giveBack(client, slot).finally(releaseLocal);
+      // the slot first: the request the local limiter lets in next takes it over
+      handOver(slot);
+      releaseLocal();
     };
   }
 
@@ -151,6 +190,9 @@ function sharedLimiter(pool: Pool, limits: RateLimiterOptions, perProcess: numbe
     run: (tokens, fn, signal) => runLimited(acquire, tokens, fn, signal),
     get inFlight() {
       return local.inFlight;
+    },
+    get waiting() {
+      return local.waiting;
     },
   };
 }

@@ -3,7 +3,7 @@
  * this file's own (test/helpers/postgres.ts); plus what only a server shared by several
  * connections can show.
  */
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { openPostgres, type PostgresHandle } from '../../src/db/postgres-client';
 import { PostgresStore } from '../../src/db/postgres-store';
 import { openStore } from '../../src/db/open-store';
@@ -213,6 +213,142 @@ describeWithPostgres('PostgreSQL store', () => {
       expect(rows[0].n).toBe(0);
       // and an append to the deleted model is refused, not stored without its model
       await expect(store.appendSamples(input('third'))).rejects.toThrow(`there is no model ${model.id}`);
+    });
+
+    describe('probing answers stored at once go in one transaction per group (group commit, pg-append-group.ts)', () => {
+      /** answer k of a job: `n` samples from fixed index `offset`, with its request record */
+      const answer = (
+        modelId: number,
+        genomeId: number,
+        jobId: number,
+        gene: number,
+        offset: number,
+        cost: number,
+      ) => ({
+        modelId,
+        genomeId,
+        source: 'PROBED' as const,
+        jobId,
+        samples: [0, 1].map((k) => ({ gene, text: `t${gene}.${offset + k}`, sampleIndex: offset + k })),
+        request: { jobId, gene, samples: 2, promptTokens: 3, completionTokens: 5, costUsd: cost },
+        updatePopulation: (previous: { counts: string } | null, inserted: readonly { gene: number }[]) => ({
+          counts: String(Number(previous?.counts ?? 0) + inserted.length),
+          alleleLength: 1,
+        }),
+      });
+      const transactions = (query: jest.SpyInstance) =>
+        query.mock.calls.filter(([q]) => /^begin/i.test(typeof q === 'string' ? q : (q?.text ?? ''))).length;
+
+      async function setUp(models: number) {
+        const genome = await store.createGenome({ name: 'g', fingerprint: 'fp', genes: ['a', 'b', 'c', 'd'] });
+        const made = [];
+        for (let m = 0; m < models; m++) {
+          const model = await store.createModel(modelInput(`m${m}`));
+          made.push({ model, job: await store.createJob(jobOf(model.id, genome.id)) });
+        }
+        return { genome, made };
+      }
+
+      it('24 answers of 3 jobs: a few transactions, and exactly what storing them one by one gives', async () => {
+        const { genome, made } = await setUp(3);
+        // costs whose floating-point sum depends on the order they are added in
+        const costs = [0.1, 0.2, 0.3, 0.7];
+        const answers = Array.from({ length: 24 }, (_, k) => {
+          const { model, job } = made[k % 3];
+          // the last two repeat an earlier answer's fixed indices: stored once, the first kept
+          const at = k >= 22 ? k - 21 : k;
+          return answer(model.id, genome.id, job.id, Math.floor(at / 3) % 4, 2 * Math.floor(at / 12), costs[k % 4]);
+        });
+        const query = jest.spyOn(Client.prototype, 'query');
+        let results;
+        try {
+          results = await Promise.all(answers.map((a) => store.appendSamples(a)));
+          // one by one: 24 transactions
+          expect(transactions(query)).toBeLessThanOrEqual(3);
+        } finally {
+          query.mockRestore();
+        }
+        expect(results.map((r) => r.accepted)).toEqual(answers.map((_, k) => (k >= 22 ? 0 : 2)));
+        for (const [m, { model, job }] of made.entries()) {
+          const mine = answers.map((a, k) => ({ a, r: results[k], k })).filter(({ a }) => a.modelId === model.id);
+          // each answer's population is the one the answers before it left (its own updatePopulation)
+          let stored = 0;
+          for (const { r } of mine) {
+            stored += r.accepted;
+            expect(r.population).toMatchObject({ sampleCount: stored, counts: String(stored) });
+          }
+          const [population] = (await store.getPopulations(genome.id)).filter((p) => p.modelId === model.id);
+          expect(population).toMatchObject({ sampleCount: stored, counts: String(stored) });
+          const ids = (await store.listSamples({ modelId: model.id, genomeId: genome.id }, null, 100)).map((s) => s.id);
+          expect(ids).toHaveLength(stored);
+          expect(population.revision).toBe(Math.max(...ids));
+          const row = (await store.getJob(job.id))!;
+          const cost = mine.reduce((sum, { a }) => sum + a.request.costUsd, 0);
+          expect(row).toMatchObject({ completed: stored, requests: mine.length, promptTokens: 3 * mine.length });
+          expect(row.completionTokens).toBe(5 * mine.length);
+          expect(row.costUsd).toBe(cost);
+          void m;
+        }
+        const { rows } = await handle.pool.query('SELECT job_id, gene_index FROM probe_requests ORDER BY id');
+        expect(rows.map((r) => [r.job_id, r.gene_index])).toEqual(
+          answers.map((a) => [a.request.jobId, a.request.gene]),
+        );
+      });
+
+      it('an answer for a model deleted meanwhile fails alone: the others of its group are stored', async () => {
+        const { genome, made } = await setUp(2);
+        await store.deleteModel(made[1].model.id);
+        const answers = [0, 1, 2, 3].map((k) => answer(made[k % 2].model.id, genome.id, made[0].job.id, k, 0, 0.5));
+        const settled = await Promise.allSettled(answers.map((a) => store.appendSamples(a)));
+        expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+        expect(String((settled[1] as PromiseRejectedResult).reason)).toContain(`there is no model ${made[1].model.id}`);
+        const [population] = await store.getPopulations(genome.id);
+        expect(population).toMatchObject({ modelId: made[0].model.id, sampleCount: 4 });
+        expect(await store.getJob(made[0].job.id)).toMatchObject({ completed: 4, requests: 2 });
+      });
+
+      it('a group whose transaction dies mid-way stores none of it; each answer is then stored once', async () => {
+        const { genome, made } = await setUp(1);
+        const { model, job } = made[0];
+        await store.appendSamples(answer(model.id, genome.id, job.id, 0, 0, 1));
+        // another connection holds the population row: the group stops at its last statement
+        const holder = new Pool({ connectionString: database.url, max: 1 });
+        const held = await holder.connect();
+        let killed = 0;
+        try {
+          await held.query('BEGIN');
+          await held.query('SELECT 1 FROM populations WHERE model_id = $1 FOR UPDATE', [model.id]);
+          const answers = [1, 2, 3].map((gene) => answer(model.id, genome.id, job.id, gene, 0, 1));
+          const writes = answers.map((a) => store.appendSamples(a));
+          await waitForLockWaiters(held, 1);
+          // the group's connection dies, as when its server is killed: its transaction is rolled back
+          const { rows } = await held.query(
+            "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+          );
+          killed = rows.length;
+          await held.query('COMMIT');
+          await Promise.allSettled(writes);
+        } finally {
+          held.release();
+          await holder.end();
+        }
+        expect(killed).toBe(1);
+        // what the dead transaction held is gone; asking again (as the job's next turn does) stores each once
+        const again = [1, 2, 3].map((gene) => answer(model.id, genome.id, job.id, gene, 0, 1));
+        await Promise.all(again.map((a) => store.appendSamples(a)));
+        const stats = await store.geneSampleStats(model.id, genome.id);
+        expect([...stats.values()].map((s) => s.count)).toEqual([2, 2, 2, 2]);
+        const [population] = await store.getPopulations(genome.id);
+        expect(population).toMatchObject({ sampleCount: 8, counts: '8' });
+        const row = (await store.getJob(job.id))!;
+        expect(row.completed).toBe(8);
+        const { rows } = await handle.pool.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM probe_requests WHERE job_id = $1',
+          [job.id],
+        );
+        // a request is recorded with its samples or not at all
+        expect(row.requests).toBe(rows[0].n);
+      });
     });
 
     it('a read-only database gives StorageErrors on writes, reads go on, and health() says why', async () => {

@@ -86,4 +86,27 @@ describeWithPostgres('probing jobs through pg-boss', () => {
     await b.enqueue(200);
     await until(() => turnsOf(200).length === 2);
   });
+
+  it('wakes the idle workers of every process when a job is enqueued, instead of leaving it to their next poll', async () => {
+    // pg-boss polls every half second at the shortest: a job enqueued just after a poll waited
+    // that long (the workers bench, issue 10). Polling every minute here, only the wake-up can
+    // start these turns within the test's time. A database of its own: the queues above poll theirs.
+    const own = await createTestDatabase('phylolm_queue_wake');
+    const api = await PgBossJobQueue.start({ url: own.url, leaseMs: 1000, jobsAtOnce: 1, pollSeconds: 60 });
+    const worker = await PgBossJobQueue.start({ url: own.url, leaseMs: 1000, jobsAtOnce: 2, pollSeconds: 60 });
+    try {
+      await worker.take(handler('worker'));
+      // the workers' first poll finds nothing; then each waits its minute
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const id of [500, 501, 502]) {
+        await api.enqueue(id);
+        await until(() => turnsOf(id).length === 1);
+      }
+      expect([500, 501, 502].map((id) => turnsOf(id)[0][1])).toEqual(['worker', 'worker', 'worker']);
+    } finally {
+      await api.stop();
+      await worker.stop();
+      await own.drop();
+    }
+  }, 20_000);
 });

@@ -3,7 +3,7 @@
  * with its own connection pool as two processes would have, share one provider's slots and
  * buckets on a real PostgreSQL.
  */
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { drawBuckets, hash32, pgRateLimiters, type PgRateLimiters } from '../../src/queue/pg-rate-limiter';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../helpers/postgres';
 
@@ -27,20 +27,41 @@ describeWithPostgres('provider limits shared through PostgreSQL', () => {
   it('never has more requests in flight than the provider allows, counted over both processes', async () => {
     const limit = 3;
     const limiters = [a, b].map((p) => p.factory({ key: 'fake-provider', maxConcurrency: limit }));
-    let inFlight = 0;
-    let most = 0;
-    const request = async () => {
-      inFlight++;
-      most = Math.max(most, inFlight);
-      // a few event-loop turns and a database round trip, so that requests overlap
-      await new Promise((resolve) => setTimeout(resolve, 15));
-      inFlight--;
-    };
+    // a few event-loop turns and a database round trip, so that requests overlap
+    const requests = counted(15);
     // each process alone would allow 3: together they would reach 6 without the shared slots
-    await Promise.all(Array.from({ length: 24 }, (_, i) => limiters[i % 2].run(0, request)));
-    expect(most).toBeLessThanOrEqual(limit);
-    expect(most).toBeGreaterThan(1);
-    expect(inFlight).toBe(0);
+    await Promise.all(Array.from({ length: 24 }, (_, i) => limiters[i % 2].run(0, requests.request)));
+    expect(requests.most).toBeLessThanOrEqual(limit);
+    expect(requests.most).toBeGreaterThan(1);
+    expect(requests.inFlight).toBe(0);
+  });
+
+  it('hands a slot over to the next request of the process instead of freeing and taking it again', async () => {
+    // the statements a worker sends per provider request (issue 10, BENCH=workers): a slot freed
+    // and taken anew costs two round trips, while a request of the same process waits for it
+    const c = await pgRateLimiters(db.url, { perProcess: 2 });
+    const query = jest.spyOn(Client.prototype, 'query');
+    try {
+      const limiter = c.factory({ key: 'handover', maxConcurrency: 4 });
+      const requests = counted(5);
+      await Promise.all(Array.from({ length: 40 }, () => limiter.run(0, requests.request)));
+      expect(requests.most).toBe(2);
+      const advisory = query.mock.calls.filter(([text]) => typeof text === 'string' && /advisory/.test(text));
+      // without the hand-over: 40 takes and 40 frees
+      expect(advisory.length).toBeLessThanOrEqual(12);
+      // every slot is free again once the process has no request waiting for it
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const admin = new Pool({ connectionString: db.url });
+      const { rowCount } = await admin.query(
+        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid::int = $1`,
+        [hash32('phylolm-rate:handover')],
+      );
+      await admin.end();
+      expect(rowCount).toBe(0);
+    } finally {
+      query.mockRestore();
+      await c.close();
+    }
   });
 
   it('frees the slot of a process whose connection died while holding it', async () => {
@@ -100,3 +121,18 @@ describeWithPostgres('provider limits shared through PostgreSQL', () => {
     }
   });
 });
+
+/** A request lasting `ms`, counting how many run at once (now and at the most). */
+function counted(ms: number) {
+  const state = {
+    inFlight: 0,
+    most: 0,
+    request: async () => {
+      state.inFlight++;
+      state.most = Math.max(state.most, state.inFlight);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      state.inFlight--;
+    },
+  };
+  return state;
+}
