@@ -10,7 +10,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { migrationsFolder } from '../paths';
 import { createBlobWriter, type BlobWriter } from './blob-writer';
-import { COMPUTATION_PART_BYTES } from './computation-parts';
+import { COMPUTATION_PART_BYTES, sqliteComputations, type SqliteComputations } from './computation-parts';
 import * as schema from './schema';
 import { asStorageError } from './storage-errors';
 
@@ -19,10 +19,12 @@ export type Db = BetterSQLite3Database<typeof schema>;
 export interface DatabaseHandle {
   db: Db;
   sqlite: Database.Database;
-  /** writes large cached computations off the event loop; none for an in-memory database */
-  blobWriter?: BlobWriter;
-  /** the largest part a cached computation's payload is stored in (computation-parts.ts) */
-  computationPartBytes: number;
+  /**
+   * Cached computations and the claims on computing them: on their own thread and connection for
+   * a file (blob-writer.ts), on the main connection for a database in memory (which has no
+   * second one); the same statements either way (computation-parts.ts).
+   */
+  computations: BlobWriter;
   close(): void;
 }
 
@@ -63,15 +65,16 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
     const db = drizzle(sqlite, { schema });
     migrate(db, { migrationsFolder });
     const opened = sqlite;
-    // computations are written from their own thread and connection (blob-writer.ts)
-    const blobWriter = path === ':memory:' ? undefined : createBlobWriter(path, computationPartBytes);
+    const computations =
+      path === ':memory:'
+        ? onThisConnection(sqliteComputations(opened, computationPartBytes))
+        : createBlobWriter(path, computationPartBytes);
     return {
       db,
       sqlite: opened,
-      blobWriter,
-      computationPartBytes,
+      computations,
       close: () => {
-        void blobWriter?.close();
+        void computations.close();
         opened.close();
       },
     };
@@ -106,4 +109,19 @@ function checkIntegrity(sqlite: Database.Database, path: string): void {
     `the database file ${path} is corrupt (PRAGMA quick_check: ${findings.join('; ')}); ` +
       'restore it from a backup, or move it away to start with an empty database',
   );
+}
+
+/** The computation statements of the main connection behind the blob thread's interface. */
+function onThisConnection(computations: SqliteComputations): BlobWriter {
+  return {
+    put: async (entry, usedAt) => computations.put(entry, usedAt),
+    delete: async (keys) => computations.remove(keys),
+    touch: async (key, usedAt) => computations.touch(key, usedAt),
+    index: async (genomeId, kind) => computations.index(genomeId, kind),
+    claim: async (key, owner, now, until) => computations.claim(key, owner, now, until),
+    release: async (key, owner) => computations.release(key, owner),
+    get: async (key) => computations.get(key),
+    recent: async (genomeId, kind, limit) => computations.recent(genomeId, kind, limit),
+    close: async () => undefined,
+  };
 }

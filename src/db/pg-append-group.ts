@@ -22,8 +22,10 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { checkAppendKeys } from './append-keys';
+import { grownPopulation } from './population-growth';
 import type { PgDb } from './postgres-client';
-import { genomes, models, populations, probeJobs, probeRequests, samples } from './pg-schema';
+import { countJob, recordRequests, upsertPopulations } from './pg-append-sql';
+import { genomes, models, populations, samples } from './pg-schema';
 import type { AppendSamplesInput, AppendSamplesResult, PopulationState, ProbeRequestRecord } from './store';
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
@@ -175,18 +177,7 @@ export class AppendGroup {
         outcomes[i] = { accepted: 0, rejected: input.samples.length, population: previous };
         continue;
       }
-      const updated = input.updatePopulation(
-        previous,
-        own.map(({ gene, text }) => ({ gene, text })),
-      );
-      const population: PopulationState = {
-        modelId: input.modelId,
-        genomeId: input.genomeId,
-        revision: own.reduce((m, r) => Math.max(m, r.id), previous?.revision ?? 0),
-        sampleCount: (previous?.sampleCount ?? 0) + own.length,
-        alleleLength: updated.alleleLength,
-        counts: updated.counts,
-      };
+      const population = grownPopulation(input, previous, own);
       state.set(key, population);
       changed.add(key);
       outcomes[i] = { accepted: own.length, rejected: input.samples.length - own.length, population };
@@ -196,7 +187,16 @@ export class AppendGroup {
       const parts = [recordRequests(taken.map(({ input }) => input.request))];
       const jobs = new Map<number, { input: GroupedAppend; i: number }[]>();
       for (const t of taken) jobs.set(t.input.request.jobId, [...(jobs.get(t.input.request.jobId) ?? []), t]);
-      [...jobs].forEach(([jobId, answers], k) => parts.push(countJob(k, jobId, answers, accepted)));
+      [...jobs].forEach(([jobId, answers], k) =>
+        parts.push(
+          countJob(
+            `counted${k}`,
+            jobId,
+            answers.map((a) => a.input.request),
+            answers.reduce((sum, a) => sum + accepted.get(a.i)!, 0),
+          ),
+        ),
+      );
       const finals = [...changed].map((key) => state.get(key)!);
       if (finals.length > 0) parts.push(upsertPopulations(finals));
       const first = taken[0].input;
@@ -219,49 +219,3 @@ interface PopulationRow {
 
 const popKey = (p: { modelId: number; genomeId: number }) => `${p.modelId}:${p.genomeId}`;
 const ints = (values: readonly number[]): SQL => sql`${sql.param(values)}`;
-
-function recordRequests(requests: readonly ProbeRequestRecord[]): SQL {
-  const column = <T>(f: (r: ProbeRequestRecord) => T) => sql.param(requests.map(f));
-  return sql`logged AS (
-      INSERT INTO ${probeRequests} (job_id, gene_index, samples, prompt_tokens, completion_tokens, cost_usd)
-      SELECT j, gi, n, pt, ct, c
-      FROM unnest(${column((r) => r.jobId)}::int4[], ${column((r) => r.gene)}::int4[], ${column((r) => r.samples)}::int4[],
-                  ${column((r) => r.promptTokens)}::int4[], ${column((r) => r.completionTokens)}::int4[],
-                  ${column((r) => r.costUsd)}::float8[]) WITH ORDINALITY AS r(j, gi, n, pt, ct, c, ord)
-      ORDER BY ord
-    )`;
-}
-
-/** One job's counters moved by its answers of the group; the cost added one answer at a time. */
-function countJob(
-  k: number,
-  jobId: number,
-  answers: readonly { input: GroupedAppend; i: number }[],
-  accepted: ReadonlyMap<number, number>,
-): SQL {
-  const sum = (f: (r: ProbeRequestRecord) => number) => answers.reduce((s, a) => s + f(a.input.request), 0);
-  const cost = answers.reduce<SQL>(
-    (total, a) => sql`(${total} + ${a.input.request.costUsd}::float8)`,
-    sql`${probeJobs.costUsd}`,
-  );
-  return sql`${sql.raw(`counted${k}`)} AS (
-      UPDATE ${probeJobs} SET completed = completed + ${answers.reduce((s, a) => s + accepted.get(a.i)!, 0)}::int4,
-        requests = requests + ${answers.length}::int4,
-        prompt_tokens = prompt_tokens + ${sum((r) => r.promptTokens)}::int8,
-        completion_tokens = completion_tokens + ${sum((r) => r.completionTokens)}::int8,
-        cost_usd = ${cost}
-      WHERE id = ${jobId}
-    )`;
-}
-
-function upsertPopulations(finals: readonly PopulationState[]): SQL {
-  const column = <T>(f: (p: PopulationState) => T) => sql.param(finals.map(f));
-  return sql`p AS (
-      INSERT INTO ${populations} (model_id, genome_id, revision, sample_count, allele_length, counts)
-      SELECT * FROM unnest(${column((p) => p.modelId)}::int4[], ${column((p) => p.genomeId)}::int4[],
-                           ${column((p) => p.revision)}::int8[], ${column((p) => p.sampleCount)}::int4[],
-                           ${column((p) => p.alleleLength)}::int4[], ${column((p) => p.counts)}::text[])
-      ON CONFLICT (model_id, genome_id) DO UPDATE SET revision = excluded.revision,
-        sample_count = excluded.sample_count, allele_length = excluded.allele_length, counts = excluded.counts
-    )`;
-}

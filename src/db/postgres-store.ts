@@ -16,6 +16,8 @@
  */
 import { checkAppendKeys } from './append-keys';
 import { AppendGroup, groupable } from './pg-append-group';
+import { grownPopulation } from './population-growth';
+import { countJob, recordRequests, upsertPopulations } from './pg-append-sql';
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type * as sqliteSchema from './schema';
 import type { PgDb, PostgresHandle } from './postgres-client';
@@ -31,7 +33,6 @@ import {
   models,
   populations,
   probeJobs,
-  probeRequests,
   probeSchedules,
   samples,
   scores,
@@ -418,54 +419,23 @@ export class PostgresStore implements Store {
         })
         .sort((a, b) => a.at - b.at);
       const shard = populationShard(modelId, genomeId);
-      if (inserted.length === 0) {
-        if (input.request) {
-          await tx.execute(sql`WITH ${this.requestRecord(input.request, 0)} ${this.revisionBump(false, shard)}`);
-        }
-        return { accepted: 0, rejected: texts.length, population: previous };
-      }
-      const updated = input.updatePopulation(
-        previous,
-        inserted.map(({ gene, text }) => ({ gene, text })),
-      );
-      const population: PopulationState = {
-        modelId,
-        genomeId,
-        revision: inserted.reduce((m, r) => Math.max(m, r.id), previous?.revision ?? 0),
-        sampleCount: (previous?.sampleCount ?? 0) + inserted.length,
-        alleleLength: updated.alleleLength,
-        counts: updated.counts,
-      };
+      const population = inserted.length > 0 ? grownPopulation(input, previous, inserted) : null;
       // the request's record, the population and the revisions: one statement, the bump last
-      const upsert = sql`INSERT INTO ${populations} (model_id, genome_id, revision, sample_count, allele_length, counts)
-          VALUES (${modelId}, ${genomeId}, ${population.revision}, ${population.sampleCount}, ${population.alleleLength}, ${population.counts})
-          ON CONFLICT (model_id, genome_id) DO UPDATE SET revision = excluded.revision,
-            sample_count = excluded.sample_count, allele_length = excluded.allele_length, counts = excluded.counts`;
-      await tx.execute(
-        input.request
-          ? sql`WITH ${this.requestRecord(input.request, inserted.length)}, p AS (${upsert}) ${this.revisionBump(true, shard)}`
-          : sql`WITH p AS (${upsert}) ${this.revisionBump(true, shard)}`,
-      );
-      return { accepted: inserted.length, rejected: texts.length - inserted.length, population };
+      const parts: SQL[] = [];
+      if (input.request) {
+        const { request } = input;
+        parts.push(recordRequests([request]), countJob('counted', request.jobId, [request], inserted.length));
+      }
+      if (population) parts.push(upsertPopulations([population]));
+      if (parts.length > 0) {
+        await tx.execute(sql`WITH ${sql.join(parts, sql`, `)} ${this.revisionBump(population !== null, shard)}`);
+      }
+      return {
+        accepted: inserted.length,
+        rejected: texts.length - inserted.length,
+        population: population ?? previous,
+      };
     });
-  }
-
-  /**
-   * A probing request's record and its job's counters, as two data-modifying parts of a WITH
-   * clause: probe_requests gets the row, the job's counters move with the accepted samples.
-   */
-  private requestRecord(request: NonNullable<AppendSamplesInput['request']>, accepted: number): SQL {
-    return sql`logged AS (
-        INSERT INTO ${probeRequests} (job_id, gene_index, samples, prompt_tokens, completion_tokens, cost_usd)
-        VALUES (${request.jobId}, ${request.gene}, ${request.samples}, ${request.promptTokens},
-          ${request.completionTokens}, ${request.costUsd}::float8)
-      ), counted AS (
-        UPDATE ${probeJobs} SET completed = completed + ${accepted}, requests = requests + 1,
-          prompt_tokens = prompt_tokens + ${request.promptTokens},
-          completion_tokens = completion_tokens + ${request.completionTokens},
-          cost_usd = cost_usd + ${request.costUsd}::float8
-        WHERE id = ${request.jobId}
-      )`;
   }
 
   /** bumpDataRevision as a statement of its own, to end a WITH clause */

@@ -4,12 +4,12 @@
  * between BEGIN and COMMIT.
  */
 import { checkAppendKeys } from './append-keys';
+import { grownPopulation } from './population-growth';
 import { accessSync, constants } from 'node:fs';
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, Statement } from 'better-sqlite3';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { BlobWriter } from './blob-writer';
-import { sqliteComputations, type SqliteComputations } from './computation-parts';
 import type { DatabaseHandle, Db } from './client';
 import {
   benchmarkRanges,
@@ -78,10 +78,8 @@ export class SqliteStore implements Store {
   private readonly sqlite: Database;
   /** storage faults seen by the methods (recorded by resilient-store.ts), for `health()` */
   readonly faults = new FaultLog();
-  /** computations are stored and dropped from a worker thread (blob-writer.ts); none in memory */
-  private readonly blobWriter?: BlobWriter;
-  /** cached computations in parts on the main connection, when there is no blob thread (in memory) */
-  private readonly computations: SqliteComputations;
+  /** cached computations and their claims (client.ts: a worker thread for a file) */
+  private readonly computations: BlobWriter;
   /**
    * The one hot write path, as a prepared statement: building a 4,096-row insert through
    * drizzle's query builder costs ~100 ms, this costs a few.
@@ -105,8 +103,7 @@ export class SqliteStore implements Store {
     this.db = handle.db;
     this.sqlite = handle.sqlite;
     this.selectMetaValue = handle.sqlite.prepare('SELECT value FROM meta WHERE key = ?');
-    this.blobWriter = handle.blobWriter;
-    this.computations = sqliteComputations(handle.sqlite, handle.computationPartBytes);
+    this.computations = handle.computations;
     this.lookups = preparedLookups(handle.db);
     this.appendKeys = handle.sqlite.prepare(
       'SELECT (SELECT id FROM models WHERE id = ?) AS model, (SELECT gene_count FROM genomes WHERE id = ?) AS geneCount',
@@ -335,15 +332,7 @@ export class SqliteStore implements Store {
       if (inserted.length === 0) {
         return { accepted: 0, rejected: rows.length, population: previous };
       }
-      const updated = input.updatePopulation(previous, inserted);
-      const population: PopulationState = {
-        modelId,
-        genomeId,
-        revision: inserted.reduce((m, r) => Math.max(m, r.id), previous?.revision ?? 0),
-        sampleCount: (previous?.sampleCount ?? 0) + inserted.length,
-        alleleLength: updated.alleleLength,
-        counts: updated.counts,
-      };
+      const population = grownPopulation(input, previous, inserted);
       tx.insert(populations)
         .values(population)
         .onConflictDoUpdate({
@@ -670,46 +659,35 @@ export class SqliteStore implements Store {
   }
 
   async getComputation(key: string): Promise<ComputationRow | undefined> {
-    if (this.blobWriter) return this.blobWriter.get(key);
     return this.computations.get(key);
   }
 
   async recentComputations(genomeId: number, kind: string, limit: number): Promise<ComputationRow[]> {
-    if (this.blobWriter) return this.blobWriter.recent(genomeId, kind, limit);
     return this.computations.recent(genomeId, kind, limit);
   }
 
   async computationIndex(genomeId: number, kind: string) {
-    if (this.blobWriter) return this.blobWriter.index(genomeId, kind);
     return this.computations.index(genomeId, kind);
   }
 
   async putComputation(entry: NewComputation): Promise<void> {
-    const usedAt = new Date().toISOString();
-    if (this.blobWriter) return this.blobWriter.put(entry, usedAt);
-    this.computations.put(entry, usedAt);
+    return this.computations.put(entry, new Date().toISOString());
   }
 
   async touchComputation(key: string): Promise<void> {
-    const usedAt = new Date().toISOString();
-    if (this.blobWriter) return this.blobWriter.touch(key, usedAt);
-    this.computations.touch(key, usedAt);
+    return this.computations.touch(key, new Date().toISOString());
   }
 
   async deleteComputations(keys: readonly string[]): Promise<void> {
-    if (keys.length === 0) return;
-    if (this.blobWriter) return this.blobWriter.delete(keys);
-    this.computations.remove(keys);
+    if (keys.length > 0) return this.computations.delete(keys);
   }
 
   async claimComputation(key: string, owner: string, now: number, until: number): Promise<boolean> {
-    if (this.blobWriter) return this.blobWriter.claim(key, owner, now, until);
     return this.computations.claim(key, owner, now, until);
   }
 
   async releaseComputation(key: string, owner: string): Promise<void> {
-    if (this.blobWriter) return this.blobWriter.release(key, owner);
-    this.computations.release(key, owner);
+    return this.computations.release(key, owner);
   }
 }
 
